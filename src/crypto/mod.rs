@@ -1,0 +1,51 @@
+//! Key derivation, key wrapping and record sealing.
+//!
+//! Owns every cryptographic decision in Quietline and nothing else: it never
+//! touches SQL or files. Keys live in zeroize-on-drop types with no `Debug`
+//! or `Clone`, so they cannot be printed, logged or copied by accident.
+//!
+//! Key hierarchy: passphrase (NFC) → Argon2id → key-encryption key, which
+//! unwraps a random 256-bit data key. The recovery key wraps the same data
+//! key a second time. Record and period-tag keys are derived from the data
+//! key with HKDF-SHA256, one label each.
+
+mod kdf;
+mod keys;
+mod recovery;
+mod seal;
+
+pub use kdf::{KdfParams, Passphrase, Salt};
+pub use keys::{DataKey, KeyEncryptionKey, PeriodTag, PeriodTagKey, RecordKey};
+pub use recovery::RecoveryKey;
+pub use seal::{ENVELOPE_VERSION, RecordAad, open, seal};
+
+/// Failures of the cryptographic layer. Deliberately vague about *which*
+/// check failed when opening: a wrong key and a tampered ciphertext look the
+/// same to whoever is probing.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CryptoError {
+    #[error("the sealed data could not be opened: wrong key, or the data was altered")]
+    CannotOpen,
+    #[error("sealed data uses envelope version {0}, which this version of Quietline cannot read")]
+    UnsupportedEnvelope(u8),
+    #[error("key-derivation parameters are outside the accepted bounds ({0})")]
+    KdfParamsOutOfBounds(String),
+    #[error("key derivation failed: {0}")]
+    Kdf(String),
+    #[error("the operating system's random number generator failed: {0}")]
+    Random(String),
+    #[error("the recovery key is not in the expected form: {0}")]
+    MalformedRecoveryKey(String),
+    #[error(
+        "the passphrase is too short: use at least {0} characters (a few unrelated words work well)"
+    )]
+    WeakPassphrase(usize),
+}
+
+/// Fills a buffer from the operating system's CSPRNG.
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], CryptoError> {
+    let mut buf = [0u8; N];
+    getrandom::fill(&mut buf).map_err(|e| CryptoError::Random(e.to_string()))?;
+    Ok(buf)
+}

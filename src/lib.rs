@@ -1,0 +1,12 @@
+//! Quietline: a confidential, encrypted call log for a volunteer helpline.
+//!
+//! This crate is the whole of Quietline's logic: the call model and theme
+//! list, the encrypted store, import, the report and the CLI. The desktop
+//! shell only adapts its commands to this API.
+
+pub mod crypto;
+pub mod model;
+pub mod period;
+pub mod report;
+pub mod store;
+pub mod themes;

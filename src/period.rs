@@ -1,0 +1,267 @@
+//! Reporting periods and local dates.
+//!
+//! Periods are counted by *local* date in the helpline's time zone
+//! (Europe/London by default), so a call at 23:30 UTC on 31 August 2024 —
+//! 00:30 on 1 September in British Summer Time — falls in academic year
+//! 2024/25. Every call also belongs to exactly one local month, which is what
+//! the store's keyed period tag hides.
+
+use std::fmt;
+
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+/// The helpline's default time zone.
+pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Europe::London;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LocalMonth {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl LocalMonth {
+    pub fn of(instant: DateTime<Utc>, tz: Tz) -> LocalMonth {
+        let local = instant.with_timezone(&tz);
+        LocalMonth {
+            year: local.year(),
+            month: local.month(),
+        }
+    }
+
+    pub fn next(self) -> LocalMonth {
+        if self.month == 12 {
+            LocalMonth {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            LocalMonth {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+}
+
+impl fmt::Display for LocalMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodKind {
+    /// 1 January to 31 December.
+    Calendar,
+    /// 1 September to 31 August, as schools count a year.
+    Academic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("year {0} is outside the supported range 1900..=9998")]
+pub struct YearOutOfRange(pub i32);
+
+/// A year-long reporting period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    kind: PeriodKind,
+    year: i32,
+}
+
+impl Period {
+    /// `year` is the calendar year, or the year an academic year starts in.
+    pub fn new(kind: PeriodKind, year: i32) -> Result<Period, YearOutOfRange> {
+        if !(1900..=9998).contains(&year) {
+            return Err(YearOutOfRange(year));
+        }
+        Ok(Period { kind, year })
+    }
+
+    pub fn calendar(year: i32) -> Result<Period, YearOutOfRange> {
+        Period::new(PeriodKind::Calendar, year)
+    }
+
+    pub fn academic(year: i32) -> Result<Period, YearOutOfRange> {
+        Period::new(PeriodKind::Academic, year)
+    }
+
+    pub fn kind(&self) -> PeriodKind {
+        self.kind
+    }
+
+    /// The same kind of period one year earlier.
+    pub fn previous(&self) -> Period {
+        Period {
+            kind: self.kind,
+            year: self.year - 1,
+        }
+    }
+
+    /// `2024` for a calendar year, `2024/25` for an academic year.
+    pub fn label(&self) -> String {
+        match self.kind {
+            PeriodKind::Calendar => self.year.to_string(),
+            PeriodKind::Academic => format!("{}/{:02}", self.year, (self.year + 1) % 100),
+        }
+    }
+
+    fn first_month(&self) -> LocalMonth {
+        match self.kind {
+            PeriodKind::Calendar => LocalMonth {
+                year: self.year,
+                month: 1,
+            },
+            PeriodKind::Academic => LocalMonth {
+                year: self.year,
+                month: 9,
+            },
+        }
+    }
+
+    /// The twelve local months the period covers, in order.
+    pub fn months(&self) -> [LocalMonth; 12] {
+        let mut months = [self.first_month(); 12];
+        for i in 1..12 {
+            months[i] = months[i - 1].next();
+        }
+        months
+    }
+
+    /// First local day, inclusive. The range check in [`Period::new`] keeps
+    /// these dates valid.
+    pub fn first_day(&self) -> NaiveDate {
+        let m = self.first_month();
+        NaiveDate::from_ymd_opt(m.year, m.month, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// Last local day, inclusive.
+    pub fn last_day(&self) -> NaiveDate {
+        let after = self.months()[11].next();
+        NaiveDate::from_ymd_opt(after.year, after.month, 1)
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(NaiveDate::MAX)
+    }
+
+    /// Whether an instant falls in the period by its local date.
+    pub fn contains(&self, instant: DateTime<Utc>, tz: Tz) -> bool {
+        let date = instant.with_timezone(&tz).date_naive();
+        self.first_day() <= date && date <= self.last_day()
+    }
+
+    /// The UTC instant the period starts at: local midnight on its first day.
+    pub fn start_instant(&self, tz: Tz) -> DateTime<Utc> {
+        local_midnight(self.first_day(), tz)
+    }
+}
+
+/// Local midnight of a date as a UTC instant. Where a zone skips midnight
+/// (none does in the UK), the first instant of the day is used.
+pub fn local_midnight(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    let midnight = date.and_time(chrono::NaiveTime::MIN);
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .or_else(|| {
+            tz.from_local_datetime(&(midnight + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| midnight.and_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+    }
+
+    const LONDON: Tz = DEFAULT_TIME_ZONE;
+
+    #[test]
+    fn labels_and_bounds() {
+        let academic = Period::academic(2024).unwrap();
+        assert_eq!(academic.label(), "2024/25");
+        assert_eq!(academic.first_day().to_string(), "2024-09-01");
+        assert_eq!(academic.last_day().to_string(), "2025-08-31");
+        assert_eq!(Period::academic(2099).unwrap().label(), "2099/00");
+        let calendar = Period::calendar(2024).unwrap();
+        assert_eq!(calendar.label(), "2024");
+        assert_eq!(calendar.last_day().to_string(), "2024-12-31");
+        assert_eq!(calendar.previous().label(), "2023");
+        assert!(Period::calendar(12000).is_err());
+    }
+
+    #[test]
+    fn months_run_september_to_august_for_an_academic_year() {
+        let months: Vec<String> = Period::academic(2024)
+            .unwrap()
+            .months()
+            .iter()
+            .map(|m| m.to_string())
+            .collect();
+        assert_eq!(months.first().unwrap(), "2024-09");
+        assert_eq!(months.last().unwrap(), "2025-08");
+        assert_eq!(months.len(), 12);
+    }
+
+    /// Table of instants either side of boundaries, by London local date.
+    #[test]
+    fn boundaries_follow_london_local_dates() {
+        let ay24 = Period::academic(2024).unwrap();
+        let ay23 = Period::academic(2023).unwrap();
+        let cy24 = Period::calendar(2024).unwrap();
+        let cy25 = Period::calendar(2025).unwrap();
+        let cases = [
+            // 23:30 UTC on 31 Aug 2024 is 00:30 BST on 1 Sep: the new academic year.
+            (utc(2024, 8, 31, 23, 30), ay24, true),
+            (utc(2024, 8, 31, 23, 30), ay23, false),
+            // 22:59 UTC on 31 Aug is 23:59 BST: still the old one.
+            (utc(2024, 8, 31, 22, 59), ay23, true),
+            (utc(2024, 8, 31, 22, 59), ay24, false),
+            // In winter London is on UTC: 23:30 UTC on 31 Dec is still 31 Dec.
+            (utc(2024, 12, 31, 23, 30), cy24, true),
+            (utc(2024, 12, 31, 23, 30), cy25, false),
+            (utc(2025, 1, 1, 0, 0), cy25, true),
+            // Last moment of academic 2024/25: 22:59 UTC on 31 Aug 2025.
+            (utc(2025, 8, 31, 22, 59), ay24, true),
+            (utc(2025, 8, 31, 23, 0), ay24, false),
+        ];
+        for (instant, period, expected) in cases {
+            assert_eq!(
+                period.contains(instant, LONDON),
+                expected,
+                "{instant} in {}",
+                period.label()
+            );
+        }
+    }
+
+    #[test]
+    fn local_month_changes_at_local_midnight() {
+        assert_eq!(
+            LocalMonth::of(utc(2024, 8, 31, 23, 30), LONDON).to_string(),
+            "2024-09"
+        );
+        assert_eq!(
+            LocalMonth::of(utc(2024, 8, 31, 23, 30), chrono_tz::UTC).to_string(),
+            "2024-08"
+        );
+        // The clocks go forward at 01:00 UTC on 31 March 2024.
+        assert_eq!(
+            LocalMonth::of(utc(2024, 3, 31, 23, 0), LONDON).to_string(),
+            "2024-04"
+        );
+    }
+
+    #[test]
+    fn start_instant_is_local_midnight() {
+        let ay = Period::academic(2024).unwrap();
+        assert_eq!(ay.start_instant(LONDON), utc(2024, 8, 31, 23, 0));
+        let cy = Period::calendar(2024).unwrap();
+        assert_eq!(cy.start_instant(LONDON), utc(2024, 1, 1, 0, 0));
+    }
+}

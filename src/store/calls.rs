@@ -1,0 +1,369 @@
+//! Writing and reading calls.
+//!
+//! Each call is two rows: its facts, sealed and tagged with a keyed tag of
+//! its local month (the tag is bound into the associated data, so moving a
+//! record to another month's tag makes it fail to open rather than be
+//! silently miscounted), and its private details, sealed on their own.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::codec;
+use super::schema::SCHEMA_VERSION;
+use super::{Keys, Settings, StoreError, Vault, settings};
+use crate::crypto::{self, PeriodTag, RecordAad};
+use crate::model::{Call, CallDetails, CallId, CallSummary, NewCall};
+use crate::period::LocalMonth;
+use crate::themes::ThemeList;
+
+const FACTS_TABLE: &str = "calls";
+const DETAILS_TABLE: &str = "call_details";
+
+/// Everything needed to seal and file a call.
+struct Writer<'a> {
+    keys: &'a Keys,
+    settings: &'a Settings,
+    themes: &'a ThemeList,
+}
+
+impl Writer<'_> {
+    fn tag(&self, summary: &CallSummary) -> PeriodTag {
+        let month = LocalMonth::of(summary.facts.started_at, self.settings.time_zone);
+        self.keys.period_tags.tag(&month.to_string())
+    }
+
+    /// Seals and writes both rows of a call, replacing any earlier version.
+    fn put(
+        &self,
+        conn: &Connection,
+        summary: &CallSummary,
+        details: &CallDetails,
+    ) -> Result<(), StoreError> {
+        let id = summary.id.as_bytes();
+        let tag = self.tag(summary);
+        let facts = codec::encode_facts(summary).map_err(|_| unencodable(summary.id))?;
+        let details = codec::encode_details(details).map_err(|_| unencodable(summary.id))?;
+        let sealed_facts = crypto::seal(&self.keys.records, &facts_aad(id, &tag.0), &facts)?;
+        let sealed_details = crypto::seal(&self.keys.records, &details_aad(id), &details)?;
+        // The primary key includes the month tag, which changes when a call's
+        // date is edited, so replace rather than update in place.
+        conn.prepare_cached("DELETE FROM calls WHERE id = ?1")?
+            .execute(params![id.as_slice()])?;
+        conn.prepare_cached(
+            "INSERT INTO calls (period_tag, id, version, sealed) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            tag.0.as_slice(),
+            id.as_slice(),
+            SCHEMA_VERSION,
+            sealed_facts
+        ])?;
+        conn.prepare_cached(
+            "INSERT INTO call_details (id, version, sealed) VALUES (?1, ?2, ?3)
+             ON CONFLICT (id) DO UPDATE SET version = excluded.version, sealed = excluded.sealed",
+        )?
+        .execute(params![id.as_slice(), SCHEMA_VERSION, sealed_details])?;
+        Ok(())
+    }
+
+    fn new_summary(&self, call: &NewCall, now: DateTime<Utc>) -> CallSummary {
+        CallSummary {
+            id: CallId::random(),
+            logged_by: self.settings.display_name.clone(),
+            theme_list_version: self.themes.version,
+            created_at: now,
+            updated_at: now,
+            facts: call.facts.clone(),
+        }
+    }
+}
+
+fn unencodable(id: CallId) -> StoreError {
+    StoreError::Corrupt {
+        record: format!("call {id}"),
+    }
+}
+
+fn facts_aad<'a>(id: &'a [u8], tag: &'a [u8]) -> RecordAad<'a> {
+    RecordAad {
+        table: FACTS_TABLE,
+        record_id: id,
+        schema_version: SCHEMA_VERSION,
+        bound_column: tag,
+    }
+}
+
+fn details_aad(id: &[u8]) -> RecordAad<'_> {
+    RecordAad {
+        table: DETAILS_TABLE,
+        record_id: id,
+        schema_version: SCHEMA_VERSION,
+        bound_column: b"",
+    }
+}
+
+/// A column that must hold bytes; anything else means the row was altered.
+fn blob<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> Result<&'r [u8], StoreError> {
+    row.get_ref(index)?
+        .as_blob()
+        .map_err(|_| StoreError::Corrupt {
+            record: "a call row".into(),
+        })
+}
+
+fn call_id(bytes: &[u8]) -> Result<CallId, StoreError> {
+    let raw: [u8; 16] = bytes.try_into().map_err(|_| StoreError::Corrupt {
+        record: "a call with a malformed id".into(),
+    })?;
+    Ok(CallId::from_bytes(raw))
+}
+
+fn check_version(id: CallId, version: u32) -> Result<(), StoreError> {
+    match version {
+        SCHEMA_VERSION => Ok(()),
+        v if v > SCHEMA_VERSION => Err(StoreError::UnsupportedFormat {
+            found: i64::from(v),
+        }),
+        _ => Err(StoreError::Corrupt {
+            record: format!("call {id}"),
+        }),
+    }
+}
+
+fn open_facts(
+    keys: &Keys,
+    tag: &[u8],
+    id_bytes: &[u8],
+    version: u32,
+    sealed: &[u8],
+) -> Result<CallSummary, StoreError> {
+    let id = call_id(id_bytes)?;
+    check_version(id, version)?;
+    let corrupt = || StoreError::Corrupt {
+        record: format!("call {id}"),
+    };
+    let plain =
+        crypto::open(&keys.records, &facts_aad(id_bytes, tag), sealed).map_err(|_| corrupt())?;
+    codec::decode_facts(id, &plain).map_err(|_| corrupt())
+}
+
+/// An import in progress: one transaction, so either every call lands or,
+/// if it is dropped without [`ImportBatch::commit`] (an error, a crash, a
+/// kill), none does.
+pub struct ImportBatch<'v> {
+    tx: Transaction<'v>,
+    writer: Writer<'v>,
+    now: DateTime<Utc>,
+    added: usize,
+}
+
+impl ImportBatch<'_> {
+    /// Validates, seals and adds one call.
+    pub fn add(&mut self, call: &NewCall) -> Result<CallId, StoreError> {
+        call.validate(self.writer.themes, self.now)?;
+        let summary = self.writer.new_summary(call, self.now);
+        self.writer.put(&self.tx, &summary, &call.details)?;
+        self.added += 1;
+        Ok(summary.id)
+    }
+
+    pub fn added(&self) -> usize {
+        self.added
+    }
+
+    /// Makes the whole batch durable at once; returns how many calls it held.
+    pub fn commit(self) -> Result<usize, StoreError> {
+        self.tx.commit()?;
+        Ok(self.added)
+    }
+}
+
+impl Vault {
+    /// Validates, seals and stores one call durably; returns its new id.
+    pub fn log_call(&mut self, call: &NewCall, now: DateTime<Utc>) -> Result<CallId, StoreError> {
+        let mut batch = self.begin_import(now)?;
+        let id = batch.add(call)?;
+        batch.commit()?;
+        Ok(id)
+    }
+
+    /// Starts an all-or-nothing batch of new calls.
+    pub fn begin_import(&mut self, now: DateTime<Utc>) -> Result<ImportBatch<'_>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok(ImportBatch {
+            tx,
+            writer: Writer {
+                keys: &self.keys,
+                settings: &self.settings,
+                themes: &self.themes,
+            },
+            now,
+            added: 0,
+        })
+    }
+
+    /// Replaces a call's content, keeping its id, author and creation time.
+    pub fn update_call(
+        &mut self,
+        id: CallId,
+        call: &NewCall,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        call.validate(&self.themes, now)?;
+        let existing = self.call_summary(id)?;
+        let summary = CallSummary {
+            updated_at: now,
+            facts: call.facts.clone(),
+            ..existing
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Writer {
+            keys: &self.keys,
+            settings: &self.settings,
+            themes: &self.themes,
+        }
+        .put(&tx, &summary, &call.details)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Deletes a call. `secure_delete` overwrites the freed pages.
+    pub fn delete_call(&mut self, id: CallId) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let removed = tx.execute(
+            "DELETE FROM calls WHERE id = ?1",
+            params![id.as_bytes().as_slice()],
+        )?;
+        tx.execute(
+            "DELETE FROM call_details WHERE id = ?1",
+            params![id.as_bytes().as_slice()],
+        )?;
+        if removed == 0 {
+            return Err(StoreError::CallNotFound(id));
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn call_summary(&self, id: CallId) -> Result<CallSummary, StoreError> {
+        let row: Option<(Vec<u8>, u32, Vec<u8>)> = self
+            .conn
+            .prepare_cached("SELECT period_tag, version, sealed FROM calls WHERE id = ?1")?
+            .query_row(params![id.as_bytes().as_slice()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        let (tag, version, sealed) = row.ok_or(StoreError::CallNotFound(id))?;
+        open_facts(&self.keys, &tag, id.as_bytes(), version, &sealed)
+    }
+
+    /// Opens one call in full, private details included.
+    pub fn call(&self, id: CallId) -> Result<Call, StoreError> {
+        let summary = self.call_summary(id)?;
+        let details = self.call_details(id)?;
+        Ok(Call { summary, details })
+    }
+
+    fn call_details(&self, id: CallId) -> Result<CallDetails, StoreError> {
+        let corrupt = || StoreError::Corrupt {
+            record: format!("the notes of call {id}"),
+        };
+        let (version, sealed): (u32, Vec<u8>) = self
+            .conn
+            .prepare_cached("SELECT version, sealed FROM call_details WHERE id = ?1")?
+            .query_row(params![id.as_bytes().as_slice()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .ok_or_else(corrupt)?;
+        check_version(id, version)?;
+        let plain = crypto::open(&self.keys.records, &details_aad(id.as_bytes()), &sealed)
+            .map_err(|_| corrupt())?;
+        codec::decode_details(&plain).map_err(|_| corrupt())
+    }
+
+    /// Calls whose local start falls in any of `months`; only those records
+    /// are read and decrypted.
+    pub fn calls_in_months(&self, months: &[LocalMonth]) -> Result<Vec<CallSummary>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, version, sealed FROM calls WHERE period_tag = ?1")?;
+        let mut out = Vec::new();
+        for month in months {
+            let tag = self.keys.period_tags.tag(&month.to_string());
+            let mut rows = stmt.query(params![tag.0.as_slice()])?;
+            while let Some(row) = rows.next()? {
+                let id: &[u8] = blob(row, 0)?;
+                let version: u32 = row.get(1)?;
+                let sealed: &[u8] = blob(row, 2)?;
+                out.push(open_facts(&self.keys, &tag.0, id, version, sealed)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every call in the store, newest first.
+    pub fn all_calls(&self) -> Result<Vec<CallSummary>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT period_tag, id, version, sealed FROM calls")?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let tag: &[u8] = blob(row, 0)?;
+            let id: &[u8] = blob(row, 1)?;
+            let version: u32 = row.get(2)?;
+            let sealed: &[u8] = blob(row, 3)?;
+            out.push(open_facts(&self.keys, tag, id, version, sealed)?);
+        }
+        out.sort_by(|a, b| b.facts.started_at.cmp(&a.facts.started_at));
+        Ok(out)
+    }
+
+    /// Opens the private details of many calls at once (for `list --notes`).
+    pub fn details_of(&self, ids: &[CallId]) -> Result<Vec<CallDetails>, StoreError> {
+        ids.iter().map(|id| self.call_details(*id)).collect()
+    }
+
+    /// Changes the settings. A new time zone moves calls between local
+    /// months, so every call is re-tagged (and re-sealed, since the tag is
+    /// bound to it) in the same transaction.
+    pub fn update_settings(&mut self, new: Settings) -> Result<(), StoreError> {
+        let retag = new.time_zone != self.settings.time_zone;
+        let calls = if retag {
+            let summaries = self.all_calls()?;
+            let details = self.details_of(&summaries.iter().map(|c| c.id).collect::<Vec<_>>())?;
+            summaries.into_iter().zip(details).collect()
+        } else {
+            Vec::new()
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        settings::write(&tx, &self.keys.records, &new)?;
+        let writer = Writer {
+            keys: &self.keys,
+            settings: &new,
+            themes: &self.themes,
+        };
+        for (summary, details) in &calls {
+            writer.put(&tx, summary, details)?;
+        }
+        tx.commit()?;
+        self.settings = new;
+        Ok(())
+    }
+
+    pub fn call_count(&self) -> Result<u64, StoreError> {
+        let count: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM calls", [], |r| r.get(0))?;
+        Ok(count.unsigned_abs())
+    }
+}

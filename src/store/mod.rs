@@ -1,0 +1,263 @@
+//! The encrypted call vault: a local SQLite file whose content is sealed
+//! under a key only the volunteer's passphrase (or recovery key) unlocks.
+//!
+//! Owns all SQL and every read or write of the store file. Calls go in and
+//! come out as model types; ciphertext and keys never leave this module
+//! except through [`crate::crypto`].
+
+mod calls;
+mod codec;
+mod keyslots;
+mod schema;
+mod settings;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, params};
+
+use crate::crypto::{
+    CryptoError, DataKey, KdfParams, Passphrase, PeriodTagKey, RecordKey, RecoveryKey, Salt,
+    random_bytes,
+};
+use crate::model::{CallId, ValidationError};
+use crate::themes::ThemeList;
+use keyslots::Slot;
+use schema::STORE_FORMAT;
+
+pub use calls::ImportBatch;
+pub use schema::DB_FILE;
+pub use settings::Settings;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error("no Quietline store at {0}; create one with `quietline init`")]
+    NotFound(PathBuf),
+    #[error("a Quietline store already exists at {0}; nothing was changed")]
+    AlreadyExists(PathBuf),
+    #[error("the file in the store directory is not a Quietline store")]
+    NotAStore,
+    #[error(
+        "wrong passphrase: the store stays locked (check Caps Lock; if the passphrase is lost, `quietline recover` resets it with the recovery key)"
+    )]
+    WrongPassphrase,
+    #[error("wrong recovery key: it does not unlock this store (check each group of four)")]
+    WrongRecoveryKey,
+    #[error(
+        "{record} is damaged or has been tampered with and cannot be read; restore the store from a backup"
+    )]
+    Corrupt { record: String },
+    #[error(
+        "this store was written by a newer version of Quietline (format {found}); update Quietline to open it"
+    )]
+    UnsupportedFormat { found: i64 },
+    #[error("no call with id {0}")]
+    CallNotFound(CallId),
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error("the store's database could not be read or written: {0}")]
+    Storage(#[from] rusqlite::Error),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The keys an unlocked vault holds. Dropped (and zeroed) with the vault.
+struct Keys {
+    data: DataKey,
+    records: RecordKey,
+    period_tags: PeriodTagKey,
+}
+
+impl Keys {
+    fn from_data_key(data: DataKey) -> Keys {
+        Keys {
+            records: data.record_key(),
+            period_tags: data.period_tag_key(),
+            data,
+        }
+    }
+}
+
+/// An unlocked store. Locking is dropping it.
+pub struct Vault {
+    conn: Connection,
+    dir: PathBuf,
+    store_id: Vec<u8>,
+    keys: Keys,
+    settings: Settings,
+    themes: ThemeList,
+}
+
+impl Vault {
+    /// Whether a store file exists in `dir`.
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(DB_FILE).is_file()
+    }
+
+    /// Creates a new store protected by `passphrase`, and returns it unlocked
+    /// with the recovery key, which the caller must show exactly once.
+    pub fn create(dir: &Path, passphrase: &Passphrase) -> Result<(Vault, RecoveryKey), StoreError> {
+        let conn = schema::create_file(dir)?;
+        match Vault::initialise(conn, dir, passphrase) {
+            Ok(created) => Ok(created),
+            Err(e) => {
+                // Leave no half-made store behind to be mistaken for a real one.
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(dir.join(format!("{DB_FILE}{suffix}")));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn initialise(
+        mut conn: Connection,
+        dir: &Path,
+        passphrase: &Passphrase,
+    ) -> Result<(Vault, RecoveryKey), StoreError> {
+        schema::migrate(&mut conn)?;
+        let store_id: [u8; 16] = random_bytes()?;
+        let data_key = DataKey::generate()?;
+        let recovery = RecoveryKey::generate()?;
+        let params = KdfParams::DEFAULT;
+        let passphrase_salt = Salt::generate()?;
+        let recovery_salt = Salt::generate()?;
+        let passphrase_kek = params.derive_from_passphrase(passphrase, &passphrase_salt)?;
+        let recovery_kek = recovery.derive(&params, &recovery_salt)?;
+        let keys = Keys::from_data_key(data_key);
+        let settings = Settings::default();
+
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO meta (name, value) VALUES ('format', ?1), ('store_id', ?2)",
+            params![STORE_FORMAT, store_id.as_slice()],
+        )?;
+        keyslots::write(
+            &tx,
+            Slot::Passphrase,
+            &store_id,
+            &passphrase_kek,
+            &passphrase_salt,
+            &params,
+            &keys.data,
+        )?;
+        keyslots::write(
+            &tx,
+            Slot::Recovery,
+            &store_id,
+            &recovery_kek,
+            &recovery_salt,
+            &params,
+            &keys.data,
+        )?;
+        settings::write(&tx, &keys.records, &settings)?;
+        tx.commit()?;
+
+        let vault = Vault {
+            conn,
+            dir: dir.to_path_buf(),
+            store_id: store_id.to_vec(),
+            keys,
+            settings,
+            themes: ThemeList::default_list(),
+        };
+        Ok((vault, recovery))
+    }
+
+    /// Unlocks the store in `dir`. A wrong passphrase writes nothing.
+    pub fn open(dir: &Path, passphrase: &Passphrase) -> Result<Vault, StoreError> {
+        let conn = schema::open_file(dir)?;
+        let store_id = read_store_id(&conn)?;
+        let slot = keyslots::read(&conn, Slot::Passphrase)?;
+        let kek = slot.params.derive_from_passphrase(passphrase, &slot.salt)?;
+        let data_key = keyslots::unwrap(&slot, Slot::Passphrase, &store_id, &kek)
+            .ok_or(StoreError::WrongPassphrase)?;
+        Vault::unlocked(conn, dir, store_id, data_key)
+    }
+
+    /// Unlocks the store with its recovery key and sets a new passphrase.
+    /// A wrong recovery key writes nothing.
+    pub fn recover(
+        dir: &Path,
+        recovery: &RecoveryKey,
+        new_passphrase: &Passphrase,
+    ) -> Result<Vault, StoreError> {
+        let conn = schema::open_file(dir)?;
+        let store_id = read_store_id(&conn)?;
+        let slot = keyslots::read(&conn, Slot::Recovery)?;
+        let kek = recovery.derive(&slot.params, &slot.salt)?;
+        let data_key = keyslots::unwrap(&slot, Slot::Recovery, &store_id, &kek)
+            .ok_or(StoreError::WrongRecoveryKey)?;
+        let mut vault = Vault::unlocked(conn, dir, store_id, data_key)?;
+        vault.change_passphrase(new_passphrase)?;
+        Ok(vault)
+    }
+
+    fn unlocked(
+        mut conn: Connection,
+        dir: &Path,
+        store_id: Vec<u8>,
+        data_key: DataKey,
+    ) -> Result<Vault, StoreError> {
+        schema::migrate(&mut conn)?;
+        let keys = Keys::from_data_key(data_key);
+        let settings = settings::read(&conn, &keys.records)?;
+        Ok(Vault {
+            conn,
+            dir: dir.to_path_buf(),
+            store_id,
+            keys,
+            settings,
+            themes: ThemeList::default_list(),
+        })
+    }
+
+    /// Re-wraps the data key under a new passphrase, in one transaction.
+    /// No record is re-encrypted.
+    pub fn change_passphrase(&mut self, new_passphrase: &Passphrase) -> Result<(), StoreError> {
+        let params = KdfParams::DEFAULT;
+        let salt = Salt::generate()?;
+        let kek = params.derive_from_passphrase(new_passphrase, &salt)?;
+        let tx = self.conn.transaction()?;
+        keyslots::write(
+            &tx,
+            Slot::Passphrase,
+            &self.store_id,
+            &kek,
+            &salt,
+            &params,
+            &self.keys.data,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn themes(&self) -> &ThemeList {
+        &self.themes
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+}
+
+fn read_store_id(conn: &Connection) -> Result<Vec<u8>, StoreError> {
+    schema::check_format(conn)?;
+    let id: Vec<u8> = conn
+        .query_row("SELECT value FROM meta WHERE name = 'store_id'", [], |r| {
+            r.get(0)
+        })
+        .map_err(|_| StoreError::Corrupt {
+            record: "the store's identity".into(),
+        })?;
+    Ok(id)
+}

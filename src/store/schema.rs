@@ -1,0 +1,177 @@
+//! The SQLite file: how it is created, the pragmas every connection uses,
+//! and the embedded migrations.
+//!
+//! Only ids, versions, wrapped keys, KDF parameters and one keyed period tag
+//! per call are stored in plaintext; every other byte of a call is inside a
+//! sealed blob. Tables are `WITHOUT ROWID` and keyed by random ids so that
+//! row order does not reveal the order calls were logged in.
+
+use std::fs::OpenOptions;
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+
+use super::StoreError;
+
+/// The store format: bumped only for changes an older Quietline cannot read.
+pub const STORE_FORMAT: i64 = 1;
+/// The record schema version, bound into every sealed record's associated data.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Embedded migrations, applied in order, each in its own transaction and
+/// recorded in `schema_migrations`. Never edit one that has shipped: add another.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE meta (
+    name  TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE key_slots (
+    slot        TEXT PRIMARY KEY,
+    salt        BLOB NOT NULL,
+    memory_kib  INTEGER NOT NULL,
+    iterations  INTEGER NOT NULL,
+    parallelism INTEGER NOT NULL,
+    wrapped     BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE settings (
+    name    TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    sealed  BLOB NOT NULL
+) WITHOUT ROWID;
+
+-- Clustered by the keyed month tag, so a report reads one contiguous range
+-- per month and never touches other years' records.
+CREATE TABLE calls (
+    period_tag BLOB NOT NULL,
+    id         BLOB NOT NULL,
+    version    INTEGER NOT NULL,
+    sealed     BLOB NOT NULL,
+    PRIMARY KEY (period_tag, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX calls_by_id ON calls (id);
+
+-- Notes and safeguarding steps, sealed apart from the facts so that lists
+-- and reports never decrypt them.
+CREATE TABLE call_details (
+    id      BLOB PRIMARY KEY,
+    version INTEGER NOT NULL,
+    sealed  BLOB NOT NULL
+) WITHOUT ROWID;
+"#];
+
+pub const DB_FILE: &str = "quietline.db";
+
+/// Creates the store directory (0700) and an empty database file (0600)
+/// before SQLite opens it: SQLite gives its WAL and shared-memory files the
+/// same permissions as the database file.
+pub fn create_file(dir: &Path) -> Result<Connection, StoreError> {
+    let io = |source| StoreError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(io)?;
+    let path = dir.join(DB_FILE);
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(&path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::AlreadyExists => StoreError::AlreadyExists(dir.to_path_buf()),
+        _ => StoreError::Io {
+            path: path.clone(),
+            source,
+        },
+    })?;
+    let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    // WAL is persistent in the file header, so it is set once, here.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+/// Opens an existing store without creating anything and without writing:
+/// a failed unlock must leave every byte of the store as it was.
+pub fn open_file(dir: &Path) -> Result<Connection, StoreError> {
+    let path = dir.join(DB_FILE);
+    if !path.is_file() {
+        return Err(StoreError::NotFound(dir.to_path_buf()));
+    }
+    let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+/// Per-connection settings; none of them writes to the file.
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    // Deleted records are overwritten, not left in free pages.
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    // Sorting and temporary tables never spill decrypted-adjacent data to disk.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
+}
+
+/// Reads the store format without writing; refuses files that are not a
+/// Quietline store or come from a newer version.
+pub fn check_format(conn: &Connection) -> Result<(), StoreError> {
+    let has_meta: bool = conn
+        .query_row(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+            [],
+            |_| Ok(true),
+        )
+        .optional()?
+        .unwrap_or(false);
+    if !has_meta {
+        return Err(StoreError::NotAStore);
+    }
+    let format: Option<i64> = conn
+        .query_row("SELECT value FROM meta WHERE name = 'format'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match format {
+        Some(STORE_FORMAT) => Ok(()),
+        Some(found) if found > STORE_FORMAT => Err(StoreError::UnsupportedFormat { found }),
+        _ => Err(StoreError::NotAStore),
+    }
+}
+
+/// Applies any migrations this build has that the file lacks.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)",
+    )?;
+    let applied: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?;
+    if applied > MIGRATIONS.len() as i64 {
+        return Err(StoreError::UnsupportedFormat { found: applied });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied as usize) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version) VALUES (?1)",
+            params![index as i64 + 1],
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,227 @@
+//! The two-level theme list (category, subtheme) that calls are tagged with.
+//!
+//! The list is data with a version, not an enum: a coordinator will add,
+//! rename and retire themes without breaking past years. A theme is named by
+//! its id, `category` or `category.subtheme`; labels are for display only.
+
+use serde::Deserialize;
+
+const DEFAULT_V1: &str = include_str!("themes/default_v1.json");
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ThemeList {
+    pub version: u32,
+    pub categories: Vec<Category>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Category {
+    pub id: String,
+    pub label: String,
+    pub subthemes: Vec<Subtheme>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Subtheme {
+    pub id: String,
+    pub label: String,
+}
+
+/// Where a theme id sits in the list: a category, and perhaps one of its subthemes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThemeRef {
+    pub category: usize,
+    pub subtheme: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ThemeError {
+    #[error("unknown theme '{given}'{hint}")]
+    Unknown { given: String, hint: String },
+    #[error("the theme list is not valid: {0}")]
+    InvalidList(String),
+}
+
+impl ThemeList {
+    /// The helpline's default list, version 1.
+    pub fn default_list() -> ThemeList {
+        // The embedded list is checked by a unit test, so failing here would
+        // mean the binary itself is broken.
+        #[allow(clippy::expect_used)]
+        ThemeList::from_json(DEFAULT_V1).expect("the embedded theme list is valid")
+    }
+
+    pub fn from_json(text: &str) -> Result<ThemeList, ThemeError> {
+        let list: ThemeList =
+            serde_json::from_str(text).map_err(|e| ThemeError::InvalidList(e.to_string()))?;
+        list.check()?;
+        Ok(list)
+    }
+
+    fn check(&self) -> Result<(), ThemeError> {
+        let valid_id = |id: &str| {
+            !id.is_empty()
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        };
+        for (i, category) in self.categories.iter().enumerate() {
+            if !valid_id(&category.id) {
+                return Err(ThemeError::InvalidList(format!(
+                    "category id '{}' must be lowercase letters, digits and '_'",
+                    category.id
+                )));
+            }
+            if self.categories[..i].iter().any(|c| c.id == category.id) {
+                return Err(ThemeError::InvalidList(format!(
+                    "category '{}' appears twice",
+                    category.id
+                )));
+            }
+            for (j, sub) in category.subthemes.iter().enumerate() {
+                if !valid_id(&sub.id) {
+                    return Err(ThemeError::InvalidList(format!(
+                        "subtheme id '{}.{}' must be lowercase letters, digits and '_'",
+                        category.id, sub.id
+                    )));
+                }
+                if category.subthemes[..j].iter().any(|s| s.id == sub.id) {
+                    return Err(ThemeError::InvalidList(format!(
+                        "subtheme '{}.{}' appears twice",
+                        category.id, sub.id
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Finds a theme by id. An unknown id gets a hint when the volunteer has
+    /// typed a subtheme without its category (`ofsted` for `inspection.ofsted`).
+    pub fn resolve(&self, id: &str) -> Result<ThemeRef, ThemeError> {
+        let (category_id, subtheme_id) = match id.split_once('.') {
+            Some((c, s)) => (c, Some(s)),
+            None => (id, None),
+        };
+        let found = self
+            .categories
+            .iter()
+            .position(|c| c.id == category_id)
+            .and_then(|category| match subtheme_id {
+                None => Some(ThemeRef {
+                    category,
+                    subtheme: None,
+                }),
+                Some(s) => self.categories[category]
+                    .subthemes
+                    .iter()
+                    .position(|sub| sub.id == s)
+                    .map(|subtheme| ThemeRef {
+                        category,
+                        subtheme: Some(subtheme),
+                    }),
+            });
+        found.ok_or_else(|| ThemeError::Unknown {
+            given: id.to_string(),
+            hint: self.hint_for(id),
+        })
+    }
+
+    fn hint_for(&self, id: &str) -> String {
+        let last = id.rsplit('.').next().unwrap_or(id);
+        let candidates: Vec<String> = self
+            .categories
+            .iter()
+            .flat_map(|c| {
+                c.subthemes
+                    .iter()
+                    .filter(move |s| s.id == last)
+                    .map(move |s| format!("{}.{}", c.id, s.id))
+            })
+            .collect();
+        if candidates.is_empty() {
+            let categories: Vec<&str> = self.categories.iter().map(|c| c.id.as_str()).collect();
+            format!(
+                "; themes are 'category' or 'category.subtheme', with categories: {}",
+                categories.join(", ")
+            )
+        } else {
+            format!("; did you mean {}?", candidates.join(" or "))
+        }
+    }
+
+    pub fn category(&self, theme: ThemeRef) -> &Category {
+        &self.categories[theme.category]
+    }
+
+    /// Every theme id in list order: each category, then its subthemes.
+    pub fn all_ids(&self) -> impl Iterator<Item = String> + '_ {
+        self.categories.iter().flat_map(|c| {
+            std::iter::once(c.id.clone()).chain(
+                c.subthemes
+                    .iter()
+                    .map(move |s| format!("{}.{}", c.id, s.id)),
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_list_is_version_1_with_twelve_categories() {
+        let list = ThemeList::default_list();
+        assert_eq!(list.version, 1);
+        let ids: Vec<&str> = list.categories.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "inspection",
+                "send",
+                "funding",
+                "governance",
+                "premises",
+                "staffing",
+                "parents",
+                "pupils",
+                "leadership",
+                "wellbeing",
+                "risk_to_self",
+                "other"
+            ]
+        );
+        assert_eq!(list.all_ids().count(), 12 + 49);
+    }
+
+    #[test]
+    fn resolves_categories_and_subthemes() {
+        let list = ThemeList::default_list();
+        let r = list.resolve("send.ehcp").unwrap();
+        assert_eq!(list.category(r).id, "send");
+        assert_eq!(r.subtheme, Some(0));
+        let bare = list.resolve("funding").unwrap();
+        assert_eq!(list.category(bare).label, "Funding and budgets");
+        assert_eq!(bare.subtheme, None);
+    }
+
+    #[test]
+    fn a_bare_subtheme_gets_a_hint() {
+        let list = ThemeList::default_list();
+        let err = list.resolve("ofsted").unwrap_err().to_string();
+        assert!(err.contains("did you mean inspection.ofsted?"), "{err}");
+        let err = list.resolve("nonsense").unwrap_err().to_string();
+        assert!(err.contains("categories: inspection"), "{err}");
+    }
+
+    #[test]
+    fn a_list_with_duplicate_ids_is_refused() {
+        let err = ThemeList::from_json(
+            r#"{"version":2,"categories":[{"id":"a","label":"A","subthemes":[]},{"id":"a","label":"B","subthemes":[]}]}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("appears twice"));
+    }
+}
