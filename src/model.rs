@@ -443,7 +443,8 @@ pub(crate) mod tests {
     #[test]
     fn validation_rejects_what_a_volunteer_could_mistype() {
         let themes = ThemeList::default_list();
-        let cases: Vec<(&str, Box<dyn Fn(&mut NewCall)>)> = vec![
+        type Mutation = Box<dyn Fn(&mut NewCall)>;
+        let cases: Vec<(&str, Mutation)> = vec![
             (
                 "themes",
                 Box::new(|c| {

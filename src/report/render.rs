@@ -10,8 +10,12 @@ fn change(now: u64, before: u64) -> String {
     if before == 0 {
         return if now == 0 { "–".into() } else { "new".into() };
     }
-    let pct = (now as f64 - before as f64) / before as f64 * 100.0;
-    format!("{pct:+.0}%")
+    let pct = ((now as f64 - before as f64) / before as f64 * 100.0).round();
+    if pct == 0.0 {
+        "0%".into()
+    } else {
+        format!("{pct:+}%")
+    }
 }
 
 fn row(out: &mut String, indent: usize, label: &str, now: u64, before: u64) {
@@ -65,7 +69,7 @@ pub fn to_text(report: &Report) -> String {
         report.previous_total_minutes,
     );
     out.push('\n');
-    header(&mut out, "Themes (each call counted once per category)");
+    header(&mut out, "Themes");
     for theme in &report.themes {
         row(&mut out, 2, &theme.label, theme.calls, theme.previous_calls);
         for sub in theme

@@ -76,7 +76,7 @@ fn fixtures() -> Vec<CallSummary> {
     ]
 }
 
-fn find<'a>(report: &'a Report, id: &str) -> (u64, u64) {
+fn find(report: &Report, id: &str) -> (u64, u64) {
     for theme in &report.themes {
         if theme.id == id {
             return (theme.calls, theme.previous_calls);

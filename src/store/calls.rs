@@ -322,7 +322,7 @@ impl Vault {
             let sealed: &[u8] = blob(row, 3)?;
             out.push(open_facts(&self.keys, tag, id, version, sealed)?);
         }
-        out.sort_by(|a, b| b.facts.started_at.cmp(&a.facts.started_at));
+        out.sort_by_key(|c| std::cmp::Reverse(c.facts.started_at));
         Ok(out)
     }
 

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Makes sure a Rust toolchain new enough for this project (edition 2024,
+# Rust 1.85+), rustfmt, clippy and a C compiler (for the bundled SQLite) are
+# present. Installs only what is missing. Sourced by the other scripts.
+set -euo pipefail
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing_debs=()
+for pkg in build-essential pkg-config curl ca-certificates; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing_debs+=("$pkg")
+done
+if [ ${#missing_debs[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing_debs[*]}" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_debs[@]}"
+fi
+
+[ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
+
+rust_is_recent() {
+  command -v cargo >/dev/null 2>&1 || return 1
+  local minor
+  minor=$(rustc --version | sed -E 's/^rustc 1\.([0-9]+).*/\1/')
+  [ "$minor" -ge 85 ]
+}
+
+if ! rust_is_recent; then
+  if command -v rustup >/dev/null 2>&1; then
+    rustup toolchain install stable --profile minimal --component rustfmt,clippy
+    rustup default stable
+  else
+    echo "Installing Rust with rustup (distribution packages are too old for this project)" >&2
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --component rustfmt,clippy
+    . "$HOME/.cargo/env"
+  fi
+fi
+
+if command -v rustup >/dev/null 2>&1; then
+  for component in rustfmt clippy; do
+    rustup component list --installed | grep -q "^$component" || rustup component add "$component"
+  done
+fi

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Sets up everything the tests need, then runs every check and test:
+# formatting, clippy with warnings as errors, unit and end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/ensure-toolchain.sh
+
+echo "== cargo fmt --check" >&2
+cargo fmt --all --check
+echo "== cargo clippy --all-targets -- -D warnings" >&2
+cargo clippy --all-targets --locked -- -D warnings
+echo "== cargo test" >&2
+cargo test --all-targets --locked

@@ -1,0 +1,463 @@
+//! The `quietline` command line: parses arguments, asks for secrets, calls
+//! the library and prints. Machine formats go to stdout alone; prompts,
+//! progress and messages go to stderr.
+//!
+//! Exit codes: 0 success; 1 any other failure; 2 a usage mistake; 3 wrong
+//! passphrase or recovery key; 4 a damaged or tampered store.
+
+mod secrets;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::crypto::{CryptoError, Passphrase, RecoveryKey};
+use crate::import::{ImportError, ImportProgress, import_csv, write_csv};
+use crate::model::{
+    CallDetails, CallFacts, CallSummary, CallType, CallerType, Employer, FollowUp, NewCall, Region,
+    RiskLevel, Role, Setting, UnknownId,
+};
+use crate::period::{Period, PeriodKind, YearOutOfRange};
+use crate::report::{Report, ReportError, to_csv, to_text};
+use crate::store::{StoreError, Vault};
+use crate::synth::SyntheticCalls;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error("{0}")]
+    Output(String),
+}
+
+impl From<UnknownId> for CliError {
+    fn from(e: UnknownId) -> Self {
+        CliError::Usage(e.to_string())
+    }
+}
+
+impl From<YearOutOfRange> for CliError {
+    fn from(e: YearOutOfRange) -> Self {
+        CliError::Usage(e.to_string())
+    }
+}
+
+impl CliError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) | CliError::Store(StoreError::Invalid(_)) => 2,
+            CliError::Store(StoreError::WrongPassphrase | StoreError::WrongRecoveryKey) => 3,
+            CliError::Crypto(CryptoError::MalformedRecoveryKey(_)) => 3,
+            CliError::Store(StoreError::Corrupt { .. })
+            | CliError::Report(ReportError::Store(StoreError::Corrupt { .. }))
+            | CliError::Import(ImportError::Store(StoreError::Corrupt { .. })) => 4,
+            _ => 1,
+        }
+    }
+}
+
+fn output_error(e: std::io::Error) -> CliError {
+    CliError::Output(format!("could not write the output: {e}"))
+}
+
+#[derive(Parser)]
+#[command(
+    name = "quietline",
+    version,
+    about = "A confidential, encrypted call log for a volunteer helpline",
+    after_help = "The passphrase is read from QUIETLINE_PASSPHRASE if set, else asked for without echo."
+)]
+struct Cli {
+    /// The store directory [default: the platform's data directory]
+    #[arg(long, global = true, env = "QUIETLINE_STORE", value_name = "DIR")]
+    store: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new encrypted store, and show its one-time recovery key
+    Init,
+    /// Log one call and print its id
+    Log(Box<LogArgs>),
+    /// List calls, newest first, one per line (tab-separated)
+    List {
+        /// Only calls in this calendar year (or academic year with --academic)
+        #[arg(long)]
+        year: Option<i32>,
+        /// Read --year as the academic year starting 1 September
+        #[arg(long, requires = "year")]
+        academic: bool,
+        /// Include private notes as a last column
+        #[arg(long)]
+        notes: bool,
+    },
+    /// Import calls from a CSV file, all or nothing
+    Import {
+        #[arg(value_name = "FILE.csv")]
+        file: PathBuf,
+    },
+    /// Counts for a year, each beside the year before
+    Report {
+        #[arg(long)]
+        year: i32,
+        /// The academic year from 1 September YEAR to 31 August YEAR+1
+        #[arg(long)]
+        academic: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Change the passphrase (new one from QUIETLINE_NEW_PASSPHRASE or asked for)
+    Passwd,
+    /// Set a new passphrase using the recovery key (QUIETLINE_RECOVERY_KEY or asked for)
+    Recover,
+    /// Write synthetic calls as import CSV to stdout (for demos and tests; never real data)
+    Synth {
+        #[arg(long, default_value_t = 1000)]
+        calls: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 2016)]
+        from_year: i32,
+        #[arg(long, default_value_t = 10)]
+        years: u32,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(clap::Args)]
+struct LogArgs {
+    /// When the call started, RFC 3339 (e.g. 2024-09-02T09:30:00+01:00)
+    #[arg(long, value_name = "RFC3339")]
+    at: String,
+    #[arg(long, value_name = "N")]
+    minutes: u32,
+    #[arg(long, value_name = "ID")]
+    role: String,
+    #[arg(long, value_name = "ID")]
+    setting: String,
+    #[arg(long, value_name = "ID")]
+    region: String,
+    /// Theme ids, main theme first (at most 4); repeat the flag or list them
+    #[arg(long = "theme", value_name = "ID", num_args = 1..)]
+    themes: Vec<String>,
+    #[arg(long, value_name = "ID")]
+    risk: String,
+    #[arg(long)]
+    follow_up: bool,
+    /// Follow-up due date (YYYY-MM-DD); implies --follow-up
+    #[arg(long, value_name = "DATE")]
+    follow_up_due: Option<NaiveDate>,
+    #[arg(long, value_name = "TEXT")]
+    notes: Option<String>,
+    /// substantive, silent, hang_up, wrong_number or information_only
+    #[arg(long, value_name = "ID", default_value = "substantive")]
+    call_type: String,
+    #[arg(long, value_name = "ID")]
+    employer: Option<String>,
+    /// The caller has rung before
+    #[arg(long, conflicts_with = "first_time")]
+    repeat: bool,
+    /// The caller has not rung before
+    #[arg(long)]
+    first_time: bool,
+    /// A safeguarding step taken (repeatable)
+    #[arg(long = "safeguarding", value_name = "TEXT")]
+    safeguarding: Vec<String>,
+}
+
+impl LogArgs {
+    fn to_call(&self) -> Result<NewCall, CliError> {
+        let started_at = DateTime::parse_from_rfc3339(&self.at)
+            .map_err(|_| {
+                CliError::Usage(format!(
+                    "--at '{}' is not an RFC 3339 time such as 2024-09-02T09:30:00+01:00",
+                    self.at
+                ))
+            })?
+            .with_timezone(&Utc);
+        let caller_type = match (self.repeat, self.first_time) {
+            (true, _) => CallerType::Repeat,
+            (_, true) => CallerType::FirstTime,
+            _ => CallerType::Unknown,
+        };
+        Ok(NewCall {
+            facts: CallFacts {
+                started_at,
+                duration_minutes: self.minutes,
+                call_type: self.call_type.parse::<CallType>()?,
+                role: self.role.parse::<Role>()?,
+                setting: self.setting.parse::<Setting>()?,
+                employer: self
+                    .employer
+                    .as_deref()
+                    .map(str::parse::<Employer>)
+                    .transpose()?,
+                region: self.region.parse::<Region>()?,
+                caller_type,
+                themes: self.themes.clone(),
+                risk: self.risk.parse::<RiskLevel>()?,
+                follow_up: FollowUp {
+                    needed: self.follow_up || self.follow_up_due.is_some(),
+                    due: self.follow_up_due,
+                    done: false,
+                },
+            },
+            details: CallDetails {
+                safeguarding: self.safeguarding.clone(),
+                notes: self.notes.clone().unwrap_or_default(),
+            },
+        })
+    }
+}
+
+/// Runs the CLI and turns any error into a one-line message and exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("quietline: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn store_dir(cli: &Cli) -> Result<PathBuf, CliError> {
+    if let Some(dir) = &cli.store {
+        return Ok(dir.clone());
+    }
+    directories::ProjectDirs::from("org", "Quietline", "quietline")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            CliError::Usage("no home directory found; give the store with --store DIR".into())
+        })
+}
+
+fn unlock(dir: &Path) -> Result<Vault, CliError> {
+    if !Vault::exists(dir) {
+        return Err(StoreError::NotFound(dir.to_path_buf()).into());
+    }
+    let passphrase = secrets::current_passphrase()?;
+    Ok(Vault::open(dir, &Passphrase::new(&passphrase))?)
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let dir = store_dir(&cli)?;
+    let now = Utc::now();
+    match cli.command {
+        Command::Init => init(&dir),
+        Command::Log(args) => {
+            let call = args.to_call()?;
+            let mut vault = unlock(&dir)?;
+            let id = vault.log_call(&call, now)?;
+            println!("{id}");
+            Ok(())
+        }
+        Command::List {
+            year,
+            academic,
+            notes,
+        } => {
+            let vault = unlock(&dir)?;
+            let period = year
+                .map(|y| Period::new(period_kind(academic), y))
+                .transpose()?;
+            list(&vault, period, notes)
+        }
+        Command::Import { file } => import(&dir, &file, now),
+        Command::Report {
+            year,
+            academic,
+            format,
+        } => {
+            let period = Period::new(period_kind(academic), year)?;
+            let vault = unlock(&dir)?;
+            let report = Report::for_vault(&vault, period)?;
+            let text = match format {
+                Format::Text => to_text(&report),
+                Format::Json => {
+                    let mut json = serde_json::to_string_pretty(&report)
+                        .map_err(|e| CliError::Output(e.to_string()))?;
+                    json.push('\n');
+                    json
+                }
+                Format::Csv => to_csv(&report).map_err(|e| CliError::Output(e.to_string()))?,
+            };
+            std::io::stdout()
+                .write_all(text.as_bytes())
+                .map_err(output_error)
+        }
+        Command::Passwd => {
+            let mut vault = unlock(&dir)?;
+            let new = secrets::chosen_passphrase(secrets::NEW_PASSPHRASE_VAR)?;
+            vault.change_passphrase(&Passphrase::new_for_store(&new)?)?;
+            eprintln!("Passphrase changed. The recovery key is unchanged.");
+            Ok(())
+        }
+        Command::Recover => {
+            if !Vault::exists(&dir) {
+                return Err(StoreError::NotFound(dir).into());
+            }
+            let key = RecoveryKey::parse(&secrets::recovery_key()?)?;
+            let new = secrets::chosen_passphrase(secrets::NEW_PASSPHRASE_VAR)?;
+            Vault::recover(&dir, &key, &Passphrase::new_for_store(&new)?)?;
+            eprintln!("New passphrase set. The recovery key still works; keep it safe.");
+            Ok(())
+        }
+        Command::Synth {
+            calls,
+            seed,
+            from_year,
+            years,
+        } => {
+            let generated: Vec<NewCall> = SyntheticCalls::new(seed, from_year, years)
+                .take(calls)
+                .collect();
+            let stdout = std::io::stdout();
+            write_csv(stdout.lock(), &generated).map_err(|e| CliError::Output(e.to_string()))
+        }
+    }
+}
+
+fn period_kind(academic: bool) -> PeriodKind {
+    if academic {
+        PeriodKind::Academic
+    } else {
+        PeriodKind::Calendar
+    }
+}
+
+fn init(dir: &Path) -> Result<(), CliError> {
+    if Vault::exists(dir) {
+        return Err(StoreError::AlreadyExists(dir.to_path_buf()).into());
+    }
+    let raw = secrets::chosen_passphrase(secrets::PASSPHRASE_VAR)?;
+    let passphrase = Passphrase::new_for_store(&raw)?;
+    eprintln!("Creating the store (deriving the key takes a moment)…");
+    let (_vault, recovery) = Vault::create(dir, &passphrase)?;
+    eprintln!("Store created at {}.", dir.display());
+    eprintln!();
+    eprintln!("Your recovery key is below. It is shown only this once.");
+    eprintln!("Write it down and keep it somewhere safe, away from this laptop:");
+    eprintln!("it is the only way back in if the passphrase is forgotten.");
+    eprintln!();
+    println!("{}", recovery.to_display().as_str());
+    Ok(())
+}
+
+/// One call as a tab-separated line: id, local start, minutes, call type,
+/// role, setting, region, themes, risk, follow-up.
+fn list_line(call: &CallSummary, tz: chrono_tz::Tz) -> String {
+    let f = &call.facts;
+    let follow_up = match (f.follow_up.needed, f.follow_up.done, f.follow_up.due) {
+        (false, _, _) => "-".to_string(),
+        (true, true, _) => "done".to_string(),
+        (true, false, Some(due)) => format!("due {due}"),
+        (true, false, None) => "needed".to_string(),
+    };
+    let themes = if f.themes.is_empty() {
+        "-".to_string()
+    } else {
+        f.themes.join(";")
+    };
+    [
+        call.id.to_string(),
+        f.started_at
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        f.duration_minutes.to_string(),
+        f.call_type.id().to_string(),
+        f.role.id().to_string(),
+        f.setting.id().to_string(),
+        f.region.id().to_string(),
+        themes,
+        f.risk.id().to_string(),
+        follow_up,
+    ]
+    .join("\t")
+}
+
+fn list(vault: &Vault, period: Option<Period>, with_notes: bool) -> Result<(), CliError> {
+    let tz = vault.settings().time_zone;
+    let mut calls = match period {
+        Some(p) => {
+            let mut calls = vault.calls_in_months(&p.months())?;
+            calls.retain(|c| p.contains(c.facts.started_at, tz));
+            calls
+        }
+        None => vault.all_calls()?,
+    };
+    calls.sort_by_key(|c| std::cmp::Reverse(c.facts.started_at));
+    let notes = if with_notes {
+        vault.details_of(&calls.iter().map(|c| c.id).collect::<Vec<_>>())?
+    } else {
+        Vec::new()
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (i, call) in calls.iter().enumerate() {
+        let mut line = list_line(call, tz);
+        if let Some(details) = notes.get(i) {
+            line.push('\t');
+            // One call per line, so line breaks and tabs in notes are escaped.
+            line.push_str(
+                &details
+                    .notes
+                    .replace('\\', "\\\\")
+                    .replace('\n', "\\n")
+                    .replace('\t', "\\t"),
+            );
+        }
+        writeln!(out, "{line}").map_err(output_error)?;
+    }
+    out.flush().map_err(output_error)
+}
+
+fn import(dir: &Path, file: &Path, now: DateTime<Utc>) -> Result<(), CliError> {
+    let opened = std::fs::File::open(file)
+        .map_err(|e| CliError::Usage(format!("cannot open {}: {e}", file.display())))?;
+    let total = opened.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut vault = unlock(dir)?;
+    let interactive = std::io::stderr().is_terminal();
+    let mut last_step = 0;
+    let report_progress = |p: ImportProgress| {
+        let percent = (p.bytes_read * 100)
+            .checked_div(p.bytes_total)
+            .unwrap_or(100);
+        if interactive {
+            eprint!("\rImporting… {percent:>3}% ({} calls)", p.rows);
+        } else if percent / 10 > last_step {
+            // Not a terminal: a line per tenth, so logs stay readable.
+            last_step = percent / 10;
+            eprintln!("Importing… {percent}% ({} calls)", p.rows);
+        }
+    };
+    let reader = std::io::BufReader::new(opened);
+    let result = import_csv(&mut vault, reader, total, now, report_progress);
+    if interactive {
+        eprintln!();
+    }
+    let count = result?;
+    eprintln!("Imported {count} calls from {}.", file.display());
+    Ok(())
+}

@@ -1,0 +1,408 @@
+//! The `quietline` CLI contract, run as a real process against a temporary
+//! store, with secrets passed through the environment.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use crate::support::*;
+
+const PASS: (&str, &str) = ("QUIETLINE_PASSPHRASE", PASSPHRASE);
+
+fn init(store: &TempStore) -> String {
+    let out = store.cli(&["init"], &[PASS]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out).trim().to_string()
+}
+
+fn log_typical(store: &TempStore, at: &str, notes: &str) -> String {
+    let out = store.cli(
+        &[
+            "log",
+            "--at",
+            at,
+            "--minutes",
+            "25",
+            "--role",
+            "headteacher",
+            "--setting",
+            "primary",
+            "--region",
+            "london",
+            "--theme",
+            "inspection.ofsted",
+            "wellbeing.workload",
+            "--risk",
+            "moderate",
+            "--follow-up",
+            "--notes",
+            notes,
+        ],
+        &[PASS],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out).trim().to_string()
+}
+
+#[test]
+fn init_prints_only_the_recovery_key_on_stdout_and_refuses_twice() {
+    let store = TempStore::new();
+    let key = init(&store);
+    assert_eq!(key.split('-').count(), 8, "{key}");
+    assert!(key.split('-').all(|g| g.len() == 4));
+    let again = store.cli(&["init"], &[PASS]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(stderr(&again).lines().count(), 1);
+}
+
+#[test]
+fn init_refuses_a_short_passphrase_and_asks_for_one_without_a_terminal() {
+    let store = TempStore::new();
+    let out = store.cli(&["init"], &[("QUIETLINE_PASSPHRASE", "short")]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("at least 8 characters"),
+        "{}",
+        stderr(&out)
+    );
+    let out = store.cli(&["init"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("QUIETLINE_PASSPHRASE"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!store.dir.exists());
+}
+
+#[test]
+fn log_list_and_notes_only_on_request() {
+    let store = TempStore::new();
+    init(&store);
+    let id = log_typical(
+        &store,
+        "2024-09-02T09:30:00+01:00",
+        "Private\tnote\nsecond line",
+    );
+    assert_eq!(id.len(), 36, "{id}");
+
+    let out = store.cli(&["list"], &[PASS]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    let fields: Vec<&str> = text.trim_end().split('\t').collect();
+    assert_eq!(
+        fields,
+        [
+            id.as_str(),
+            "2024-09-02 09:30",
+            "25",
+            "substantive",
+            "headteacher",
+            "primary",
+            "london",
+            "inspection.ofsted;wellbeing.workload",
+            "moderate",
+            "needed"
+        ]
+    );
+    assert!(!text.contains("Private"));
+
+    let with_notes = stdout(&store.cli(&["list", "--notes"], &[PASS]));
+    assert!(
+        with_notes
+            .trim_end()
+            .ends_with("Private\\tnote\\nsecond line"),
+        "{with_notes}"
+    );
+    assert_eq!(with_notes.lines().count(), 1);
+
+    let other_year = store.cli(&["list", "--year", "2023"], &[PASS]);
+    assert_eq!(stdout(&other_year), "");
+    let academic = store.cli(&["list", "--year", "2024", "--academic"], &[PASS]);
+    assert_eq!(stdout(&academic).lines().count(), 1);
+}
+
+#[test]
+fn log_rejects_bad_input_with_a_helpful_message() {
+    let store = TempStore::new();
+    init(&store);
+    let base = [
+        "log",
+        "--at",
+        "2024-09-02T09:30:00+01:00",
+        "--minutes",
+        "25",
+        "--setting",
+        "primary",
+        "--region",
+        "london",
+        "--risk",
+        "low",
+    ];
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--role", "head", "--theme", "send"],
+            "unknown role 'head'",
+        ),
+        (
+            &["--role", "headteacher", "--theme", "ofsted"],
+            "did you mean inspection.ofsted?",
+        ),
+        (&["--role", "headteacher"], "needs at least one theme"),
+        (
+            &[
+                "--role",
+                "headteacher",
+                "--theme",
+                "send",
+                "funding",
+                "premises",
+                "staffing",
+                "parents",
+            ],
+            "at most 4",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let args: Vec<&str> = base.iter().chain(extra.iter()).copied().collect();
+        let out = store.cli(&args, &[PASS]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains(expected), "{}", stderr(&out));
+        assert_eq!(stdout(&out), "");
+    }
+    let out = store.cli(&["list"], &[PASS]);
+    assert_eq!(stdout(&out), "", "nothing was logged");
+}
+
+#[test]
+fn a_wrong_passphrase_says_so_exits_3_and_changes_no_byte() {
+    let store = TempStore::new();
+    init(&store);
+    log_typical(&store, "2024-09-02T09:30:00+01:00", "x");
+    let before = store.snapshot();
+    for command in [&["list"][..], &["report", "--year", "2024"], &["passwd"]] {
+        let out = store.cli(
+            command,
+            &[
+                ("QUIETLINE_PASSPHRASE", "not the passphrase"),
+                ("QUIETLINE_NEW_PASSPHRASE", "something new entirely"),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(3), "{command:?}");
+        let message = stderr(&out);
+        assert!(message.contains("passphrase"), "{message}");
+        assert_eq!(message.lines().count(), 1, "{message}");
+    }
+    assert_eq!(store.snapshot(), before);
+}
+
+#[test]
+fn a_missing_store_points_to_init() {
+    let store = TempStore::new();
+    let out = store.cli(&["list"], &[PASS]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("quietline init"), "{}", stderr(&out));
+}
+
+#[test]
+fn passwd_and_recover_through_the_environment() {
+    let store = TempStore::new();
+    let recovery = init(&store);
+    let out = store.cli(
+        &["passwd"],
+        &[PASS, ("QUIETLINE_NEW_PASSPHRASE", "second passphrase")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(store.cli(&["list"], &[PASS]).status.code(), Some(3));
+    let second = ("QUIETLINE_PASSPHRASE", "second passphrase");
+    assert!(store.cli(&["list"], &[second]).status.success());
+
+    let wrong = store.cli(
+        &["recover"],
+        &[
+            (
+                "QUIETLINE_RECOVERY_KEY",
+                "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA",
+            ),
+            ("QUIETLINE_NEW_PASSPHRASE", "third passphrase"),
+        ],
+    );
+    assert_eq!(wrong.status.code(), Some(3));
+    assert!(
+        stderr(&wrong).contains("recovery key"),
+        "{}",
+        stderr(&wrong)
+    );
+
+    let out = store.cli(
+        &["recover"],
+        &[
+            ("QUIETLINE_RECOVERY_KEY", recovery.as_str()),
+            ("QUIETLINE_NEW_PASSPHRASE", "third passphrase"),
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        store
+            .cli(&["list"], &[("QUIETLINE_PASSPHRASE", "third passphrase")])
+            .status
+            .success()
+    );
+    assert_eq!(store.cli(&["list"], &[second]).status.code(), Some(3));
+}
+
+#[test]
+fn report_json_keeps_its_contract_and_counts_by_london_date() {
+    let store = TempStore::new();
+    init(&store);
+    // 23:30 UTC on 31 August 2024 is 00:30 BST on 1 September: academic 2024/25.
+    log_typical(&store, "2024-08-31T23:30:00Z", "a");
+    log_typical(&store, "2024-08-31T22:59:00Z", "b");
+    let out = store.cli(
+        &["report", "--year", "2024", "--academic", "--format", "json"],
+        &[PASS],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "machine formats leave stderr quiet");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["period"]["label"], "2024/25");
+    assert_eq!(json["period"]["start"], "2024-09-01");
+    assert_eq!(json["period"]["end"], "2025-08-31");
+    assert_eq!(json["total_calls"], 1);
+    assert_eq!(json["previous_total_calls"], 1);
+    let inspection = &json["themes"][0];
+    assert_eq!(inspection["id"], "inspection");
+    assert_eq!(inspection["label"], "Inspection and accountability");
+    assert_eq!(inspection["calls"], 1);
+    assert_eq!(inspection["previous_calls"], 1);
+    assert_eq!(inspection["subthemes"][0]["id"], "inspection.ofsted");
+    assert_eq!(inspection["subthemes"][0]["calls"], 1);
+    let moderate = json["risk"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "moderate")
+        .unwrap();
+    assert_eq!(
+        (
+            moderate["calls"].as_u64(),
+            moderate["previous_calls"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+
+    let csv = store.cli(
+        &["report", "--year", "2024", "--academic", "--format", "csv"],
+        &[PASS],
+    );
+    let csv_text = stdout(&csv);
+    assert!(
+        csv_text.starts_with("table,row,column,value,previous\n"),
+        "{csv_text}"
+    );
+    assert!(
+        csv_text.contains("\nsummary,total_calls,calls,1,1\n"),
+        "{csv_text}"
+    );
+
+    let text = stdout(&store.cli(&["report", "--year", "2024", "--academic"], &[PASS]));
+    assert!(text.contains("Quietline report 2024/25"), "{text}");
+}
+
+#[test]
+fn import_is_all_or_nothing_and_names_the_line() {
+    let store = TempStore::new();
+    init(&store);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "started_at,duration_minutes,caller_role,setting,region,themes,risk,follow_up,notes\n\
+         2024-09-02T09:30:00+01:00,25,headteacher,primary,london,send,low,false,ok\n\
+         2024-09-02T09:30:00+01:00,25,headteacher,primary,atlantis,send,low,false,bad\n",
+    )
+    .unwrap();
+    let out = store.cli(&["import", bad.to_str().unwrap()], &[PASS]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(
+        message.contains("line 3: region: unknown region 'atlantis'"),
+        "{message}"
+    );
+    assert_eq!(stdout(&store.cli(&["list"], &[PASS])), "");
+
+    let good = dir.path().join("good.csv");
+    let synth = store.cli(&["synth", "--calls", "700", "--seed", "5"], &[]);
+    std::fs::write(&good, &synth.stdout).unwrap();
+    let out = store.cli(&["import", good.to_str().unwrap()], &[PASS]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Imported 700 calls"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(stdout(&store.cli(&["list"], &[PASS])).lines().count(), 700);
+}
+
+/// kill -9 in the middle of a large import leaves a store that opens and
+/// holds either none or all of the import.
+#[cfg(unix)]
+#[test]
+fn kill_9_during_an_import_leaves_none_or_all_of_it() {
+    let store = TempStore::new();
+    init(&store);
+    log_typical(&store, "2024-09-02T09:30:00+01:00", "before the import");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.csv");
+    let rows = 40_000;
+    let synth = store.cli(&["synth", "--calls", &rows.to_string()], &[]);
+    std::fs::write(&file, &synth.stdout).unwrap();
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quietline"))
+        .args(["import", file.to_str().unwrap()])
+        .env("QUIETLINE_STORE", &store.dir)
+        .env("QUIETLINE_PASSPHRASE", PASSPHRASE)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the import is under way (rows written inside the
+    // transaction, not yet committed), then kill it without warning.
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut saw_progress = false;
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if line.starts_with("Importing") && !line.contains("100%") {
+            saw_progress = true;
+            break;
+        }
+    }
+    assert!(
+        saw_progress,
+        "the import should report progress before finishing"
+    );
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+
+    let listed = store.cli(&["list"], &[PASS]);
+    assert!(
+        listed.status.success(),
+        "the store must still open: {}",
+        stderr(&listed)
+    );
+    let count = stdout(&listed).lines().count();
+    assert!(
+        count == 1 || count == 1 + rows,
+        "found {count} calls: a partial import"
+    );
+    // In practice the kill lands mid-transaction, so nothing was added.
+    assert_eq!(
+        count, 1,
+        "the kill landed after the commit; the test proved less than it should"
+    );
+}

@@ -1,0 +1,8 @@
+//! End-to-end tests of the `quietline` library and CLI, one module per area.
+
+mod support;
+
+mod cli;
+mod encryption;
+mod import;
+mod vault;
