@@ -3,6 +3,7 @@
 mod support;
 
 mod cli;
+mod compatibility;
 mod encryption;
 mod import;
 mod vault;
