@@ -155,6 +155,13 @@ impl Period {
     pub fn start_instant(&self, tz: Tz) -> DateTime<Utc> {
         local_midnight(self.first_day(), tz)
     }
+
+    /// The UTC instant the period ends at (exclusive): local midnight after
+    /// its last day.
+    pub fn end_instant(&self, tz: Tz) -> DateTime<Utc> {
+        let after = self.last_day().succ_opt().unwrap_or(NaiveDate::MAX);
+        local_midnight(after, tz)
+    }
 }
 
 /// Local midnight of a date as a UTC instant. Where a zone skips midnight
@@ -261,7 +268,9 @@ mod tests {
     fn start_instant_is_local_midnight() {
         let ay = Period::academic(2024).unwrap();
         assert_eq!(ay.start_instant(LONDON), utc(2024, 8, 31, 23, 0));
+        assert_eq!(ay.end_instant(LONDON), utc(2025, 8, 31, 23, 0));
         let cy = Period::calendar(2024).unwrap();
         assert_eq!(cy.start_instant(LONDON), utc(2024, 1, 1, 0, 0));
+        assert_eq!(cy.end_instant(LONDON), utc(2025, 1, 1, 0, 0));
     }
 }

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 
 use super::codec;
 use super::schema::SCHEMA_VERSION;
+use super::sealed_rows::SealedRecords;
 use super::{Keys, Settings, StoreError, Vault, settings};
 use crate::crypto::{self, PeriodTag, RecordAad};
 use crate::model::{Call, CallDetails, CallId, CallSummary, NewCall};
@@ -84,7 +85,7 @@ fn unencodable(id: CallId) -> StoreError {
     }
 }
 
-fn facts_aad<'a>(id: &'a [u8], tag: &'a [u8]) -> RecordAad<'a> {
+pub(super) fn facts_aad<'a>(id: &'a [u8], tag: &'a [u8]) -> RecordAad<'a> {
     RecordAad {
         table: FACTS_TABLE,
         record_id: id,
@@ -100,15 +101,6 @@ fn details_aad(id: &[u8]) -> RecordAad<'_> {
         schema_version: SCHEMA_VERSION,
         bound_column: b"",
     }
-}
-
-/// A column that must hold bytes; anything else means the row was altered.
-fn blob<'r>(row: &'r rusqlite::Row<'_>, index: usize) -> Result<&'r [u8], StoreError> {
-    row.get_ref(index)?
-        .as_blob()
-        .map_err(|_| StoreError::Corrupt {
-            record: "a call row".into(),
-        })
 }
 
 fn call_id(bytes: &[u8]) -> Result<CallId, StoreError> {
@@ -130,7 +122,7 @@ fn check_version(id: CallId, version: u32) -> Result<(), StoreError> {
     }
 }
 
-fn open_facts(
+pub(super) fn open_facts(
     keys: &Keys,
     tag: &[u8],
     id_bytes: &[u8],
@@ -291,37 +283,21 @@ impl Vault {
     /// Calls whose local start falls in any of `months`; only those records
     /// are read and decrypted.
     pub fn calls_in_months(&self, months: &[LocalMonth]) -> Result<Vec<CallSummary>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, version, sealed FROM calls WHERE period_tag = ?1")?;
-        let mut out = Vec::new();
-        for month in months {
-            let tag = self.keys.period_tags.tag(&month.to_string());
-            let mut rows = stmt.query(params![tag.0.as_slice()])?;
-            while let Some(row) = rows.next()? {
-                let id: &[u8] = blob(row, 0)?;
-                let version: u32 = row.get(1)?;
-                let sealed: &[u8] = blob(row, 2)?;
-                out.push(open_facts(&self.keys, &tag.0, id, version, sealed)?);
-            }
-        }
-        Ok(out)
+        self.read_sealed(months)?.open()
+    }
+
+    /// Reads, without opening, the sealed facts of the calls in `months`.
+    pub fn read_sealed(&self, months: &[LocalMonth]) -> Result<SealedRecords<'_>, StoreError> {
+        let tags: Vec<_> = months
+            .iter()
+            .map(|m| self.keys.period_tags.tag(&m.to_string()))
+            .collect();
+        SealedRecords::read_months(&self.conn, &self.keys, &tags)
     }
 
     /// Every call in the store, newest first.
     pub fn all_calls(&self) -> Result<Vec<CallSummary>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT period_tag, id, version, sealed FROM calls")?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            let tag: &[u8] = blob(row, 0)?;
-            let id: &[u8] = blob(row, 1)?;
-            let version: u32 = row.get(2)?;
-            let sealed: &[u8] = blob(row, 3)?;
-            out.push(open_facts(&self.keys, tag, id, version, sealed)?);
-        }
+        let mut out = SealedRecords::read_all(&self.conn, &self.keys)?.open()?;
         out.sort_by_key(|c| std::cmp::Reverse(c.facts.started_at));
         Ok(out)
     }

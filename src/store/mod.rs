@@ -9,6 +9,7 @@ mod calls;
 mod codec;
 mod keyslots;
 mod schema;
+mod sealed_rows;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ use schema::STORE_FORMAT;
 
 pub use calls::ImportBatch;
 pub use schema::DB_FILE;
+pub use sealed_rows::SealedRecords;
 pub use settings::Settings;
 
 #[derive(Debug, thiserror::Error)]
