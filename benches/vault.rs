@@ -40,7 +40,7 @@ fn parse_options() -> Options {
         calls: 100_000,
         runs: 7,
         large: false,
-        log_samples: 200,
+        log_samples: 1000,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -399,6 +399,43 @@ fn time_runs<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     (median(samples), last)
 }
 
+/// Logging one call durably into a store that already holds N calls,
+/// sealed and plaintext interleaved so both see the same disk.
+struct LogFigures {
+    samples: usize,
+    sealed: Vec<Duration>,
+    plain: Vec<Duration>,
+}
+
+fn measure_logging(
+    vault: &mut Vault,
+    plain: &Connection,
+    first_id: i64,
+    samples: usize,
+) -> LogFigures {
+    let themes = ThemeList::default_list();
+    // Calls of the store's last year, so they land in well-filled months.
+    let calls: Vec<NewCall> = SyntheticCalls::new(SEED + 1, FIRST_YEAR + YEARS as i32 - 1, 1)
+        .take(samples)
+        .collect();
+    let (mut sealed, mut plain_samples) = (Vec::new(), Vec::new());
+    for (i, call) in calls.iter().enumerate() {
+        let started = Instant::now();
+        vault.log_call(call, now()).unwrap();
+        sealed.push(started.elapsed());
+        let started = Instant::now();
+        let tx = plain.unchecked_transaction().unwrap();
+        plain_insert(&tx, &themes, first_id + i as i64, call);
+        tx.commit().unwrap();
+        plain_samples.push(started.elapsed());
+    }
+    LogFigures {
+        samples,
+        sealed,
+        plain: plain_samples,
+    }
+}
+
 #[derive(Clone)]
 struct ReportFigures {
     calls_in_store: usize,
@@ -409,9 +446,14 @@ struct ReportFigures {
     decrypt_floor: Duration,
 }
 
-fn measure_report(dir: &Path, calls: &[NewCall], runs: usize) -> ReportFigures {
+fn measure_report(
+    dir: &Path,
+    calls: &[NewCall],
+    runs: usize,
+    log_samples: Option<usize>,
+) -> (ReportFigures, Option<LogFigures>) {
     let themes = ThemeList::default_list();
-    let (vault, _) = sealed_store(&dir.join("sealed"), calls);
+    let (mut vault, _) = sealed_store(&dir.join("sealed"), calls);
     let mut plain = plain_store(&dir.join("plain.db"));
     plain_fill(&mut plain, &themes, calls);
     let period = report_period();
@@ -437,14 +479,17 @@ fn measure_report(dir: &Path, calls: &[NewCall], runs: usize) -> ReportFigures {
         report.total_calls + report.previous_total_calls,
         "the report must read exactly the two years' records"
     );
-    ReportFigures {
+    drop(sealed_rows);
+    let logging = log_samples.map(|n| measure_logging(&mut vault, &plain, calls.len() as i64, n));
+    let figures = ReportFigures {
         calls_in_store: calls.len(),
         calls_read,
         sealed,
         fastest_plain,
         group_by_plain,
         decrypt_floor,
-    }
+    };
+    (figures, logging)
 }
 
 // ------------------------------------------------------------------ memory
@@ -491,7 +536,6 @@ fn main() {
     }
     let options = parse_options();
     let work = tempfile::tempdir().unwrap();
-    let themes = ThemeList::default_list();
     let mut json = BTreeMap::<String, Value>::new();
 
     println!(
@@ -530,53 +574,6 @@ fn main() {
     );
     json.insert("unlock.ms".into(), json!(ms(unlock)));
 
-    // 1. Log a call: sealed vs plaintext, interleaved so both see the same disk.
-    let log_calls = synthetic(options.log_samples);
-    let (mut vault, _) =
-        Vault::create(&work.path().join("log"), &Passphrase::new(PASSPHRASE)).unwrap();
-    let plain = plain_store(&work.path().join("log-plain.db"));
-    let (mut sealed_samples, mut plain_samples) = (Vec::new(), Vec::new());
-    for (i, call) in log_calls.iter().enumerate() {
-        let started = Instant::now();
-        vault.log_call(call, now()).unwrap();
-        sealed_samples.push(started.elapsed());
-        let started = Instant::now();
-        let tx = plain.unchecked_transaction().unwrap();
-        plain_insert(&tx, &themes, i as i64, call);
-        tx.commit().unwrap();
-        plain_samples.push(started.elapsed());
-    }
-    drop(vault);
-    let (s50, s99) = (
-        percentile(&sealed_samples, 50.0),
-        percentile(&sealed_samples, 99.0),
-    );
-    let (p50, p99) = (
-        percentile(&plain_samples, 50.0),
-        percentile(&plain_samples, 99.0),
-    );
-    let log_ratio = s50.as_secs_f64() / p50.as_secs_f64();
-    println!(
-        "Log a call ({} each, durable commit):  sealed p50 {:.3} ms  p99 {:.3} ms | plaintext p50 {:.3} ms  p99 {:.3} ms | ratio p50 {:.2}×  p99 {:.2}×",
-        options.log_samples,
-        ms(s50),
-        ms(s99),
-        ms(p50),
-        ms(p99),
-        log_ratio,
-        s99.as_secs_f64() / p99.as_secs_f64()
-    );
-    json.insert("log_call.sealed_p50_ms".into(), json!(ms(s50)));
-    json.insert("log_call.sealed_p99_ms".into(), json!(ms(s99)));
-    json.insert("log_call.plaintext_p50_ms".into(), json!(ms(p50)));
-    json.insert("log_call.plaintext_p99_ms".into(), json!(ms(p99)));
-    json.insert("log_call.ratio_p50".into(), json!(log_ratio));
-    json.insert(
-        "log_call.ratio_p99".into(),
-        json!(s99.as_secs_f64() / p99.as_secs_f64()),
-    );
-    json.insert("log_call.samples".into(), json!(options.log_samples));
-
     // 2 and 3. Import and the annual report at N calls.
     let calls = synthetic(options.calls);
     let main_dir = work.path().join("main");
@@ -592,7 +589,11 @@ fn main() {
     json.insert("import.rows".into(), json!(calls.len()));
     json.insert("import.rows_per_second".into(), json!(rows_per_second));
 
-    let figures = measure_report(&main_dir, &calls, options.runs);
+    let (figures, logging) =
+        measure_report(&main_dir, &calls, options.runs, Some(options.log_samples));
+    if let Some(log) = logging {
+        report_logging(&log, options.calls, &mut json);
+    }
     let ratio = figures.sealed.as_secs_f64() / figures.fastest_plain.as_secs_f64();
     println!();
     println!(
@@ -691,7 +692,7 @@ fn main() {
         } else {
             let dir = work.path().join(format!("scale-{size}"));
             std::fs::create_dir_all(&dir).unwrap();
-            measure_report(&dir, &synthetic(size), options.runs)
+            measure_report(&dir, &synthetic(size), options.runs, None).0
         };
         let per_call = figures.sealed.as_secs_f64() * 1e6 / figures.calls_read.max(1) as f64;
         println!(
@@ -719,6 +720,33 @@ fn main() {
     std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap()).unwrap();
     println!();
     println!("Figures written to {}", out.display());
+}
+
+fn report_logging(log: &LogFigures, store_calls: usize, json: &mut BTreeMap<String, Value>) {
+    let (s50, s99) = (percentile(&log.sealed, 50.0), percentile(&log.sealed, 99.0));
+    let (p50, p99) = (percentile(&log.plain, 50.0), percentile(&log.plain, 99.0));
+    let ratio_p50 = s50.as_secs_f64() / p50.as_secs_f64();
+    let ratio_p99 = s99.as_secs_f64() / p99.as_secs_f64();
+    println!(
+        "Log a call into a {store_calls}-call store ({} each, durable commit):",
+        log.samples
+    );
+    println!(
+        "  sealed p50 {:.3} ms  p99 {:.3} ms | plaintext p50 {:.3} ms  p99 {:.3} ms | ratio p50 {:.2}×  p99 {:.2}×",
+        ms(s50),
+        ms(s99),
+        ms(p50),
+        ms(p99),
+        ratio_p50,
+        ratio_p99
+    );
+    json.insert("log_call.sealed_p50_ms".into(), json!(ms(s50)));
+    json.insert("log_call.sealed_p99_ms".into(), json!(ms(s99)));
+    json.insert("log_call.plaintext_p50_ms".into(), json!(ms(p50)));
+    json.insert("log_call.plaintext_p99_ms".into(), json!(ms(p99)));
+    json.insert("log_call.ratio_p50".into(), json!(ratio_p50));
+    json.insert("log_call.ratio_p99".into(), json!(ratio_p99));
+    json.insert("log_call.samples".into(), json!(log.samples));
 }
 
 fn target_dir() -> PathBuf {

@@ -425,6 +425,41 @@ pub(crate) mod tests {
         assert_eq!(Role::ALL.len(), 7);
     }
 
+    /// Report pages store these as positions in `ALL`: reordering a list
+    /// would change what stored pages mean. Append new values at the end.
+    #[test]
+    fn the_order_of_every_identifier_list_is_pinned() {
+        let ids = |all: Vec<&'static str>| all.join(",");
+        assert_eq!(
+            ids(CallType::ALL.iter().map(|v| v.id()).collect()),
+            "substantive,silent,hang_up,wrong_number,information_only"
+        );
+        assert_eq!(
+            ids(Role::ALL.iter().map(|v| v.id()).collect()),
+            "headteacher,executive_headteacher,head_of_school,deputy_or_assistant_head,trust_leader,other_leader,other"
+        );
+        assert_eq!(
+            ids(Setting::ALL.iter().map(|v| v.id()).collect()),
+            "early_years,primary,secondary,all_through,special,independent_special,alternative_provision,independent,further_education,other"
+        );
+        assert_eq!(
+            ids(Employer::ALL.iter().map(|v| v.id()).collect()),
+            "local_authority,single_academy_trust,multi_academy_trust,independent,other"
+        );
+        assert_eq!(
+            ids(Region::ALL.iter().map(|v| v.id()).collect()),
+            "north_east,north_west,yorkshire_and_the_humber,east_midlands,west_midlands,east_of_england,london,south_east,south_west,wales,scotland,northern_ireland,unknown"
+        );
+        assert_eq!(
+            ids(RiskLevel::ALL.iter().map(|v| v.id()).collect()),
+            "none,low,moderate,high,imminent"
+        );
+        assert_eq!(
+            ids(CallerType::ALL.iter().map(|v| v.id()).collect()),
+            "first_time,repeat,unknown"
+        );
+    }
+
     #[test]
     fn unknown_identifier_lists_the_valid_ones() {
         let err = "head".parse::<Role>().unwrap_err();

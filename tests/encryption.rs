@@ -77,11 +77,35 @@ fn a_flipped_byte_in_a_sealed_record_is_named_not_miscounted() {
     let err = vault.call(id).unwrap_err();
     assert_eq!(corrupt_record(&err), format!("call {id}"));
     assert!(err.to_string().contains(&id.to_string()));
-    match Report::for_vault(&vault, Period::calendar(2024).unwrap()) {
+    match Report::for_vault_from_records(&vault, Period::calendar(2024).unwrap()) {
         Err(ReportError::Store(e)) => assert_eq!(corrupt_record(&e), format!("call {id}")),
         other => panic!("a report over a damaged record must fail, got {other:?}"),
     }
     assert!(vault.all_calls().is_err());
+}
+
+#[test]
+fn a_flipped_byte_in_a_report_page_fails_the_report() {
+    let store = TempStore::new();
+    let (mut vault, _) = store.create();
+    vault
+        .log_call(&typical_call(utc(2024, 3, 14, 9, 30)), now())
+        .unwrap();
+    drop(vault);
+    let db = raw(&store);
+    let mut sealed: Vec<u8> = db
+        .query_row("SELECT sealed FROM report_pages", [], |r| r.get(0))
+        .unwrap();
+    let last = sealed.len() - 1;
+    sealed[last] ^= 0x01;
+    db.execute("UPDATE report_pages SET sealed = ?1", params![sealed])
+        .unwrap();
+    drop(db);
+    let vault = store.open();
+    match Report::for_vault(&vault, Period::calendar(2024).unwrap()) {
+        Err(ReportError::Store(e)) => assert!(corrupt_record(&e).starts_with("report page")),
+        other => panic!("a report over a damaged page must fail, got {other:?}"),
+    }
 }
 
 #[test]
@@ -162,15 +186,45 @@ fn a_record_moved_to_another_months_tag_fails_loudly() {
         .unwrap();
     drop(vault);
     let db = raw(&store);
+    let tag_of = |same: bool| -> Vec<u8> {
+        let op = if same { "=" } else { "!=" };
+        db.query_row(
+            &format!("SELECT period_tag FROM calls WHERE id {op} ?1"),
+            params![march.as_bytes().as_slice()],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let (march_tag, july_tag) = (tag_of(true), tag_of(false));
     db.execute(
-        "UPDATE calls SET period_tag = (SELECT period_tag FROM calls WHERE id != ?1) WHERE id = ?1",
-        params![march.as_bytes().as_slice()],
+        "UPDATE calls SET period_tag = ?2 WHERE id = ?1",
+        params![march.as_bytes().as_slice(), july_tag],
     )
     .unwrap();
     drop(db);
     let vault = store.open();
-    let err = Report::for_vault(&vault, Period::calendar(2023).unwrap()).unwrap_err();
+    let err = Report::for_vault_from_records(&vault, Period::calendar(2023).unwrap()).unwrap_err();
     assert!(err.to_string().contains(&march.to_string()), "{err}");
+    drop(vault);
+
+    // The same for the report pages: the month tag is part of each page's
+    // identity, so a page moved to another month does not open.
+    let db = raw(&store);
+    db.execute(
+        "DELETE FROM report_pages WHERE period_tag = ?1",
+        params![july_tag],
+    )
+    .unwrap();
+    let moved = db
+        .execute(
+            "UPDATE report_pages SET period_tag = ?2 WHERE period_tag = ?1",
+            params![march_tag, july_tag],
+        )
+        .unwrap();
+    assert_eq!(moved, 1);
+    drop(db);
+    let vault = store.open();
+    assert!(Report::for_vault(&vault, Period::calendar(2023).unwrap()).is_err());
 }
 
 #[test]

@@ -287,3 +287,54 @@ fn report_reads_only_the_period_and_the_year_before() {
         .count() as u64;
     assert_eq!(report.total_calls, independent);
 }
+
+/// The report pages are a second copy of what the report counts; after any
+/// mix of writes they must agree with the calls' own records.
+#[test]
+fn report_pages_agree_with_the_records_after_every_kind_of_write() {
+    let store = TempStore::new();
+    let (mut vault, _) = store.create();
+    let mut batch = vault.begin_import(now()).unwrap();
+    let mut ids = Vec::new();
+    for call in quietline::synth::SyntheticCalls::new(9, 2022, 3).take(1500) {
+        ids.push(batch.add(&call).unwrap());
+    }
+    batch.commit().unwrap();
+    // Edits that move calls between months and years, and deletions.
+    for (i, id) in ids.iter().enumerate().take(300) {
+        match i % 3 {
+            0 => vault.delete_call(*id).unwrap(),
+            1 => {
+                let mut call = typical_call(utc(2023, 1 + (i % 12) as u32, 3, 10, 0));
+                call.facts.themes = vec!["premises.raac".into()];
+                vault.update_call(*id, &call, now()).unwrap();
+            }
+            _ => {
+                vault
+                    .log_call(&typical_call(utc(2024, 2, 29, 12, 0)), now())
+                    .unwrap();
+            }
+        }
+    }
+    let check = |vault: &Vault| {
+        for period in [
+            Period::calendar(2023).unwrap(),
+            Period::calendar(2024).unwrap(),
+            Period::academic(2023).unwrap(),
+        ] {
+            let from_pages = Report::for_vault(vault, period).unwrap();
+            let from_records = Report::for_vault_from_records(vault, period).unwrap();
+            assert_eq!(from_pages, from_records, "{}", period.label());
+        }
+    };
+    check(&vault);
+    vault
+        .update_settings(Settings {
+            time_zone: chrono_tz::America::New_York,
+            ..vault.settings().clone()
+        })
+        .unwrap();
+    check(&vault);
+    drop(vault);
+    check(&store.open());
+}

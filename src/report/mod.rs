@@ -10,9 +10,11 @@ mod render;
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::model::{CallFacts, CallSummary, RiskLevel};
+use chrono::{DateTime, Utc};
+
+use crate::model::{CallSummary, CallType, RiskLevel};
 use crate::period::Period;
-use crate::store::{StoreError, Vault};
+use crate::store::{CountedCall, StoreError, Vault};
 use crate::themes::ThemeList;
 
 pub use render::{to_csv, to_text};
@@ -86,6 +88,96 @@ pub struct Report {
     pub risk: Vec<Count>,
 }
 
+/// What the report needs to know of a call, whichever form it was read in:
+/// a full record, or a report page entry.
+pub trait Countable {
+    fn call_id(&self) -> String;
+    fn started_at(&self) -> DateTime<Utc>;
+    fn duration_minutes(&self) -> u32;
+    fn call_type(&self) -> CallType;
+    fn risk(&self) -> RiskLevel;
+    fn for_each_theme(&self, f: impl FnMut(&str) -> Result<(), String>) -> Result<(), String>;
+}
+
+impl<T: Countable> Countable for &T {
+    fn call_id(&self) -> String {
+        (**self).call_id()
+    }
+    fn started_at(&self) -> DateTime<Utc> {
+        (**self).started_at()
+    }
+    fn duration_minutes(&self) -> u32 {
+        (**self).duration_minutes()
+    }
+    fn call_type(&self) -> CallType {
+        (**self).call_type()
+    }
+    fn risk(&self) -> RiskLevel {
+        (**self).risk()
+    }
+    fn for_each_theme(&self, f: impl FnMut(&str) -> Result<(), String>) -> Result<(), String> {
+        (**self).for_each_theme(f)
+    }
+}
+
+impl Countable for CallSummary {
+    fn call_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn started_at(&self) -> DateTime<Utc> {
+        self.facts.started_at
+    }
+    fn duration_minutes(&self) -> u32 {
+        self.facts.duration_minutes
+    }
+    fn call_type(&self) -> CallType {
+        self.facts.call_type
+    }
+    fn risk(&self) -> RiskLevel {
+        self.facts.risk
+    }
+    fn for_each_theme(&self, f: impl FnMut(&str) -> Result<(), String>) -> Result<(), String> {
+        self.facts.themes.iter().map(String::as_str).try_for_each(f)
+    }
+}
+
+impl Countable for CountedCall<'_> {
+    fn call_id(&self) -> String {
+        self.id.to_string()
+    }
+    fn started_at(&self) -> DateTime<Utc> {
+        self.started_at
+    }
+    fn duration_minutes(&self) -> u32 {
+        self.duration_minutes
+    }
+    fn call_type(&self) -> CallType {
+        self.call_type
+    }
+    fn risk(&self) -> RiskLevel {
+        self.risk
+    }
+    fn for_each_theme(&self, f: impl FnMut(&str) -> Result<(), String>) -> Result<(), String> {
+        self.themes().try_for_each(f)
+    }
+}
+
+/// Theme ids resolved once per report rather than once per mention.
+struct ThemeIndex<'t> {
+    by_id: std::collections::HashMap<String, crate::themes::ThemeRef>,
+    _list: &'t ThemeList,
+}
+
+impl<'t> ThemeIndex<'t> {
+    fn new(list: &'t ThemeList) -> Self {
+        let by_id = list
+            .all_ids()
+            .filter_map(|id| list.resolve(&id).ok().map(|r| (id, r)))
+            .collect();
+        ThemeIndex { by_id, _list: list }
+    }
+}
+
 /// Counts for one period, indexed like the theme list.
 struct Tally {
     calls: u64,
@@ -112,56 +204,125 @@ impl Tally {
         }
     }
 
-    fn add(&mut self, themes: &ThemeList, facts: &CallFacts) -> Result<(), String> {
+    fn add(&mut self, themes: &ThemeIndex<'_>, call: &impl Countable) -> Result<(), String> {
         self.calls += 1;
-        self.substantive += u64::from(facts.call_type.is_substantive());
-        self.minutes += u64::from(facts.duration_minutes);
-        self.risk[facts.risk.index()] += 1;
-        let mut categories_seen: Vec<usize> = Vec::with_capacity(facts.themes.len());
-        for theme in &facts.themes {
-            let found = themes.resolve(theme).map_err(|_| theme.clone())?;
-            if !categories_seen.contains(&found.category) {
-                categories_seen.push(found.category);
+        self.substantive += u64::from(call.call_type().is_substantive());
+        self.minutes += u64::from(call.duration_minutes());
+        self.risk[call.risk().index()] += 1;
+        // Categories already counted for this call (at most four themes).
+        let mut seen = [usize::MAX; crate::model::MAX_THEMES];
+        let mut seen_len = 0;
+        call.for_each_theme(|theme| {
+            let found = themes.by_id.get(theme).ok_or_else(|| theme.to_string())?;
+            if !seen[..seen_len].contains(&found.category) {
+                if seen_len < seen.len() {
+                    seen[seen_len] = found.category;
+                    seen_len += 1;
+                }
                 self.categories[found.category] += 1;
             }
             if let Some(sub) = found.subtheme {
                 self.subthemes[found.category][sub] += 1;
             }
+            Ok(())
+        })
+    }
+}
+
+/// Places calls in this period or the previous one by comparing instants
+/// (local midnights computed once), and tallies them.
+struct Counter<'t> {
+    period: Period,
+    tz: Tz,
+    list: &'t ThemeList,
+    index: ThemeIndex<'t>,
+    bounds: [DateTime<Utc>; 3],
+    now: Tally,
+    before: Tally,
+}
+
+impl<'t> Counter<'t> {
+    fn new(period: Period, tz: Tz, list: &'t ThemeList) -> Self {
+        let previous = period.previous();
+        Counter {
+            period,
+            tz,
+            list,
+            index: ThemeIndex::new(list),
+            bounds: [
+                previous.start_instant(tz),
+                period.start_instant(tz),
+                period.end_instant(tz),
+            ],
+            now: Tally::new(list),
+            before: Tally::new(list),
         }
-        Ok(())
+    }
+
+    fn add(&mut self, call: &impl Countable) -> Result<(), ReportError> {
+        let at = call.started_at();
+        let tally = if self.bounds[1] <= at && at < self.bounds[2] {
+            &mut self.now
+        } else if self.bounds[0] <= at && at < self.bounds[1] {
+            &mut self.before
+        } else {
+            return Ok(());
+        };
+        tally
+            .add(&self.index, call)
+            .map_err(|theme| ReportError::UnknownTheme {
+                call: call.call_id(),
+                theme,
+                list_version: self.list.version,
+            })
+    }
+
+    fn finish(self) -> Report {
+        Report::assemble(self.period, self.tz, self.list, &self.now, &self.before)
     }
 }
 
 impl Report {
     /// Builds the report for `period` from already-read calls. Calls outside
     /// `period` and its previous year are ignored.
-    pub fn from_calls<'a>(
+    pub fn from_calls<C: Countable>(
         period: Period,
         tz: Tz,
         themes: &ThemeList,
-        calls: impl IntoIterator<Item = &'a CallSummary>,
+        calls: impl IntoIterator<Item = C>,
     ) -> Result<Report, ReportError> {
-        let previous = period.previous();
-        let mut now = Tally::new(themes);
-        let mut before = Tally::new(themes);
+        let mut counter = Counter::new(period, tz, themes);
         for call in calls {
-            let facts = &call.facts;
-            let tally = if period.contains(facts.started_at, tz) {
-                &mut now
-            } else if previous.contains(facts.started_at, tz) {
-                &mut before
-            } else {
-                continue;
-            };
-            tally
-                .add(themes, facts)
-                .map_err(|theme| ReportError::UnknownTheme {
-                    call: call.id.to_string(),
-                    theme,
-                    list_version: themes.version,
-                })?;
+            counter.add(&call)?;
         }
-        Ok(Report::assemble(period, tz, themes, &now, &before))
+        Ok(counter.finish())
+    }
+
+    /// The report for `period` over a vault. Reads only the report pages of
+    /// the period and the year before it.
+    pub fn for_vault(vault: &Vault, period: Period) -> Result<Report, ReportError> {
+        let mut months = period.months().to_vec();
+        months.extend_from_slice(&period.previous().months());
+        let pages = vault.report_pages(&months)?;
+        let mut counter = Counter::new(period, vault.settings().time_zone, vault.themes());
+        for page in &pages {
+            for call in page.calls() {
+                let call = call.map_err(|()| StoreError::Corrupt {
+                    record: "a report page (a value out of range)".into(),
+                })?;
+                counter.add(&call)?;
+            }
+        }
+        Ok(counter.finish())
+    }
+
+    /// The same report computed from every call's full record instead of
+    /// the report pages: slower, and a cross-check that the two agree.
+    pub fn for_vault_from_records(vault: &Vault, period: Period) -> Result<Report, ReportError> {
+        let mut months = period.months().to_vec();
+        months.extend_from_slice(&period.previous().months());
+        let calls = vault.calls_in_months(&months)?;
+        Report::from_calls(period, vault.settings().time_zone, vault.themes(), &calls)
     }
 
     fn assemble(period: Period, tz: Tz, themes: &ThemeList, now: &Tally, before: &Tally) -> Report {
@@ -210,15 +371,6 @@ impl Report {
             themes: theme_counts,
             risk,
         }
-    }
-
-    /// The report for `period` over a vault, reading only the records of the
-    /// period and the year before it.
-    pub fn for_vault(vault: &Vault, period: Period) -> Result<Report, ReportError> {
-        let mut months = period.months().to_vec();
-        months.extend_from_slice(&period.previous().months());
-        let calls = vault.calls_in_months(&months)?;
-        Report::from_calls(period, vault.settings().time_zone, vault.themes(), &calls)
     }
 }
 

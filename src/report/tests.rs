@@ -4,7 +4,8 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
 use crate::model::{
-    CallId, CallSummary, CallType, CallerType, FollowUp, Region, RiskLevel, Role, Setting,
+    CallFacts, CallId, CallSummary, CallType, CallerType, FollowUp, Region, RiskLevel, Role,
+    Setting,
 };
 use crate::period::DEFAULT_TIME_ZONE;
 
@@ -172,7 +173,7 @@ fn every_category_and_subtheme_appears_even_when_zero() {
         Period::calendar(2020).unwrap(),
         DEFAULT_TIME_ZONE,
         &themes,
-        &[],
+        &[] as &[CallSummary],
     )
     .unwrap();
     assert_eq!(report.themes.len(), 12);

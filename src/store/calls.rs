@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::codec;
+use super::pages::{self, Page, PageCache};
 use super::schema::SCHEMA_VERSION;
 use super::sealed_rows::SealedRecords;
 use super::{Keys, Settings, StoreError, Vault, settings};
@@ -37,11 +38,21 @@ impl Writer<'_> {
     fn put(
         &self,
         conn: &Connection,
+        pages: &mut PageCache,
         summary: &CallSummary,
         details: &CallDetails,
     ) -> Result<(), StoreError> {
         let id = summary.id.as_bytes();
         let tag = self.tag(summary);
+        let old_tag: Option<Vec<u8>> = conn
+            .prepare_cached("SELECT period_tag FROM calls WHERE id = ?1")?
+            .query_row(params![id.as_slice()], |r| r.get(0))
+            .optional()?;
+        if let Some(old_tag) = old_tag {
+            let old_tag: [u8; 16] = old_tag.try_into().map_err(|_| unencodable(summary.id))?;
+            pages.remove(conn, self.keys, old_tag, id)?;
+        }
+        pages.add(conn, self.keys, tag.0, summary)?;
         let facts = codec::encode_facts(summary).map_err(|_| unencodable(summary.id))?;
         let details = codec::encode_details(details).map_err(|_| unencodable(summary.id))?;
         let sealed_facts = crypto::seal(&self.keys.records, &facts_aad(id, &tag.0), &facts)?;
@@ -144,6 +155,7 @@ pub(super) fn open_facts(
 /// kill), none does.
 pub struct ImportBatch<'v> {
     tx: Transaction<'v>,
+    pages: PageCache,
     writer: Writer<'v>,
     now: DateTime<Utc>,
     added: usize,
@@ -154,7 +166,8 @@ impl ImportBatch<'_> {
     pub fn add(&mut self, call: &NewCall) -> Result<CallId, StoreError> {
         call.validate(self.writer.themes, self.now)?;
         let summary = self.writer.new_summary(call, self.now);
-        self.writer.put(&self.tx, &summary, &call.details)?;
+        self.writer
+            .put(&self.tx, &mut self.pages, &summary, &call.details)?;
         self.added += 1;
         Ok(summary.id)
     }
@@ -165,6 +178,7 @@ impl ImportBatch<'_> {
 
     /// Makes the whole batch durable at once; returns how many calls it held.
     pub fn commit(self) -> Result<usize, StoreError> {
+        self.pages.flush(&self.tx, self.writer.keys)?;
         self.tx.commit()?;
         Ok(self.added)
     }
@@ -186,6 +200,7 @@ impl Vault {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         Ok(ImportBatch {
             tx,
+            pages: PageCache::default(),
             writer: Writer {
                 keys: &self.keys,
                 settings: &self.settings,
@@ -213,12 +228,14 @@ impl Vault {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut pages = PageCache::default();
         Writer {
             keys: &self.keys,
             settings: &self.settings,
             themes: &self.themes,
         }
-        .put(&tx, &summary, &call.details)?;
+        .put(&tx, &mut pages, &summary, &call.details)?;
+        pages.flush(&tx, &self.keys)?;
         tx.commit()?;
         Ok(())
     }
@@ -228,6 +245,19 @@ impl Vault {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tag: Option<Vec<u8>> = tx
+            .query_row(
+                "SELECT period_tag FROM calls WHERE id = ?1",
+                params![id.as_bytes().as_slice()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(tag) = tag {
+            let tag: [u8; 16] = tag.try_into().map_err(|_| unencodable(id))?;
+            let mut pages = PageCache::default();
+            pages.remove(&tx, &self.keys, tag, id.as_bytes())?;
+            pages.flush(&tx, &self.keys)?;
+        }
         let removed = tx.execute(
             "DELETE FROM calls WHERE id = ?1",
             params![id.as_bytes().as_slice()],
@@ -295,6 +325,46 @@ impl Vault {
         SealedRecords::read_months(&self.conn, &self.keys, &tags)
     }
 
+    /// The report pages of `months`: what a report counts, opened.
+    pub fn report_pages(&self, months: &[LocalMonth]) -> Result<Vec<Page>, StoreError> {
+        let tags: Vec<_> = months
+            .iter()
+            .map(|m| self.keys.period_tags.tag(&m.to_string()))
+            .collect();
+        pages::read_pages(&self.conn, &self.keys, &tags)
+    }
+
+    /// Fills the report pages from the calls when a migration has just
+    /// added them (they need the key, so SQL alone cannot).
+    pub(super) fn build_report_pages_if_missing(&mut self) -> Result<(), StoreError> {
+        let built: i64 = self.conn.query_row(
+            "SELECT value FROM meta WHERE name = 'report_pages_built'",
+            [],
+            |r| r.get(0),
+        )?;
+        if built == 1 {
+            return Ok(());
+        }
+        let records = SealedRecords::read_all(&self.conn, &self.keys)?;
+        let calls = records.open_with_tags()?;
+        drop(records);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM report_pages", [])?;
+        let mut pages = PageCache::default();
+        for (tag, call) in &calls {
+            pages.add(&tx, &self.keys, *tag, call)?;
+        }
+        pages.flush(&tx, &self.keys)?;
+        tx.execute(
+            "UPDATE meta SET value = 1 WHERE name = 'report_pages_built'",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Every call in the store, newest first.
     pub fn all_calls(&self) -> Result<Vec<CallSummary>, StoreError> {
         let mut out = SealedRecords::read_all(&self.conn, &self.keys)?.open()?;
@@ -328,9 +398,11 @@ impl Vault {
             settings: &new,
             themes: &self.themes,
         };
+        let mut pages = PageCache::default();
         for (summary, details) in &calls {
-            writer.put(&tx, summary, details)?;
+            writer.put(&tx, &mut pages, summary, details)?;
         }
+        pages.flush(&tx, &self.keys)?;
         tx.commit()?;
         self.settings = new;
         Ok(())

@@ -8,6 +8,7 @@
 mod calls;
 mod codec;
 mod keyslots;
+mod pages;
 mod schema;
 mod sealed_rows;
 mod settings;
@@ -26,6 +27,7 @@ use keyslots::Slot;
 use schema::STORE_FORMAT;
 
 pub use calls::ImportBatch;
+pub use pages::{CountedCall, Page};
 pub use schema::DB_FILE;
 pub use sealed_rows::SealedRecords;
 pub use settings::Settings;
@@ -139,6 +141,11 @@ impl Vault {
             "INSERT INTO meta (name, value) VALUES ('format', ?1), ('store_id', ?2)",
             params![STORE_FORMAT, store_id.as_slice()],
         )?;
+        // A new store has no calls, so its (empty) report pages are complete.
+        tx.execute(
+            "UPDATE meta SET value = 1 WHERE name = 'report_pages_built'",
+            [],
+        )?;
         keyslots::write(
             &tx,
             Slot::Passphrase,
@@ -209,14 +216,16 @@ impl Vault {
         schema::migrate(&mut conn)?;
         let keys = Keys::from_data_key(data_key);
         let settings = settings::read(&conn, &keys.records)?;
-        Ok(Vault {
+        let mut vault = Vault {
             conn,
             dir: dir.to_path_buf(),
             store_id,
             keys,
             settings,
             themes: ThemeList::default_list(),
-        })
+        };
+        vault.build_report_pages_if_missing()?;
+        Ok(vault)
     }
 
     /// Re-wraps the data key under a new passphrase, in one transaction.

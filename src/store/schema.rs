@@ -20,7 +20,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// Embedded migrations, applied in order, each in its own transaction and
 /// recorded in `schema_migrations`. Never edit one that has shipped: add another.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE meta (
     name  TEXT PRIMARY KEY,
     value BLOB NOT NULL
@@ -59,7 +60,21 @@ CREATE TABLE call_details (
     version INTEGER NOT NULL,
     sealed  BLOB NOT NULL
 ) WITHOUT ROWID;
-"#];
+"#,
+    r#"
+-- Compact sealed copies of what the report counts, up to 64 calls a page,
+-- so a report opens a few hundred pages rather than every call's record.
+-- Filled from the calls after unlocking (the key is needed), hence the flag.
+CREATE TABLE report_pages (
+    period_tag BLOB NOT NULL,
+    page       INTEGER NOT NULL,
+    version    INTEGER NOT NULL,
+    sealed     BLOB NOT NULL,
+    PRIMARY KEY (period_tag, page)
+) WITHOUT ROWID;
+INSERT INTO meta (name, value) VALUES ('report_pages_built', 0);
+"#,
+];
 
 pub const DB_FILE: &str = "quietline.db";
 

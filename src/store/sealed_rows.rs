@@ -138,6 +138,14 @@ impl<'v> SealedRecords<'v> {
         Ok(out)
     }
 
+    /// Opens every record, each with the month tag it is filed under.
+    pub(super) fn open_with_tags(&self) -> Result<Vec<([u8; 16], CallSummary)>, StoreError> {
+        self.rows
+            .iter()
+            .map(|r| Ok((r.tag, self.open_row(r)?)))
+            .collect()
+    }
+
     /// Decrypts every record and discards the plaintext, on one core: the
     /// floor the benchmark compares the report against. Also a complete
     /// integrity check of these records.

@@ -1,0 +1,518 @@
+//! Report pages: the counting facts of up to [`PAGE_CAPACITY`] calls of one
+//! local month, sealed together.
+//!
+//! XChaCha20-Poly1305 costs about a microsecond per message whatever its
+//! size, so a report that opened each call's record would spend most of its
+//! time on that fixed cost. Pages hold a second, compact copy of what the
+//! report counts (never notes, names or safeguarding), so a year's report
+//! opens a few hundred pages instead of tens of thousands of records. The
+//! per-call records stay the source of truth: pages are rebuilt from them
+//! after a migration, and written in the same transaction as every change.
+//!
+//! Enum values are stored as their position in `ALL`; the order of those
+//! lists is pinned by tests in `model.rs`.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+
+use super::schema::SCHEMA_VERSION;
+use super::{Keys, StoreError};
+use crate::crypto::{self, PeriodTag, RecordAad};
+use crate::model::{
+    CallId, CallSummary, CallType, CallerType, Employer, Region, RiskLevel, Role, Setting,
+};
+
+/// Small enough that rewriting a page when a call is logged costs one
+/// SQLite page; large enough that a report opens few of them.
+pub const PAGE_CAPACITY: usize = 64;
+
+/// One call's counting facts, compactly.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    id: [u8; 16],
+    started_at_ms: i64,
+    duration_minutes: u32,
+    call_type: u8,
+    role: u8,
+    setting: u8,
+    /// 0 for none, else position + 1.
+    employer: u8,
+    region: u8,
+    caller_type: u8,
+    risk: u8,
+    follow_up_needed: bool,
+    /// This call's themes are `theme_refs[themes_at..themes_at + themes_len]`.
+    themes_at: u16,
+    themes_len: u8,
+}
+
+/// A page as sealed: theme ids are stored once per page and referred to by
+/// position, so decoding a page allocates per page, not per call.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Page {
+    theme_ids: Vec<String>,
+    theme_refs: Vec<u8>,
+    entries: Vec<Entry>,
+}
+
+fn position<T: PartialEq>(all: &[T], value: &T) -> u8 {
+    all.iter().position(|v| v == value).unwrap_or(0) as u8
+}
+
+fn at<T: Copy>(all: &[T], index: u8) -> Option<T> {
+    all.get(usize::from(index)).copied()
+}
+
+impl Page {
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn push(&mut self, call: &CallSummary) {
+        let f = &call.facts;
+        let themes_at = self.theme_refs.len() as u16;
+        for theme in &f.themes {
+            let index = match self.theme_ids.iter().position(|t| t == theme) {
+                Some(i) => i,
+                None => {
+                    self.theme_ids.push(theme.clone());
+                    self.theme_ids.len() - 1
+                }
+            };
+            self.theme_refs.push(index as u8);
+        }
+        self.entries.push(Entry {
+            id: *call.id.as_bytes(),
+            started_at_ms: f.started_at.timestamp_millis(),
+            duration_minutes: f.duration_minutes,
+            call_type: position(CallType::ALL, &f.call_type),
+            role: position(Role::ALL, &f.role),
+            setting: position(Setting::ALL, &f.setting),
+            employer: f
+                .employer
+                .map_or(0, |e| position(Employer::ALL, &e).saturating_add(1)),
+            region: position(Region::ALL, &f.region),
+            caller_type: position(CallerType::ALL, &f.caller_type),
+            risk: position(RiskLevel::ALL, &f.risk),
+            follow_up_needed: f.follow_up.needed,
+            themes_at,
+            themes_len: f.themes.len() as u8,
+        });
+    }
+
+    /// Removes a call; rebuilds the theme arrays so the page stays compact.
+    fn remove(&mut self, id: &[u8; 16]) -> bool {
+        let Some(index) = self.entries.iter().position(|e| &e.id == id) else {
+            return false;
+        };
+        let old = std::mem::take(self);
+        for (i, entry) in old.entries.iter().enumerate() {
+            if i == index {
+                continue;
+            }
+            let themes_at = self.theme_refs.len() as u16;
+            for r in old.refs(entry) {
+                let theme = &old.theme_ids[usize::from(*r)];
+                let new_index = match self.theme_ids.iter().position(|t| t == theme) {
+                    Some(i) => i,
+                    None => {
+                        self.theme_ids.push(theme.clone());
+                        self.theme_ids.len() - 1
+                    }
+                };
+                self.theme_refs.push(new_index as u8);
+            }
+            self.entries.push(Entry {
+                themes_at,
+                ..entry.clone()
+            });
+        }
+        true
+    }
+
+    fn refs(&self, entry: &Entry) -> &[u8] {
+        let start = usize::from(entry.themes_at);
+        let end = start + usize::from(entry.themes_len);
+        self.theme_refs.get(start..end).unwrap_or(&[])
+    }
+
+    /// Every call on the page, as the report reads it. A value that does not
+    /// decode to a known id means the page was altered.
+    pub fn calls(&self) -> impl Iterator<Item = Result<CountedCall<'_>, ()>> + '_ {
+        self.entries.iter().map(move |e| {
+            let employer = match e.employer {
+                0 => None,
+                n => Some(at(Employer::ALL, n - 1).ok_or(())?),
+            };
+            if self.refs(e).len() != usize::from(e.themes_len)
+                || self
+                    .refs(e)
+                    .iter()
+                    .any(|r| usize::from(*r) >= self.theme_ids.len())
+            {
+                return Err(());
+            }
+            Ok(CountedCall {
+                id: CallId::from_bytes(e.id),
+                started_at: DateTime::from_timestamp_millis(e.started_at_ms).ok_or(())?,
+                duration_minutes: e.duration_minutes,
+                call_type: at(CallType::ALL, e.call_type).ok_or(())?,
+                role: at(Role::ALL, e.role).ok_or(())?,
+                setting: at(Setting::ALL, e.setting).ok_or(())?,
+                employer,
+                region: at(Region::ALL, e.region).ok_or(())?,
+                caller_type: at(CallerType::ALL, e.caller_type).ok_or(())?,
+                risk: at(RiskLevel::ALL, e.risk).ok_or(())?,
+                follow_up_needed: e.follow_up_needed,
+                theme_ids: &self.theme_ids,
+                theme_refs: self.refs(e),
+            })
+        })
+    }
+}
+
+/// What the report counts about one call, borrowed from its page.
+#[derive(Debug, Clone, Copy)]
+pub struct CountedCall<'p> {
+    pub id: CallId,
+    pub started_at: DateTime<Utc>,
+    pub duration_minutes: u32,
+    pub call_type: CallType,
+    pub role: Role,
+    pub setting: Setting,
+    pub employer: Option<Employer>,
+    pub region: Region,
+    pub caller_type: CallerType,
+    pub risk: RiskLevel,
+    pub follow_up_needed: bool,
+    theme_ids: &'p [String],
+    theme_refs: &'p [u8],
+}
+
+impl<'p> CountedCall<'p> {
+    /// Theme ids, main theme first.
+    pub fn themes(&self) -> impl Iterator<Item = &'p str> + 'p {
+        let ids = self.theme_ids;
+        self.theme_refs
+            .iter()
+            .map(move |r| ids[usize::from(*r)].as_str())
+    }
+}
+
+const TABLE: &str = "report_pages";
+
+fn page_id(tag: &[u8], page: i64) -> Vec<u8> {
+    let mut id = tag.to_vec();
+    id.extend_from_slice(&page.to_be_bytes());
+    id
+}
+
+fn aad(id: &[u8]) -> RecordAad<'_> {
+    RecordAad {
+        table: TABLE,
+        record_id: id,
+        schema_version: SCHEMA_VERSION,
+        bound_column: b"",
+    }
+}
+
+fn damaged(tag: &[u8], page: i64) -> StoreError {
+    let short: String = tag.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    StoreError::Corrupt {
+        record: format!("report page {short}…/{page}"),
+    }
+}
+
+pub fn open_page(keys: &Keys, tag: &[u8], page: i64, sealed: &[u8]) -> Result<Page, StoreError> {
+    let id = page_id(tag, page);
+    let plain = crypto::open(&keys.records, &aad(&id), sealed).map_err(|_| damaged(tag, page))?;
+    postcard::from_bytes(&plain).map_err(|_| damaged(tag, page))
+}
+
+/// Sealed report pages of some months, read in one pass and opened on
+/// every core.
+pub fn read_pages(
+    conn: &Connection,
+    keys: &Keys,
+    tags: &[PeriodTag],
+) -> Result<Vec<Page>, StoreError> {
+    let mut sealed: Vec<([u8; 16], i64, Vec<u8>)> = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT page, version, sealed FROM report_pages WHERE period_tag = ?1 ORDER BY page",
+    )?;
+    for tag in tags {
+        let mut rows = stmt.query(params![tag.0.as_slice()])?;
+        while let Some(row) = rows.next()? {
+            let page: i64 = row.get(0)?;
+            let version: u32 = row.get(1)?;
+            if version != SCHEMA_VERSION {
+                return Err(StoreError::UnsupportedFormat {
+                    found: i64::from(version),
+                });
+            }
+            sealed.push((tag.0, page, row.get(2)?));
+        }
+    }
+    let open = |chunk: &[([u8; 16], i64, Vec<u8>)]| -> Result<Vec<Page>, StoreError> {
+        chunk
+            .iter()
+            .map(|(tag, page, bytes)| open_page(keys, tag, *page, bytes))
+            .collect()
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || sealed.len() < 16 {
+        return open(&sealed);
+    }
+    let chunk = sealed.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = sealed
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || open(part)))
+            .collect();
+        let mut pages = Vec::with_capacity(sealed.len());
+        for handle in handles {
+            let part = handle.join().unwrap_or_else(|_| {
+                Err(StoreError::Corrupt {
+                    record: "a report page (decoding failed)".into(),
+                })
+            })?;
+            pages.extend(part);
+        }
+        Ok(pages)
+    })
+}
+
+/// The pages of the months a write touches, loaded as needed, changed in
+/// memory, and written back in the caller's transaction by [`flush`].
+///
+/// Adding a call needs only the month's last page; removing one needs the
+/// page that holds it, which means opening the month's pages until found.
+/// Page numbers may have gaps where a page emptied and was deleted.
+///
+/// [`flush`]: PageCache::flush
+#[derive(Default)]
+pub struct PageCache {
+    months: HashMap<[u8; 16], MonthPages>,
+}
+
+#[derive(Default)]
+struct MonthPages {
+    /// Loaded pages by number, each with whether it changed.
+    pages: std::collections::BTreeMap<i64, (Page, bool)>,
+    /// The highest page number in the file or in memory, once looked up.
+    last: Option<Option<i64>>,
+    all_loaded: bool,
+}
+
+fn load_page(
+    conn: &Connection,
+    keys: &Keys,
+    tag: &[u8; 16],
+    number: i64,
+) -> Result<Page, StoreError> {
+    let sealed: Vec<u8> = conn
+        .prepare_cached("SELECT sealed FROM report_pages WHERE period_tag = ?1 AND page = ?2")?
+        .query_row(params![tag.as_slice(), number], |r| r.get(0))?;
+    open_page(keys, tag, number, &sealed)
+}
+
+impl PageCache {
+    pub fn add(
+        &mut self,
+        conn: &Connection,
+        keys: &Keys,
+        tag: [u8; 16],
+        call: &CallSummary,
+    ) -> Result<(), StoreError> {
+        let month = self.months.entry(tag).or_default();
+        let last = match month.last {
+            Some(last) => last,
+            None => {
+                let last: Option<i64> = conn
+                    .prepare_cached("SELECT MAX(page) FROM report_pages WHERE period_tag = ?1")?
+                    .query_row(params![tag.as_slice()], |r| r.get(0))?;
+                month.last = Some(last);
+                last
+            }
+        };
+        if let Some(number) = last {
+            let (page, dirty) = match month.pages.entry(number) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert((load_page(conn, keys, &tag, number)?, false))
+                }
+            };
+            if page.len() < PAGE_CAPACITY {
+                page.push(call);
+                *dirty = true;
+                return Ok(());
+            }
+        }
+        let number = last.map_or(0, |n| n + 1);
+        let mut page = Page::default();
+        page.push(call);
+        month.pages.insert(number, (page, true));
+        month.last = Some(Some(number));
+        Ok(())
+    }
+
+    pub fn remove(
+        &mut self,
+        conn: &Connection,
+        keys: &Keys,
+        tag: [u8; 16],
+        id: &[u8; 16],
+    ) -> Result<(), StoreError> {
+        let month = self.months.entry(tag).or_default();
+        for (page, dirty) in month.pages.values_mut() {
+            if page.remove(id) {
+                *dirty = true;
+                return Ok(());
+            }
+        }
+        if month.all_loaded {
+            return Ok(());
+        }
+        let mut stmt = conn.prepare_cached(
+            "SELECT page, sealed FROM report_pages WHERE period_tag = ?1 ORDER BY page",
+        )?;
+        let mut rows = stmt.query(params![tag.as_slice()])?;
+        let mut found = false;
+        while let Some(row) = rows.next()? {
+            let number: i64 = row.get(0)?;
+            if month.pages.contains_key(&number) {
+                continue;
+            }
+            let sealed: &[u8] = row
+                .get_ref(1)?
+                .as_blob()
+                .map_err(|_| damaged(&tag, number))?;
+            let mut page = open_page(keys, &tag, number, sealed)?;
+            let removed = !found && page.remove(id);
+            found |= removed;
+            month.pages.insert(number, (page, removed));
+        }
+        month.all_loaded = true;
+        Ok(())
+    }
+
+    /// Writes every changed page; a page left empty is deleted.
+    pub fn flush(self, conn: &Connection, keys: &Keys) -> Result<(), StoreError> {
+        for (tag, month) in self.months {
+            for (number, (page, dirty)) in month.pages {
+                if !dirty {
+                    continue;
+                }
+                if page.len() == 0 {
+                    conn.prepare_cached(
+                        "DELETE FROM report_pages WHERE period_tag = ?1 AND page = ?2",
+                    )?
+                    .execute(params![tag.as_slice(), number])?;
+                    continue;
+                }
+                let plain = postcard::to_stdvec(&page).map_err(|_| damaged(&tag, number))?;
+                let sealed = crypto::seal(&keys.records, &aad(&page_id(&tag, number)), &plain)?;
+                conn.prepare_cached(
+                    "INSERT INTO report_pages (period_tag, page, version, sealed)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (period_tag, page) DO UPDATE
+                     SET version = excluded.version, sealed = excluded.sealed",
+                )?
+                .execute(params![
+                    tag.as_slice(),
+                    number,
+                    SCHEMA_VERSION,
+                    sealed
+                ])?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::tests::typical_call;
+
+    fn summary(themes: &[&str]) -> CallSummary {
+        let call = typical_call();
+        let mut facts = call.facts;
+        facts.themes = themes.iter().map(|t| t.to_string()).collect();
+        CallSummary {
+            id: CallId::random(),
+            logged_by: String::new(),
+            theme_list_version: 1,
+            created_at: facts.started_at,
+            updated_at: facts.started_at,
+            facts,
+        }
+    }
+
+    #[test]
+    fn a_page_round_trips_what_the_report_counts() {
+        let mut page = Page::default();
+        let a = summary(&["send.ehcp", "funding"]);
+        let b = summary(&["funding", "inspection.ofsted"]);
+        page.push(&a);
+        page.push(&b);
+        assert_eq!(
+            page.theme_ids.len(),
+            3,
+            "theme ids are stored once per page"
+        );
+        let bytes = postcard::to_stdvec(&page).unwrap();
+        let page: Page = postcard::from_bytes(&bytes).unwrap();
+        let calls: Vec<CountedCall<'_>> = page.calls().map(Result::unwrap).collect();
+        assert_eq!(calls[0].id, a.id);
+        assert_eq!(
+            calls[1].themes().collect::<Vec<_>>(),
+            ["funding", "inspection.ofsted"]
+        );
+        assert_eq!(calls[0].started_at, a.facts.started_at);
+        assert_eq!(calls[0].employer, a.facts.employer);
+        assert_eq!(calls[0].risk, a.facts.risk);
+        assert_eq!(calls[0].region, a.facts.region);
+    }
+
+    #[test]
+    fn removing_a_call_keeps_the_others_intact() {
+        let mut page = Page::default();
+        let calls: Vec<CallSummary> = [
+            &["send.ehcp"][..],
+            &["premises.raac", "send.ehcp"],
+            &["wellbeing"],
+        ]
+        .iter()
+        .map(|t| summary(t))
+        .collect();
+        for c in &calls {
+            page.push(c);
+        }
+        assert!(page.remove(calls[0].id.as_bytes()));
+        assert!(!page.remove(calls[0].id.as_bytes()));
+        let left: Vec<Vec<&str>> = page
+            .calls()
+            .map(|c| c.unwrap().themes().collect())
+            .collect();
+        assert_eq!(
+            left,
+            [vec!["premises.raac", "send.ehcp"], vec!["wellbeing"]]
+        );
+        assert_eq!(page.theme_ids.len(), 3);
+    }
+
+    #[test]
+    fn an_out_of_range_value_is_damage_not_a_default() {
+        let mut page = Page::default();
+        page.push(&summary(&["send"]));
+        page.entries[0].risk = 200;
+        assert!(page.calls().next().unwrap().is_err());
+        page.entries[0].risk = 0;
+        page.entries[0].themes_len = 9;
+        assert!(page.calls().next().unwrap().is_err());
+    }
+}
