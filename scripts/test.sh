@@ -9,7 +9,7 @@ echo "== cargo fmt --check" >&2
 cargo fmt --all --check
 echo "== cargo clippy --all-targets -- -D warnings" >&2
 cargo clippy --all-targets --locked -- -D warnings
-echo "== cargo test" >&2
-cargo test --lib --bins --tests --locked
 echo "== benchmark smoke run (small; every variant must count the same)" >&2
 cargo bench --locked --bench vault -- --calls 3000 --runs 1 --log-samples 20
+echo "== cargo test" >&2
+cargo test --lib --bins --tests --locked
