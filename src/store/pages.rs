@@ -71,18 +71,24 @@ impl Page {
         self.entries.len()
     }
 
+    /// Refers to a theme id from the page's table, adding it if new.
+    fn push_theme_ref(&mut self, theme: &str) {
+        let index = match self.theme_ids.iter().position(|t| t == theme) {
+            Some(i) => i,
+            None => {
+                self.theme_ids.push(theme.to_string());
+                self.theme_ids.len() - 1
+            }
+        };
+        // A page holds at most 64 calls of at most 4 themes each.
+        self.theme_refs.push(index as u8);
+    }
+
     fn push(&mut self, call: &CallSummary) {
         let f = &call.facts;
         let themes_at = self.theme_refs.len() as u16;
         for theme in &f.themes {
-            let index = match self.theme_ids.iter().position(|t| t == theme) {
-                Some(i) => i,
-                None => {
-                    self.theme_ids.push(theme.clone());
-                    self.theme_ids.len() - 1
-                }
-            };
-            self.theme_refs.push(index as u8);
+            self.push_theme_ref(theme);
         }
         self.entries.push(Entry {
             id: *call.id.as_bytes(),
@@ -115,15 +121,7 @@ impl Page {
             }
             let themes_at = self.theme_refs.len() as u16;
             for r in old.refs(entry) {
-                let theme = &old.theme_ids[usize::from(*r)];
-                let new_index = match self.theme_ids.iter().position(|t| t == theme) {
-                    Some(i) => i,
-                    None => {
-                        self.theme_ids.push(theme.clone());
-                        self.theme_ids.len() - 1
-                    }
-                };
-                self.theme_refs.push(new_index as u8);
+                self.push_theme_ref(&old.theme_ids[usize::from(*r)]);
             }
             self.entries.push(Entry {
                 themes_at,
