@@ -406,3 +406,39 @@ fn kill_9_during_an_import_leaves_none_or_all_of_it() {
         "the kill landed after the commit; the test proved less than it should"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let store = TempStore::new();
+    init(&store);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("calls.csv");
+    std::fs::write(&file, store.cli(&["synth", "--calls", "3000"], &[]).stdout).unwrap();
+    assert!(
+        store
+            .cli(&["import", file.to_str().unwrap()], &[PASS])
+            .status
+            .success()
+    );
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; '{}' list | head -1",
+            env!("CARGO_BIN_EXE_quietline")
+        ))
+        .env("QUIETLINE_STORE", &store.dir)
+        .env("QUIETLINE_PASSPHRASE", PASSPHRASE)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    assert!(
+        out.status.success(),
+        "the pipeline, quietline included, exits 0"
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("quietline:"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -39,6 +39,9 @@ pub enum CliError {
     Crypto(#[from] CryptoError),
     #[error("{0}")]
     Output(String),
+    /// The reader of our output went away (`quietline list | head`): not a failure.
+    #[error("output closed")]
+    OutputClosed,
 }
 
 impl From<UnknownId> for CliError {
@@ -68,6 +71,9 @@ impl CliError {
 }
 
 fn output_error(e: std::io::Error) -> CliError {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return CliError::OutputClosed;
+    }
     CliError::Output(format!("could not write the output: {e}"))
 }
 
@@ -233,7 +239,7 @@ impl LogArgs {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) | Err(CliError::OutputClosed) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("quietline: {e}");
             ExitCode::from(e.exit_code())
