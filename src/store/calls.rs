@@ -34,33 +34,38 @@ impl Writer<'_> {
         self.keys.period_tags.tag(&month.to_string())
     }
 
-    /// Seals and writes both rows of a call, replacing any earlier version.
+    /// Seals and writes both rows of a call. With `replacing`, an earlier
+    /// version is removed first; a call with a fresh random id has none, so
+    /// new calls skip that lookup.
     fn put(
         &self,
         conn: &Connection,
         pages: &mut PageCache,
         summary: &CallSummary,
         details: &CallDetails,
+        replacing: bool,
     ) -> Result<(), StoreError> {
         let id = summary.id.as_bytes();
         let tag = self.tag(summary);
-        let old_tag: Option<Vec<u8>> = conn
-            .prepare_cached("SELECT period_tag FROM calls WHERE id = ?1")?
-            .query_row(params![id.as_slice()], |r| r.get(0))
-            .optional()?;
-        if let Some(old_tag) = old_tag {
-            let old_tag: [u8; 16] = old_tag.try_into().map_err(|_| unencodable(summary.id))?;
-            pages.remove(conn, self.keys, old_tag, id)?;
+        if replacing {
+            let old_tag: Option<Vec<u8>> = conn
+                .prepare_cached("SELECT period_tag FROM calls WHERE id = ?1")?
+                .query_row(params![id.as_slice()], |r| r.get(0))
+                .optional()?;
+            if let Some(old_tag) = old_tag {
+                let old_tag: [u8; 16] = old_tag.try_into().map_err(|_| unencodable(summary.id))?;
+                pages.remove(conn, self.keys, old_tag, id)?;
+            }
+            // The primary key includes the month tag, which changes when a
+            // call's date is edited, so replace rather than update in place.
+            conn.prepare_cached("DELETE FROM calls WHERE id = ?1")?
+                .execute(params![id.as_slice()])?;
         }
         pages.add(conn, self.keys, tag.0, summary)?;
         let facts = codec::encode_facts(summary).map_err(|_| unencodable(summary.id))?;
         let details = codec::encode_details(details).map_err(|_| unencodable(summary.id))?;
         let sealed_facts = crypto::seal(&self.keys.records, &facts_aad(id, &tag.0), &facts)?;
         let sealed_details = crypto::seal(&self.keys.records, &details_aad(id), &details)?;
-        // The primary key includes the month tag, which changes when a call's
-        // date is edited, so replace rather than update in place.
-        conn.prepare_cached("DELETE FROM calls WHERE id = ?1")?
-            .execute(params![id.as_slice()])?;
         conn.prepare_cached(
             "INSERT INTO calls (period_tag, id, version, sealed) VALUES (?1, ?2, ?3, ?4)",
         )?
@@ -167,7 +172,7 @@ impl ImportBatch<'_> {
         call.validate(self.writer.themes, self.now)?;
         let summary = self.writer.new_summary(call, self.now);
         self.writer
-            .put(&self.tx, &mut self.pages, &summary, &call.details)?;
+            .put(&self.tx, &mut self.pages, &summary, &call.details, false)?;
         self.added += 1;
         Ok(summary.id)
     }
@@ -234,7 +239,7 @@ impl Vault {
             settings: &self.settings,
             themes: &self.themes,
         }
-        .put(&tx, &mut pages, &summary, &call.details)?;
+        .put(&tx, &mut pages, &summary, &call.details, true)?;
         pages.flush(&tx, &self.keys)?;
         tx.commit()?;
         Ok(())
@@ -400,7 +405,7 @@ impl Vault {
         };
         let mut pages = PageCache::default();
         for (summary, details) in &calls {
-            writer.put(&tx, &mut pages, summary, details)?;
+            writer.put(&tx, &mut pages, summary, details, true)?;
         }
         pages.flush(&tx, &self.keys)?;
         tx.commit()?;
