@@ -163,18 +163,17 @@ impl Countable for CountedCall<'_> {
 }
 
 /// Theme ids resolved once per report rather than once per mention.
-struct ThemeIndex<'t> {
+struct ThemeIndex {
     by_id: std::collections::HashMap<String, crate::themes::ThemeRef>,
-    _list: &'t ThemeList,
 }
 
-impl<'t> ThemeIndex<'t> {
-    fn new(list: &'t ThemeList) -> Self {
+impl ThemeIndex {
+    fn new(list: &ThemeList) -> Self {
         let by_id = list
             .all_ids()
             .filter_map(|id| list.resolve(&id).ok().map(|r| (id, r)))
             .collect();
-        ThemeIndex { by_id, _list: list }
+        ThemeIndex { by_id }
     }
 }
 
@@ -204,7 +203,7 @@ impl Tally {
         }
     }
 
-    fn add(&mut self, themes: &ThemeIndex<'_>, call: &impl Countable) -> Result<(), String> {
+    fn add(&mut self, themes: &ThemeIndex, call: &impl Countable) -> Result<(), String> {
         self.calls += 1;
         self.substantive += u64::from(call.call_type().is_substantive());
         self.minutes += u64::from(call.duration_minutes());
@@ -235,7 +234,7 @@ struct Counter<'t> {
     period: Period,
     tz: Tz,
     list: &'t ThemeList,
-    index: ThemeIndex<'t>,
+    index: ThemeIndex,
     bounds: [DateTime<Utc>; 3],
     now: Tally,
     before: Tally,

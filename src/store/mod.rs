@@ -9,6 +9,7 @@ mod calls;
 mod codec;
 mod keyslots;
 mod pages;
+mod parallel;
 mod schema;
 mod sealed_rows;
 mod settings;

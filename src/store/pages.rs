@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
+use super::parallel::open_on_all_cores;
 use super::schema::SCHEMA_VERSION;
 use super::{Keys, StoreError};
 use crate::crypto::{self, PeriodTag, RecordAad};
@@ -58,10 +59,6 @@ pub struct Page {
     entries: Vec<Entry>,
 }
 
-fn position<T: PartialEq>(all: &[T], value: &T) -> u8 {
-    all.iter().position(|v| v == value).unwrap_or(0) as u8
-}
-
 fn at<T: Copy>(all: &[T], index: u8) -> Option<T> {
     all.get(usize::from(index)).copied()
 }
@@ -94,15 +91,13 @@ impl Page {
             id: *call.id.as_bytes(),
             started_at_ms: f.started_at.timestamp_millis(),
             duration_minutes: f.duration_minutes,
-            call_type: position(CallType::ALL, &f.call_type),
-            role: position(Role::ALL, &f.role),
-            setting: position(Setting::ALL, &f.setting),
-            employer: f
-                .employer
-                .map_or(0, |e| position(Employer::ALL, &e).saturating_add(1)),
-            region: position(Region::ALL, &f.region),
-            caller_type: position(CallerType::ALL, &f.caller_type),
-            risk: position(RiskLevel::ALL, &f.risk),
+            call_type: f.call_type.index() as u8,
+            role: f.role.index() as u8,
+            setting: f.setting.index() as u8,
+            employer: f.employer.map_or(0, |e| e.index() as u8 + 1),
+            region: f.region.index() as u8,
+            caller_type: f.caller_type.index() as u8,
+            risk: f.risk.index() as u8,
             follow_up_needed: f.follow_up.needed,
             themes_at,
             themes_len: f.themes.len() as u8,
@@ -254,32 +249,8 @@ pub fn read_pages(
             sealed.push((tag.0, page, row.get(2)?));
         }
     }
-    let open = |chunk: &[([u8; 16], i64, Vec<u8>)]| -> Result<Vec<Page>, StoreError> {
-        chunk
-            .iter()
-            .map(|(tag, page, bytes)| open_page(keys, tag, *page, bytes))
-            .collect()
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || sealed.len() < 16 {
-        return open(&sealed);
-    }
-    let chunk = sealed.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = sealed
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || open(part)))
-            .collect();
-        let mut pages = Vec::with_capacity(sealed.len());
-        for handle in handles {
-            let part = handle.join().unwrap_or_else(|_| {
-                Err(StoreError::Corrupt {
-                    record: "a report page (decoding failed)".into(),
-                })
-            })?;
-            pages.extend(part);
-        }
-        Ok(pages)
+    open_on_all_cores(&sealed, 16, "a report page", |(tag, page, bytes)| {
+        open_page(keys, tag, *page, bytes)
     })
 }
 

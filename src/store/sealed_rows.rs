@@ -5,6 +5,7 @@
 use rusqlite::{Row, params};
 
 use super::calls::open_facts;
+use super::parallel::open_on_all_cores;
 use super::{Keys, StoreError};
 use crate::crypto::{self, PeriodTag};
 use crate::model::CallSummary;
@@ -109,33 +110,9 @@ impl<'v> SealedRecords<'v> {
 
     /// Opens and decodes every record, split across the machine's cores.
     pub(super) fn open(&self) -> Result<Vec<CallSummary>, StoreError> {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if threads < 2 || self.rows.len() < PARALLEL_THRESHOLD {
-            return self.rows.iter().map(|r| self.open_row(r)).collect();
-        }
-        let chunk = self.rows.len().div_ceil(threads);
-        let parts: Vec<Result<Vec<CallSummary>, StoreError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = self
-                .rows
-                .chunks(chunk)
-                .map(|rows| scope.spawn(move || rows.iter().map(|r| self.open_row(r)).collect()))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        Err(StoreError::Corrupt {
-                            record: "a call (decoding failed)".into(),
-                        })
-                    })
-                })
-                .collect()
-        });
-        let mut out = Vec::with_capacity(self.rows.len());
-        for part in parts {
-            out.extend(part?);
-        }
-        Ok(out)
+        open_on_all_cores(&self.rows, PARALLEL_THRESHOLD, "a call", |r| {
+            self.open_row(r)
+        })
     }
 
     /// Opens every record, each with the month tag it is filed under.
