@@ -8,15 +8,21 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-missing_debs=()
-for pkg in build-essential pkg-config curl ca-certificates; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing_debs+=("$pkg")
-done
-if [ ${#missing_debs[@]} -gt 0 ]; then
-  echo "Installing Debian packages: ${missing_debs[*]}" >&2
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_debs[@]}"
-fi
+# Installs the given Debian packages, skipping those already installed so a
+# warm machine never touches apt.
+ensure_debs() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing Debian packages: ${missing[*]}" >&2
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+ensure_debs build-essential pkg-config curl ca-certificates
 
 [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
 
