@@ -118,6 +118,9 @@ stable_ids!(Role, "role" {
     TrustLeader => "trust_leader", "Trust leader";
     OtherLeader => "other_leader", "Other leader";
     Other => "other", "Other";
+    // Silent calls and hang-ups say nothing about who rang; "other" would
+    // misstate that.
+    Unknown => "unknown", "Not known";
 });
 
 stable_ids!(Setting, "setting" {
@@ -131,6 +134,7 @@ stable_ids!(Setting, "setting" {
     Independent => "independent", "Independent";
     FurtherEducation => "further_education", "Further education";
     Other => "other", "Other";
+    Unknown => "unknown", "Not known";
 });
 
 stable_ids!(Employer, "employer" {
@@ -421,8 +425,8 @@ pub(crate) mod tests {
             assert_eq!(r.id().parse::<RiskLevel>().unwrap(), *r);
         }
         assert_eq!(Region::ALL.len(), 13);
-        assert_eq!(Setting::ALL.len(), 10);
-        assert_eq!(Role::ALL.len(), 7);
+        assert_eq!(Setting::ALL.len(), 11);
+        assert_eq!(Role::ALL.len(), 8);
     }
 
     /// Report pages store these as positions in `ALL`: reordering a list
@@ -436,11 +440,11 @@ pub(crate) mod tests {
         );
         assert_eq!(
             ids(Role::ALL.iter().map(|v| v.id()).collect()),
-            "headteacher,executive_headteacher,head_of_school,deputy_or_assistant_head,trust_leader,other_leader,other"
+            "headteacher,executive_headteacher,head_of_school,deputy_or_assistant_head,trust_leader,other_leader,other,unknown"
         );
         assert_eq!(
             ids(Setting::ALL.iter().map(|v| v.id()).collect()),
-            "early_years,primary,secondary,all_through,special,independent_special,alternative_provision,independent,further_education,other"
+            "early_years,primary,secondary,all_through,special,independent_special,alternative_provision,independent,further_education,other,unknown"
         );
         assert_eq!(
             ids(Employer::ALL.iter().map(|v| v.id()).collect()),
