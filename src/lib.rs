@@ -4,12 +4,14 @@
 //! list, the encrypted store, import, the report and the CLI. The desktop
 //! shell only adapts its commands to this API.
 
+pub mod app;
 pub mod cli;
 pub mod crypto;
 pub mod import;
 pub mod model;
 pub mod period;
 pub mod report;
+pub mod safeguarding;
 pub mod store;
 pub mod synth;
 pub mod themes;

@@ -8,7 +8,15 @@ use serde::{Deserialize, Serialize};
 use super::StoreError;
 use super::schema::SCHEMA_VERSION;
 use crate::crypto::{self, RecordAad, RecordKey};
+use crate::model::{MAX_STEP_CHARS, ValidationError};
 use crate::period::DEFAULT_TIME_ZONE;
+use crate::safeguarding::{Signpost, default_directory};
+
+/// Minutes without a key press or click before the app locks itself.
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 5;
+/// Longest idle time a volunteer may choose: an unattended unlocked laptop
+/// is the risk the lock exists for.
+pub const MAX_IDLE_LOCK_MINUTES: u32 = 60;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -16,6 +24,10 @@ pub struct Settings {
     pub time_zone: Tz,
     /// Recorded as "logged by" on each call.
     pub display_name: String,
+    /// The app locks after this many idle minutes (1 to [`MAX_IDLE_LOCK_MINUTES`]).
+    pub idle_lock_minutes: u32,
+    /// The signposting directory offered on high-risk calls.
+    pub signposting: Vec<Signpost>,
 }
 
 impl Default for Settings {
@@ -23,14 +35,26 @@ impl Default for Settings {
         Settings {
             time_zone: DEFAULT_TIME_ZONE,
             display_name: String::new(),
+            idle_lock_minutes: DEFAULT_IDLE_LOCK_MINUTES,
+            signposting: default_directory(),
         }
     }
 }
 
+/// Fields added after the first release default when absent, so settings
+/// sealed by an older Quietline still open.
 #[derive(Serialize, Deserialize)]
 struct SealedSettingsV1 {
     time_zone: String,
     display_name: String,
+    #[serde(default = "default_idle_lock_minutes")]
+    idle_lock_minutes: u32,
+    #[serde(default = "default_directory")]
+    signposting: Vec<Signpost>,
+}
+
+fn default_idle_lock_minutes() -> u32 {
+    DEFAULT_IDLE_LOCK_MINUTES
 }
 
 const ROW: &str = "settings";
@@ -48,6 +72,8 @@ pub fn write(conn: &Connection, key: &RecordKey, settings: &Settings) -> Result<
     let plain = serde_json::to_vec(&SealedSettingsV1 {
         time_zone: settings.time_zone.name().to_string(),
         display_name: settings.display_name.clone(),
+        idle_lock_minutes: settings.idle_lock_minutes,
+        signposting: settings.signposting.clone(),
     })
     .map_err(|_| damaged())?;
     let sealed = crypto::seal(key, &aad(), &plain)?;
@@ -58,6 +84,50 @@ pub fn write(conn: &Connection, key: &RecordKey, settings: &Settings) -> Result<
     )?;
     Ok(())
 }
+
+impl Settings {
+    /// Checks the settings a volunteer can edit, with reasons they can act on.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        if !(1..=MAX_IDLE_LOCK_MINUTES).contains(&self.idle_lock_minutes) {
+            return Err(ValidationError::new(
+                "idle lock",
+                format!("choose between 1 and {MAX_IDLE_LOCK_MINUTES} minutes"),
+            ));
+        }
+        if self.display_name.chars().count() > MAX_DISPLAY_NAME_CHARS {
+            return Err(ValidationError::new(
+                "display name",
+                format!("keep it to {MAX_DISPLAY_NAME_CHARS} characters"),
+            ));
+        }
+        if self.signposting.len() > MAX_SIGNPOSTS {
+            return Err(ValidationError::new(
+                "signposting",
+                format!("the directory holds at most {MAX_SIGNPOSTS} entries"),
+            ));
+        }
+        if let Some(entry) = self.signposting.iter().find(|s| s.name.trim().is_empty()) {
+            return Err(ValidationError::new(
+                "signposting",
+                format!("the entry with contact '{}' needs a name", entry.contact),
+            ));
+        }
+        if self
+            .signposting
+            .iter()
+            .any(|s| s.display().chars().count() > MAX_STEP_CHARS - 20)
+        {
+            return Err(ValidationError::new(
+                "signposting",
+                "an entry is too long; keep the name and contact short",
+            ));
+        }
+        Ok(())
+    }
+}
+
+const MAX_DISPLAY_NAME_CHARS: usize = 80;
+const MAX_SIGNPOSTS: usize = 30;
 
 fn damaged() -> StoreError {
     StoreError::Corrupt {
@@ -86,5 +156,7 @@ pub fn read(conn: &Connection, key: &RecordKey) -> Result<Settings, StoreError> 
     Ok(Settings {
         time_zone: stored.time_zone.parse().map_err(|_| damaged())?,
         display_name: stored.display_name,
+        idle_lock_minutes: stored.idle_lock_minutes,
+        signposting: stored.signposting,
     })
 }
