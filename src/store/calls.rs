@@ -198,6 +198,20 @@ impl Vault {
         Ok(id)
     }
 
+    /// Logs a call and discards the draft it was typed into, atomically, so
+    /// a crash can never leave both the saved call and its draft behind.
+    pub fn log_call_clearing_draft(
+        &mut self,
+        call: &NewCall,
+        now: DateTime<Utc>,
+    ) -> Result<CallId, StoreError> {
+        let mut batch = self.begin_import(now)?;
+        let id = batch.add(call)?;
+        super::drafts::clear(&batch.tx)?;
+        batch.commit()?;
+        Ok(id)
+    }
+
     /// Starts an all-or-nothing batch of new calls.
     pub fn begin_import(&mut self, now: DateTime<Utc>) -> Result<ImportBatch<'_>, StoreError> {
         let tx = self
@@ -386,6 +400,7 @@ impl Vault {
     /// months, so every call is re-tagged (and re-sealed, since the tag is
     /// bound to it) in the same transaction.
     pub fn update_settings(&mut self, new: Settings) -> Result<(), StoreError> {
+        new.validate()?;
         let retag = new.time_zone != self.settings.time_zone;
         let calls = if retag {
             let summaries = self.all_calls()?;

@@ -7,6 +7,7 @@
 
 mod calls;
 mod codec;
+mod drafts;
 mod keyslots;
 mod pages;
 mod parallel;
@@ -28,10 +29,11 @@ use keyslots::Slot;
 use schema::STORE_FORMAT;
 
 pub use calls::ImportBatch;
+pub use drafts::MAX_DRAFT_BYTES;
 pub use pages::{CountedCall, Page};
 pub use schema::DB_FILE;
 pub use sealed_rows::SealedRecords;
-pub use settings::Settings;
+pub use settings::{DEFAULT_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES, Settings};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -255,6 +257,28 @@ impl Vault {
 
     pub fn themes(&self) -> &ThemeList {
         &self.themes
+    }
+
+    /// Keeps the call being logged, sealed, replacing any earlier draft.
+    pub fn save_draft(&self, draft: &[u8]) -> Result<(), StoreError> {
+        drafts::write(&self.conn, &self.keys.records, draft)
+    }
+
+    /// The draft kept by [`Vault::save_draft`], zeroed when dropped.
+    pub fn draft(&self) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>, StoreError> {
+        drafts::read(&self.conn, &self.keys.records)
+    }
+
+    pub fn clear_draft(&self) -> Result<(), StoreError> {
+        drafts::clear(&self.conn)
+    }
+
+    /// Whether `passphrase` is this store's current one, without touching
+    /// the open connection (for confirming a passphrase change).
+    pub fn is_current_passphrase(&self, passphrase: &Passphrase) -> Result<bool, StoreError> {
+        let slot = keyslots::read(&self.conn, Slot::Passphrase)?;
+        let kek = slot.params.derive_from_passphrase(passphrase, &slot.salt)?;
+        Ok(keyslots::unwrap(&slot, Slot::Passphrase, &self.store_id, &kek).is_some())
     }
 
     pub fn settings(&self) -> &Settings {
