@@ -2,6 +2,7 @@
 
 mod support;
 
+mod app;
 mod cli;
 mod compatibility;
 mod encryption;

@@ -1,0 +1,291 @@
+//! An unlocked store as the app uses it. Locking is dropping the session:
+//! the vault's keys are zeroed with it.
+
+use std::path::Path;
+
+use chrono::{DateTime, Datelike, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::form::CallForm;
+use super::listing::{CallFilter, CallList, list_calls};
+use super::vocabulary::Vocabulary;
+use super::{AppError, ErrorCode};
+use crate::crypto::{Passphrase, RecoveryKey};
+use crate::model::CallId;
+use crate::safeguarding::Signpost;
+use crate::store::{Settings, Vault};
+use crate::synth::SyntheticCalls;
+
+/// The demo store holds only synthetic calls, so its passphrase is public:
+/// it is there to be looked at, not to protect anything.
+pub const DEMO_PASSPHRASE: &str = "quietline demo store: synthetic calls only";
+const DEMO_CALLS: usize = 1500;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct StoreStatus {
+    /// Whether the volunteer's own store has been created.
+    pub exists: bool,
+    pub unlocked: bool,
+    /// Whether the unlocked store is the demo store of synthetic calls.
+    pub demo: bool,
+}
+
+/// Answer to creating a store: the recovery key, shown once to write down.
+#[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct Created {
+    /// Eight groups of four characters.
+    pub recovery_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct OpenedCall {
+    pub id: String,
+    pub form: CallForm,
+    pub logged_by: String,
+    /// "14 Mar 2024 09:35", local.
+    pub logged_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct AppSettings {
+    pub display_name: String,
+    /// An IANA time zone name, e.g. `Europe/London`.
+    pub time_zone: String,
+    pub idle_lock_minutes: u32,
+    pub signposting: Vec<Signpost>,
+}
+
+/// Whether a store exists in `dir`, for the screen shown before unlocking.
+pub fn store_status(dir: &Path) -> StoreStatus {
+    StoreStatus {
+        exists: Vault::exists(dir),
+        unlocked: false,
+        demo: false,
+    }
+}
+
+pub struct Session {
+    vault: Vault,
+    demo: bool,
+}
+
+fn call_id(text: &str) -> Result<CallId, AppError> {
+    text.parse()
+        .map_err(|_| AppError::new(ErrorCode::NotFound, "That call is not in the log."))
+}
+
+impl Session {
+    /// Creates the volunteer's store. The recovery key is returned once and
+    /// never stored in readable form.
+    pub fn create(dir: &Path, passphrase: &str) -> Result<(Session, Created), AppError> {
+        let passphrase = Passphrase::new_for_store(passphrase)?;
+        let (vault, recovery) = Vault::create(dir, &passphrase)?;
+        let created = Created {
+            recovery_key: recovery.to_display().to_string(),
+        };
+        Ok((Session { vault, demo: false }, created))
+    }
+
+    pub fn unlock(dir: &Path, passphrase: &str) -> Result<Session, AppError> {
+        let vault = Vault::open(dir, &Passphrase::new(passphrase))?;
+        Ok(Session { vault, demo: false })
+    }
+
+    /// Sets a new passphrase with the recovery key, and unlocks.
+    pub fn recover(
+        dir: &Path,
+        recovery_key: &str,
+        new_passphrase: &str,
+    ) -> Result<Session, AppError> {
+        let new_passphrase = Passphrase::new_for_store(new_passphrase)?;
+        let recovery = RecoveryKey::parse(recovery_key)?;
+        let vault = Vault::recover(dir, &recovery, &new_passphrase)?;
+        Ok(Session { vault, demo: false })
+    }
+
+    /// Opens the demo store in `dir`, filling it with synthetic calls from
+    /// the last three years the first time.
+    pub fn open_demo(dir: &Path, now: DateTime<Utc>) -> Result<Session, AppError> {
+        let passphrase = Passphrase::new(DEMO_PASSPHRASE);
+        if !Vault::exists(dir) {
+            let (mut vault, _recovery) = Vault::create(dir, &passphrase)?;
+            vault.update_settings(Settings {
+                display_name: "Demo volunteer".into(),
+                ..Settings::default()
+            })?;
+            let mut batch = vault.begin_import(now)?;
+            let first_year = now.year() - 2;
+            for call in SyntheticCalls::new(7, first_year, 3)
+                .filter(|c| c.facts.started_at <= now)
+                .take(DEMO_CALLS)
+            {
+                batch.add(&call)?;
+            }
+            batch.commit()?;
+        }
+        let vault = Vault::open(dir, &passphrase)?;
+        Ok(Session { vault, demo: true })
+    }
+
+    pub fn status(&self) -> StoreStatus {
+        StoreStatus {
+            exists: true,
+            unlocked: true,
+            demo: self.demo,
+        }
+    }
+
+    pub fn vocabulary(&self) -> Vocabulary {
+        Vocabulary::new(self.vault.themes())
+    }
+
+    /// A blank form for a call starting now, in the helpline's time zone.
+    pub fn new_form(&self, now: DateTime<Utc>) -> CallForm {
+        CallForm::starting_at(now, self.vault.settings().time_zone)
+    }
+
+    /// Saves a new call and discards the draft it was typed into. Returns its id.
+    pub fn log_call(&mut self, form: &CallForm, now: DateTime<Utc>) -> Result<String, AppError> {
+        let call = form.to_new_call(self.vault.settings().time_zone)?;
+        let id = self.vault.log_call_clearing_draft(&call, now)?;
+        Ok(id.to_string())
+    }
+
+    pub fn open_call(&self, id: &str) -> Result<OpenedCall, AppError> {
+        let call = self.vault.call(call_id(id)?)?;
+        let tz = self.vault.settings().time_zone;
+        let shown = |t: DateTime<Utc>| t.with_timezone(&tz).format("%-d %b %Y %H:%M").to_string();
+        Ok(OpenedCall {
+            id: call.summary.id.to_string(),
+            form: CallForm::from_call(&call, tz),
+            logged_by: call.summary.logged_by.clone(),
+            logged_at: shown(call.summary.created_at),
+            updated_at: shown(call.summary.updated_at),
+        })
+    }
+
+    pub fn update_call(
+        &mut self,
+        id: &str,
+        form: &CallForm,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let call = form.to_new_call(self.vault.settings().time_zone)?;
+        self.vault.update_call(call_id(id)?, &call, now)?;
+        Ok(())
+    }
+
+    pub fn delete_call(&mut self, id: &str) -> Result<(), AppError> {
+        self.vault.delete_call(call_id(id)?)?;
+        Ok(())
+    }
+
+    pub fn list_calls(
+        &self,
+        filter: &CallFilter,
+        now: DateTime<Utc>,
+    ) -> Result<CallList, AppError> {
+        let calls = self.vault.all_calls()?;
+        list_calls(
+            &calls,
+            filter,
+            now,
+            self.vault.settings().time_zone,
+            self.vault.themes(),
+        )
+    }
+
+    pub fn settings(&self) -> AppSettings {
+        let s = self.vault.settings();
+        AppSettings {
+            display_name: s.display_name.clone(),
+            time_zone: s.time_zone.name().to_string(),
+            idle_lock_minutes: s.idle_lock_minutes,
+            signposting: s.signposting.clone(),
+        }
+    }
+
+    /// Changes the settings; a new time zone re-files every call by its new
+    /// local month, which takes a moment on a large store.
+    pub fn update_settings(&mut self, new: &AppSettings) -> Result<AppSettings, AppError> {
+        let time_zone = new.time_zone.trim().parse().map_err(|_| {
+            AppError::invalid(
+                "time_zone",
+                format!(
+                    "'{}' is not a time zone Quietline knows; choose one from the list",
+                    new.time_zone
+                ),
+            )
+        })?;
+        self.vault.update_settings(Settings {
+            time_zone,
+            display_name: new.display_name.trim().to_string(),
+            idle_lock_minutes: new.idle_lock_minutes,
+            signposting: new
+                .signposting
+                .iter()
+                .filter(|s| !(s.name.trim().is_empty() && s.contact.trim().is_empty()))
+                .map(|s| Signpost {
+                    name: s.name.trim().to_string(),
+                    contact: s.contact.trim().to_string(),
+                })
+                .collect(),
+        })?;
+        Ok(self.settings())
+    }
+
+    /// Changes the passphrase after checking the current one.
+    pub fn change_passphrase(&mut self, current: &str, new: &str) -> Result<(), AppError> {
+        if self.demo {
+            return Err(AppError::new(
+                ErrorCode::Failed,
+                "The demo store's passphrase cannot be changed; it holds only synthetic calls.",
+            ));
+        }
+        if !self
+            .vault
+            .is_current_passphrase(&Passphrase::new(current))?
+        {
+            return Err(AppError {
+                field: Some("current_passphrase".into()),
+                ..AppError::new(
+                    ErrorCode::WrongPassphrase,
+                    "The current passphrase is not right, so nothing was changed.",
+                )
+            });
+        }
+        let new = Passphrase::new_for_store(new).map_err(|e| AppError {
+            field: Some("new_passphrase".into()),
+            ..AppError::from(e)
+        })?;
+        self.vault.change_passphrase(&new)?;
+        Ok(())
+    }
+
+    pub fn save_draft(&self, form: &CallForm) -> Result<(), AppError> {
+        let json = zeroize::Zeroizing::new(
+            serde_json::to_vec(form).map_err(|e| AppError::invalid("draft", e.to_string()))?,
+        );
+        self.vault.save_draft(&json)?;
+        Ok(())
+    }
+
+    /// The draft left by a lock, a crash or closing the app, if any. A draft
+    /// that no longer reads as a form is discarded rather than blocking work.
+    pub fn draft(&self) -> Result<Option<CallForm>, AppError> {
+        let Some(bytes) = self.vault.draft()? else {
+            return Ok(None);
+        };
+        Ok(serde_json::from_slice(&bytes).ok())
+    }
+
+    pub fn clear_draft(&self) -> Result<(), AppError> {
+        self.vault.clear_draft()?;
+        Ok(())
+    }
+}
