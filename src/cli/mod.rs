@@ -251,11 +251,9 @@ fn store_dir(cli: &Cli) -> Result<PathBuf, CliError> {
     if let Some(dir) = &cli.store {
         return Ok(dir.clone());
     }
-    directories::ProjectDirs::from("org", "Quietline", "quietline")
-        .map(|d| d.data_dir().to_path_buf())
-        .ok_or_else(|| {
-            CliError::Usage("no home directory found; give the store with --store DIR".into())
-        })
+    crate::store::default_dir().ok_or_else(|| {
+        CliError::Usage("no home directory found; give the store with --store DIR".into())
+    })
 }
 
 fn unlock(dir: &Path) -> Result<Vault, CliError> {

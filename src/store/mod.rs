@@ -73,6 +73,17 @@ pub enum StoreError {
     },
 }
 
+/// The environment variable that points the CLI and the app at a store
+/// directory (each test uses its own).
+pub const STORE_ENV: &str = "QUIETLINE_STORE";
+
+/// Where the store lives unless [`STORE_ENV`] says otherwise: the platform's
+/// per-user data directory. `None` without a home directory.
+pub fn default_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("org", "Quietline", "quietline")
+        .map(|d| d.data_dir().to_path_buf())
+}
+
 /// The keys an unlocked vault holds. Dropped (and zeroed) with the vault.
 struct Keys {
     data: DataKey,

@@ -1,0 +1,34 @@
+//! Lists every command the web view may call: each gets an `allow-…`
+//! permission, and `capabilities/main.json` grants exactly these.
+
+const COMMANDS: &[&str] = &[
+    "status",
+    "passphrase_strength",
+    "create_store",
+    "unlock",
+    "recover",
+    "open_demo",
+    "lock",
+    "still_here",
+    "vocabulary",
+    "new_form",
+    "log_call",
+    "open_call",
+    "update_call",
+    "delete_call",
+    "list_calls",
+    "get_settings",
+    "update_settings",
+    "change_passphrase",
+    "save_draft",
+    "load_draft",
+    "clear_draft",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("the Tauri configuration or capabilities are invalid");
+}

@@ -1,0 +1,87 @@
+//! Creating, unlocking, recovering and locking the store.
+
+use chrono::Utc;
+use quietline::app::{
+    AppError, Created, PassphraseStrength, Session, StoreStatus, passphrase_strength as strength,
+    store_status,
+};
+use tauri::AppHandle;
+
+use super::off_main_thread;
+use crate::secret::Secret;
+
+#[tauri::command]
+pub async fn status(app: AppHandle) -> Result<StoreStatus, AppError> {
+    off_main_thread(app, "status", |h| {
+        let mut status = store_status(h.store_dir());
+        if let Ok(demo) = h.with(|s| Ok(s.status().demo)) {
+            status.unlocked = true;
+            status.demo = demo;
+        }
+        Ok(status)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn passphrase_strength(passphrase: Secret) -> Result<PassphraseStrength, AppError> {
+    Ok(strength(passphrase.expose()))
+}
+
+#[tauri::command]
+pub async fn create_store(app: AppHandle, passphrase: Secret) -> Result<Created, AppError> {
+    off_main_thread(app, "create", move |h| {
+        let (session, created) = Session::create(h.store_dir(), passphrase.expose())?;
+        h.put(session)?;
+        Ok(created)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn unlock(app: AppHandle, passphrase: Secret) -> Result<StoreStatus, AppError> {
+    off_main_thread(app, "unlock", move |h| {
+        let session = Session::unlock(h.store_dir(), passphrase.expose())?;
+        let status = session.status();
+        h.put(session)?;
+        Ok(status)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn recover(
+    app: AppHandle,
+    recovery_key: Secret,
+    new_passphrase: Secret,
+) -> Result<StoreStatus, AppError> {
+    off_main_thread(app, "recover", move |h| {
+        let session = Session::recover(h.store_dir(), recovery_key.expose(), new_passphrase.expose())?;
+        let status = session.status();
+        h.put(session)?;
+        Ok(status)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn open_demo(app: AppHandle) -> Result<StoreStatus, AppError> {
+    off_main_thread(app, "open demo", |h| {
+        let session = Session::open_demo(&h.demo_dir(), Utc::now())?;
+        let status = session.status();
+        h.put(session)?;
+        Ok(status)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn lock(app: AppHandle) -> Result<(), AppError> {
+    off_main_thread(app, "lock", |h| h.lock().map(|_| ())).await
+}
+
+/// The volunteer is still at the keyboard: restart the idle clock.
+#[tauri::command]
+pub async fn still_here(app: AppHandle) -> Result<(), AppError> {
+    off_main_thread(app, "activity", |h| h.touch()).await
+}

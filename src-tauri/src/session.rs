@@ -1,0 +1,133 @@
+//! The one unlocked session, and the idle lock.
+//!
+//! Locking drops the [`Session`], which zeroes its keys. The idle lock runs
+//! here rather than only in the web view, so a frozen or sleeping window
+//! still locks; the web view is told, and reloads to forget what it showed.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use quietline::app::{AppError, ErrorCode, Session};
+use tauri::{AppHandle, Emitter, Manager};
+
+/// The event the web view hears when the store has been locked.
+pub const LOCKED_EVENT: &str = "quietline://locked";
+
+pub struct SessionHolder {
+    store_dir: PathBuf,
+    inner: Mutex<Inner>,
+}
+
+struct Inner {
+    session: Option<Session>,
+    last_activity: Instant,
+}
+
+impl SessionHolder {
+    pub fn new(store_dir: PathBuf) -> SessionHolder {
+        SessionHolder {
+            store_dir,
+            inner: Mutex::new(Inner {
+                session: None,
+                last_activity: Instant::now(),
+            }),
+        }
+    }
+
+    pub fn store_dir(&self) -> &Path {
+        &self.store_dir
+    }
+
+    /// The demo store sits beside the real one and never shares its file.
+    pub fn demo_dir(&self) -> PathBuf {
+        let name = self
+            .store_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "quietline".into());
+        self.store_dir.with_file_name(format!("{name}-demo"))
+    }
+
+    fn lock_inner(&self) -> Result<MutexGuard<'_, Inner>, AppError> {
+        // A panic while holding the lock leaves no half-written state worth
+        // keeping: the session is dropped and the volunteer unlocks again.
+        self.inner.lock().or_else(|poisoned| {
+            let mut inner = poisoned.into_inner();
+            inner.session = None;
+            Ok(inner)
+        })
+    }
+
+    pub fn is_unlocked(&self) -> Result<bool, AppError> {
+        Ok(self.lock_inner()?.session.is_some())
+    }
+
+    pub fn put(&self, session: Session) -> Result<(), AppError> {
+        let mut inner = self.lock_inner()?;
+        inner.session = Some(session);
+        inner.last_activity = Instant::now();
+        Ok(())
+    }
+
+    /// Drops the session (and its keys). Returns whether one was open.
+    pub fn lock(&self) -> Result<bool, AppError> {
+        Ok(self.lock_inner()?.session.take().is_some())
+    }
+
+    pub fn touch(&self) -> Result<(), AppError> {
+        self.lock_inner()?.last_activity = Instant::now();
+        Ok(())
+    }
+
+    /// Runs `f` on the unlocked session, counting it as activity.
+    pub fn with<T>(&self, f: impl FnOnce(&mut Session) -> Result<T, AppError>) -> Result<T, AppError> {
+        let mut inner = self.lock_inner()?;
+        inner.last_activity = Instant::now();
+        let session = inner.session.as_mut().ok_or_else(AppError::locked)?;
+        f(session)
+    }
+
+    /// Locks if the session has been idle longer than its setting allows.
+    fn lock_if_idle(&self) -> Result<bool, AppError> {
+        let mut inner = self.lock_inner()?;
+        let Some(session) = &inner.session else {
+            return Ok(false);
+        };
+        let allowed = Duration::from_secs(u64::from(session.settings().idle_lock_minutes) * 60);
+        if inner.last_activity.elapsed() >= allowed {
+            inner.session = None;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+}
+
+/// Checks every few seconds whether the idle time has run out.
+pub fn watch_for_idle(app: AppHandle) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_secs(5));
+            let holder = app.state::<SessionHolder>();
+            match holder.lock_if_idle() {
+                Ok(true) => {
+                    if let Err(e) = app.emit(LOCKED_EVENT, "idle") {
+                        eprintln!("quietline: could not tell the window it was locked: {e}");
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => log_error("idle lock", &e),
+            }
+        }
+    });
+}
+
+/// Storage detail goes to the local log (standard error), never the screen.
+pub fn log_error(operation: &str, e: &AppError) {
+    if e.code == ErrorCode::Failed || e.code == ErrorCode::Damaged {
+        eprintln!(
+            "quietline: {operation}: {}",
+            e.detail.as_deref().unwrap_or(&e.message)
+        );
+    }
+}

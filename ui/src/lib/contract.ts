@@ -1,0 +1,52 @@
+// What the screens may ask of the backend. `ipc.ts` implements it over
+// Tauri; `testing/mockIpc.ts` implements it in memory for browser tests.
+import type { AppError } from "./bindings/AppError";
+import type { AppSettings } from "./bindings/AppSettings";
+import type { CallFilter } from "./bindings/CallFilter";
+import type { CallForm } from "./bindings/CallForm";
+import type { CallList } from "./bindings/CallList";
+import type { Created } from "./bindings/Created";
+import type { OpenedCall } from "./bindings/OpenedCall";
+import type { PassphraseStrength } from "./bindings/PassphraseStrength";
+import type { StoreStatus } from "./bindings/StoreStatus";
+import type { Vocabulary } from "./bindings/Vocabulary";
+
+export interface Backend {
+  status(): Promise<StoreStatus>;
+  passphraseStrength(passphrase: string): Promise<PassphraseStrength>;
+  createStore(passphrase: string): Promise<Created>;
+  unlock(passphrase: string): Promise<StoreStatus>;
+  recover(recoveryKey: string, newPassphrase: string): Promise<StoreStatus>;
+  openDemo(): Promise<StoreStatus>;
+  lock(): Promise<void>;
+  stillHere(): Promise<void>;
+  vocabulary(): Promise<Vocabulary>;
+  newForm(): Promise<CallForm>;
+  logCall(form: CallForm): Promise<string>;
+  openCall(id: string): Promise<OpenedCall>;
+  updateCall(id: string, form: CallForm): Promise<void>;
+  deleteCall(id: string): Promise<void>;
+  listCalls(filter: CallFilter): Promise<CallList>;
+  saveDraft(form: CallForm): Promise<void>;
+  loadDraft(): Promise<CallForm | null>;
+  clearDraft(): Promise<void>;
+  getSettings(): Promise<AppSettings>;
+  updateSettings(settings: AppSettings): Promise<AppSettings>;
+  changePassphrase(current: string, newPassphrase: string): Promise<void>;
+  /** Calls `handler` when the backend locks the store (idle time ran out). */
+  onLocked(handler: () => void): Promise<() => void>;
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}
+
+/** A message a volunteer can act on, whatever was thrown. */
+export function messageOf(e: unknown): string {
+  if (isAppError(e)) return e.message;
+  return "Something went wrong inside Quietline. Try again; your draft is kept.";
+}
+
+export function fieldOf(e: unknown): string | null {
+  return isAppError(e) ? e.field : null;
+}
