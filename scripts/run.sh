@@ -1,30 +1,17 @@
 #!/usr/bin/env bash
-# Builds Quietline and runs it. With arguments, runs the `quietline` CLI
-# with them (e.g. `scripts/run.sh init`). Without, shows a demonstration on
-# a throwaway store of synthetic calls, so nothing real is touched.
+# Builds and opens the Quietline desktop app. With arguments, runs the
+# `quietline` CLI with them instead (e.g. `scripts/run.sh init`).
+# QUIETLINE_STORE chooses the store directory, as for the CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/ensure-toolchain.sh
 
-cargo build --release --locked >&2
-bin="$PWD/target/release/quietline"
-
 if [ $# -gt 0 ]; then
-  exec "$bin" "$@"
+  cargo build --release --locked -p quietline >&2
+  exec "$(cargo metadata --format-version 1 --no-deps | sed -E 's/.*"target_directory":"([^"]*)".*/\1/')/release/quietline" "$@"
 fi
 
-demo=$(mktemp -d)
-trap 'rm -rf "$demo"' EXIT
-export QUIETLINE_STORE="$demo/store" QUIETLINE_PASSPHRASE="demo passphrase, not for real use"
-echo "Demo store in $QUIETLINE_STORE (deleted on exit); synthetic calls only." >&2
-"$bin" init >/dev/null
-"$bin" synth --calls 5000 --from-year 2021 --years 4 > "$demo/calls.csv"
-"$bin" import "$demo/calls.csv"
-"$bin" log --at 2024-09-02T09:30:00+01:00 --minutes 25 --role headteacher --setting primary \
-  --region north_west --theme inspection.ofsted wellbeing.workload --risk low \
-  --notes "Synthetic demo call" >/dev/null
-"$bin" list --year 2024 --academic | head -5
-echo >&2
-"$bin" report --year 2023 --academic
-echo >&2
-echo "Run scripts/run.sh --help for every command; scripts/run.sh init creates your own store." >&2
+. scripts/ensure-desktop-deps.sh
+npm --prefix ui run build >&2
+cargo build --release --locked -p quietline-desktop --features custom-protocol >&2
+exec "$(cargo metadata --format-version 1 --no-deps | sed -E 's/.*"target_directory":"([^"]*)".*/\1/')/release/quietline-desktop"

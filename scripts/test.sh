@@ -1,15 +1,40 @@
 #!/usr/bin/env bash
 # Sets up everything the tests need, then runs every check and test:
-# formatting, clippy with warnings as errors, unit and end-to-end tests.
+# formatting, clippy with warnings as errors, the library's unit and
+# end-to-end tests, the generated TypeScript types, the benchmark's smoke
+# run, the front end's type check, unit and browser tests, and the real app
+# end to end under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/ensure-toolchain.sh
+. scripts/ensure-desktop-deps.sh
+ensure_debs chromium fonts-liberation
 
 echo "== cargo fmt --check" >&2
 cargo fmt --all --check
-echo "== cargo clippy --all-targets -- -D warnings" >&2
+echo "== cargo clippy (library and CLI)" >&2
 cargo clippy --all-targets --locked -- -D warnings
 echo "== benchmark smoke run (small; every variant must count the same)" >&2
 cargo bench --locked --bench vault -- --calls 3000 --runs 1 --log-samples 20
-echo "== cargo test" >&2
+echo "== cargo test (also regenerates the app's TypeScript types)" >&2
 cargo test --lib --bins --tests --locked
+echo "== the committed TypeScript types match the Rust types" >&2
+stale=$(git status --porcelain -- ui/src/lib/bindings ui/src/lib/testing/vocabulary.json)
+if [ -n "$stale" ]; then
+  echo "The generated IPC types are out of date; run cargo test and commit:" >&2
+  echo "$stale" >&2
+  git --no-pager diff --stat -- ui/src/lib/bindings ui/src/lib/testing >&2
+  exit 1
+fi
+
+echo "== front end: svelte-check, unit tests, browser tests (chromium, IPC mocked)" >&2
+npm --prefix ui run check
+npm --prefix ui test
+npm --prefix ui run test:browser
+
+echo "== desktop shell: clippy" >&2
+npm --prefix ui run build >&2
+cargo clippy --locked -p quietline-desktop --features custom-protocol -- -D warnings
+
+echo "== the real app end to end (tauri-driver, Xvfb)" >&2
+bash scripts/e2e.sh

@@ -1,0 +1,118 @@
+// The real app end to end: the release binary (custom protocol) driven by
+// tauri-driver and WebKitWebDriver, on its own temporary store. Run under
+// Xvfb by scripts/e2e.sh. Checks the store with the CLI afterwards.
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, it } from "node:test";
+import { Driver, KEYS, sleep } from "./webdriver.mjs";
+
+const APP = process.env.QUIETLINE_APP_BIN;
+const CLI = process.env.QUIETLINE_CLI_BIN;
+const SHOTS = process.env.QUIETLINE_SCREENSHOTS; // a directory, or unset
+const PORT = 4444;
+const PASSPHRASE = "kettle morning oxbow lantern";
+
+let driverProcess;
+let driver;
+let root;
+let store;
+
+async function waitForDriver() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${PORT}/status`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error("tauri-driver did not start");
+}
+
+async function shot(name) {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  writeFileSync(join(SHOTS, `${name}.png`), await driver.screenshot());
+}
+
+before(async () => {
+  assert.ok(APP && CLI, "set QUIETLINE_APP_BIN and QUIETLINE_CLI_BIN (scripts/e2e.sh does)");
+  root = mkdtempSync(join(tmpdir(), "quietline-e2e-"));
+  store = join(root, "store");
+  driverProcess = spawn("tauri-driver", ["--port", String(PORT)], {
+    env: { ...process.env, QUIETLINE_STORE: store },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  await waitForDriver();
+  const started = Date.now();
+  driver = await Driver.start(`http://127.0.0.1:${PORT}`, APP);
+  await driver.waitForText("h2", "Set up Quietline", { timeoutMs: 30_000 });
+  console.log(`# cold start to first screen: ${Date.now() - started} ms`);
+});
+
+after(async () => {
+  await driver?.quit();
+  driverProcess?.kill();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+it("sets up a store, logs a call, locks, unlocks, and the call is in the encrypted store", async () => {
+  await shot("1-set-up");
+  await (await driver.find("#new-passphrase")).type(PASSPHRASE);
+  await (await driver.find("#confirm")).type(PASSPHRASE + KEYS.enter);
+  await driver.waitForText("h2", "Write down your recovery key");
+  const key = (await (await driver.find("#recovery-key-shown")).text()).trim().split(/\s+/);
+  assert.equal(key.length, 8);
+  await shot("2-recovery-key");
+  await (await driver.find("#last-group")).type(key[7] + KEYS.enter);
+
+  await driver.waitForText("h1", "Log a call");
+  await (await driver.find("#duration")).type("25");
+  await (await driver.find("#role")).type("head" + KEYS.enter);
+  await (await driver.find("#setting")).type("second" + KEYS.enter);
+  await (await driver.find("#region")).type("london" + KEYS.enter);
+  await (await driver.find("#themes")).type("ofsted" + KEYS.enter);
+  await (await driver.find("#risk-high")).click();
+  await driver.waitForText("h2", "Safeguarding");
+  await (await driver.find("#sg-asked")).click();
+  await (await driver.find("#notes")).type("Synthetic end-to-end note");
+  await shot("3-log-a-call");
+  await (await driver.find("#notes")).type(KEYS.ctrl + KEYS.enter + KEYS.release);
+  await driver.waitForText("[role=status]", "Call logged.");
+
+  await (await driver.find("nav li:nth-child(2) button")).click();
+  await driver.waitForText("main", "1 call.");
+  await driver.waitForText("main", "Ofsted");
+  await shot("4-calls");
+
+  await (await driver.find("nav li:nth-child(4) button")).click();
+  await driver.waitForText("h2", "Change passphrase");
+  await shot("5-settings");
+
+  await (await driver.find("button.lock")).click();
+  await driver.waitForText("h2", "Unlock");
+  await shot("6-unlock");
+  await (await driver.find("#passphrase")).type("wrong passphrase" + KEYS.enter);
+  await driver.waitForText("[role=alert]", "does not unlock this store");
+  await driver.script("document.getElementById('passphrase').value=''");
+  await (await driver.find("#passphrase")).type(PASSPHRASE + KEYS.enter);
+  await driver.waitForText("h1", "Log a call");
+});
+
+it("left a store the CLI can read, with no note text in any file", () => {
+  const listed = spawnSync(CLI, ["list", "--notes"], {
+    env: { ...process.env, QUIETLINE_STORE: store, QUIETLINE_PASSPHRASE: PASSPHRASE },
+    encoding: "utf8",
+  });
+  assert.equal(listed.status, 0, listed.stderr);
+  assert.match(listed.stdout, /Synthetic end-to-end note/);
+  assert.match(listed.stdout, /inspection\.ofsted/);
+  for (const file of readdirSync(store)) {
+    const bytes = readFileSync(join(store, file));
+    assert.equal(bytes.includes("Synthetic end-to-end"), false, `${file} holds note text in the clear`);
+  }
+});

@@ -1,0 +1,97 @@
+// A minimal W3C WebDriver client over fetch: enough to drive the real app
+// through tauri-driver and WebKitWebDriver without another dependency.
+
+const ELEMENT = "element-6066-11e4-a6e0-4c4f3e2d9d0a";
+export const KEYS = { ctrl: "\uE009", enter: "\uE007", tab: "\uE004", shift: "\uE008", release: "\uE000" };
+
+export class Driver {
+  constructor(base, session) {
+    this.base = base;
+    this.session = session;
+  }
+
+  static async start(base, application, env = {}) {
+    const res = await call(`${base}/session`, "POST", {
+      capabilities: { alwaysMatch: { browserName: "wry", "tauri:options": { application, env } } },
+    });
+    return new Driver(base, res.sessionId ?? res.value.sessionId);
+  }
+
+  url(path) {
+    return `${this.base}/session/${this.session}${path}`;
+  }
+
+  async find(css, { timeoutMs = 15_000 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+      try {
+        const res = await call(this.url("/element"), "POST", { using: "css selector", value: css });
+        return new Element(this, res.value[ELEMENT]);
+      } catch (e) {
+        last = e;
+        await sleep(150);
+      }
+    }
+    throw new Error(`no element matches ${css}: ${last?.message}`);
+  }
+
+  /** Waits until some element matching `css` has text containing `text`. */
+  async waitForText(css, text, { timeoutMs = 15_000 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    let seen = "";
+    while (Date.now() < deadline) {
+      seen = await this.script(
+        "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText).join('\\n')",
+        [css],
+      );
+      if (seen.includes(text)) return seen;
+      await sleep(150);
+    }
+    throw new Error(`waited for "${text}" in ${css}; saw: ${seen.slice(0, 300)}`);
+  }
+
+  async script(body, args = []) {
+    return (await call(this.url("/execute/sync"), "POST", { script: body, args })).value;
+  }
+
+  async screenshot() {
+    return Buffer.from((await call(this.url("/screenshot"), "GET")).value, "base64");
+  }
+
+  async quit() {
+    await call(this.url(""), "DELETE").catch(() => {});
+  }
+}
+
+class Element {
+  constructor(driver, id) {
+    this.driver = driver;
+    this.id = id;
+  }
+  url(path) {
+    return this.driver.url(`/element/${this.id}${path}`);
+  }
+  async type(text) {
+    await call(this.url("/value"), "POST", { text });
+  }
+  async click() {
+    await call(this.url("/click"), "POST", {});
+  }
+  async text() {
+    return (await call(this.url("/text"), "GET")).value;
+  }
+}
+
+async function call(url, method, body) {
+  const res = await fetch(url, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json.value ?? json).slice(0, 300)}`);
+  return json;
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
