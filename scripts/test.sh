@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/ensure-toolchain.sh
+# The HTML report test prints it with headless Chromium and reads the PDF
+# back with poppler's pdftotext and pdfinfo.
+ensure_debs chromium fonts-liberation poppler-utils
 
 echo "== cargo fmt --check" >&2
 cargo fmt --all --check

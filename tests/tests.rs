@@ -6,4 +6,5 @@ mod cli;
 mod compatibility;
 mod encryption;
 mod import;
+mod report_html;
 mod vault;
