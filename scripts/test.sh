@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/ensure-toolchain.sh
 . scripts/ensure-desktop-deps.sh
-ensure_debs chromium fonts-liberation
+# Chromium runs the browser tests and prints the HTML report, which the
+# report test reads back with poppler's pdftotext and pdfinfo.
+ensure_debs chromium fonts-liberation poppler-utils
 
 echo "== cargo fmt --check" >&2
 cargo fmt --all --check

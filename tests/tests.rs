@@ -7,4 +7,5 @@ mod cli;
 mod compatibility;
 mod encryption;
 mod import;
+mod report_html;
 mod vault;

@@ -21,7 +21,7 @@ use crate::model::{
     RiskLevel, Role, Setting, UnknownId,
 };
 use crate::period::{Period, PeriodKind, YearOutOfRange};
-use crate::report::{Report, ReportError, to_csv, to_text};
+use crate::report::{Report, ReportError, to_csv, to_html, to_text};
 use crate::store::{StoreError, Vault};
 use crate::synth::SyntheticCalls;
 
@@ -122,8 +122,16 @@ enum Command {
         /// The academic year from 1 September YEAR to 31 August YEAR+1
         #[arg(long)]
         academic: bool,
+        /// text, json, csv (one row per table cell) or html (a printable page with charts)
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// For publication: show every count from 1 to K-1 as "fewer than K",
+        /// and withhold counts that would reveal them from totals
+        #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(2..))]
+        suppress_below: Option<u32>,
+        /// Write to FILE instead of stdout
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Change the passphrase (new one from QUIETLINE_NEW_PASSPHRASE or asked for)
     Passwd,
@@ -147,6 +155,7 @@ enum Format {
     Text,
     Json,
     Csv,
+    Html,
 }
 
 #[derive(clap::Args)]
@@ -292,10 +301,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
             year,
             academic,
             format,
+            suppress_below,
+            output,
         } => {
             let period = Period::new(period_kind(academic), year)?;
             let vault = unlock(&dir)?;
-            let report = Report::for_vault(&vault, period)?;
+            let mut report = Report::for_vault(&vault, period)?;
+            if let Some(k) = suppress_below {
+                report.suppress_below(k);
+            }
             let text = match format {
                 Format::Text => to_text(&report),
                 Format::Json => {
@@ -305,10 +319,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     json
                 }
                 Format::Csv => to_csv(&report).map_err(|e| CliError::Output(e.to_string()))?,
+                Format::Html => to_html(&report),
             };
-            std::io::stdout()
-                .write_all(text.as_bytes())
-                .map_err(output_error)
+            match output {
+                Some(path) => write_output_file(&path, text.as_bytes()),
+                None => std::io::stdout()
+                    .write_all(text.as_bytes())
+                    .map_err(output_error),
+            }
         }
         Command::Passwd => {
             let mut vault = unlock(&dir)?;
@@ -338,6 +356,53 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 .collect();
             let stdout = std::io::stdout();
             write_csv(stdout.lock(), &generated).map_err(|e| CliError::Output(e.to_string()))
+        }
+    }
+}
+
+/// Writes a whole output file, via a temporary file in the same directory so
+/// a failed write never leaves half a report where a whole one was.
+fn write_output_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let cannot = |e: std::io::Error| {
+        CliError::Output(format!(
+            "could not write {}: {e}; check the folder exists and you can write to it",
+            path.display()
+        ))
+    };
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile_in(dir).map_err(cannot)?;
+    file.1.write_all(bytes).map_err(cannot)?;
+    file.1.sync_all().map_err(cannot)?;
+    drop(file.1);
+    std::fs::rename(&file.0, path).map_err(|e| {
+        let _ = std::fs::remove_file(&file.0);
+        cannot(e)
+    })?;
+    eprintln!("Report written to {}.", path.display());
+    Ok(())
+}
+
+/// A new, uniquely named file in `dir` that did not exist before.
+fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let mut attempt = 0u32;
+    loop {
+        let path = dir.join(format!(
+            ".quietline-report-{}-{attempt}.tmp",
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(file) => return Ok((path, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
         }
     }
 }

@@ -1,23 +1,40 @@
 //! The annual report: counts for a calendar or academic year, each beside
-//! the same count for the year before.
+//! the same count for the year before, with breakdowns, a drafted narrative
+//! and optional disclosure control for publication.
 //!
-//! Counting lives here once; the CLI (and later the app) only present it.
-//! The report reads only the records tagged with the two periods' months,
-//! decrypts them, and counts in Rust.
+//! Counting lives here once; the CLI and the app only present it. The report
+//! reads only the report pages of the two periods' months and counts in Rust
+//! ([`tally`]); [`breakdown`] turns the counters into tables; [`suppress`]
+//! withholds small numbers for publication; [`narrative`] drafts the
+//! sentences a coordinator edits; [`render`] and [`html`] present it.
+//!
+//! Every count is an `Option<u64>`: `None` (JSON `null`) only ever means the
+//! number was withheld by [`Report::suppress_below`], never "not known".
 
+mod breakdown;
+mod chart;
+mod html;
+mod narrative;
 mod render;
+mod suppress;
+mod tally;
 
 use chrono_tz::Tz;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{CallSummary, CallType, RiskLevel};
+use crate::model::{CallSummary, CallType, CallerType, Employer, Region, RiskLevel, Role, Setting};
 use crate::period::Period;
 use crate::store::{CountedCall, StoreError, Vault};
 use crate::themes::ThemeList;
 
+pub use html::to_html;
+pub use narrative::{MIN_CALLS_FOR_CHANGE, MIN_PERCENT_FOR_CHANGE, draft_narrative};
 pub use render::{to_csv, to_text};
+pub use tally::RISK_TO_SELF_CATEGORY;
+
+use tally::Counter;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -34,7 +51,7 @@ pub enum ReportError {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeriodInfo {
     pub label: String,
     /// First local day, inclusive (`YYYY-MM-DD`).
@@ -53,39 +70,144 @@ impl PeriodInfo {
     }
 }
 
-/// One row of a table: this period's count and the previous period's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One cell of a table: this period's count and the previous period's.
+///
+/// JSON: `{"id","label","calls","previous_calls","suppressed",
+/// "previous_suppressed","change","change_percent"}`. A withheld count is
+/// `"calls": null, "suppressed": true` (likewise for the previous period).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Count {
     pub id: String,
     pub label: String,
-    pub calls: u64,
-    pub previous_calls: u64,
+    pub calls: Option<u64>,
+    pub previous_calls: Option<u64>,
+    #[serde(default)]
+    pub suppressed: bool,
+    #[serde(default)]
+    pub previous_suppressed: bool,
+    /// `calls - previous_calls`; `None` when either is withheld.
+    pub change: Option<i64>,
+    /// The change as a whole per cent of `previous_calls`; `None` when
+    /// either is withheld or there were no calls before.
+    pub change_percent: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+impl Count {
+    fn new(id: impl Into<String>, label: impl Into<String>, now: u64, before: u64) -> Count {
+        let mut count = Count {
+            id: id.into(),
+            label: label.into(),
+            calls: Some(now),
+            previous_calls: Some(before),
+            suppressed: false,
+            previous_suppressed: false,
+            change: None,
+            change_percent: None,
+        };
+        count.update_change();
+        count
+    }
+
+    /// Recomputes the change from the (possibly withheld) counts, so a
+    /// change never reveals a withheld number.
+    fn update_change(&mut self) {
+        (self.change, self.change_percent) = change(self.calls, self.previous_calls);
+    }
+}
+
+/// The change between two counts, and as a whole per cent of the earlier.
+fn change(now: Option<u64>, before: Option<u64>) -> (Option<i64>, Option<i64>) {
+    let (Some(now), Some(before)) = (now, before) else {
+        return (None, None);
+    };
+    let difference = now as i64 - before as i64;
+    let percent = (before > 0).then(|| (difference as f64 / before as f64 * 100.0).round() as i64);
+    (Some(difference), percent)
+}
+
+/// A theme category: calls naming it or any of its subthemes, each call once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThemeCount {
-    pub id: String,
-    pub label: String,
-    /// Calls naming this category or any of its subthemes, each call once.
-    pub calls: u64,
-    pub previous_calls: u64,
+    #[serde(flatten)]
+    pub count: Count,
+    /// `calls` as a per cent of the period's substantive calls (one decimal
+    /// place). A call may name several categories, so shares add up to more
+    /// than 100.
+    pub share_of_substantive: Option<f64>,
+    pub previous_share_of_substantive: Option<f64>,
     pub subthemes: Vec<Count>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One row of the categories-by-setting table: a category's calls split by
+/// the caller's setting (one cell per setting, in `Setting::ALL` order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrossTabRow {
+    pub id: String,
+    pub label: String,
+    pub cells: Vec<Count>,
+}
+
+/// The annual report. Build it with [`Report::for_vault`]; withhold small
+/// numbers for publication with [`Report::suppress_below`]; present it with
+/// [`to_text`], [`to_csv`] or [`to_html`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub period: PeriodInfo,
     pub previous_period: PeriodInfo,
     pub time_zone: String,
     pub theme_list_version: u32,
-    pub total_calls: u64,
-    pub previous_total_calls: u64,
-    pub substantive_calls: u64,
-    pub previous_substantive_calls: u64,
-    pub total_minutes: u64,
-    pub previous_total_minutes: u64,
+    /// Set when small numbers have been withheld: every count from 1 to
+    /// `suppress_below - 1`, and the counts that would reveal them.
+    #[serde(default)]
+    pub suppress_below: Option<u32>,
+    pub total_calls: Option<u64>,
+    pub previous_total_calls: Option<u64>,
+    pub substantive_calls: Option<u64>,
+    pub previous_substantive_calls: Option<u64>,
+    /// Silent, hang-up, wrong-number and information-only calls.
+    pub non_substantive_calls: Option<u64>,
+    pub previous_non_substantive_calls: Option<u64>,
+    /// Minutes on all calls; withheld with `total_calls`.
+    pub total_minutes: Option<u64>,
+    pub previous_total_minutes: Option<u64>,
+    /// Median length of *substantive* calls in minutes (the mean of the two
+    /// middle lengths when their number is even); `None` when there were no
+    /// substantive calls or their number is withheld. Short outcomes such as
+    /// hang-ups are left out so they do not drag the typical call's length
+    /// towards zero.
+    pub median_call_minutes: Option<f64>,
+    pub previous_median_call_minutes: Option<f64>,
+    /// Calls where a follow-up was marked as needed.
+    pub calls_with_follow_up: Option<u64>,
+    pub previous_calls_with_follow_up: Option<u64>,
+    /// Calls where risk to self was discussed: calls naming the
+    /// `risk_to_self` theme category or any of its subthemes (suicidal
+    /// thoughts, self-harm), each call once. The volunteer's risk level is
+    /// reported separately under `risk`.
+    pub risk_to_self_calls: Option<u64>,
+    pub previous_risk_to_self_calls: Option<u64>,
     pub themes: Vec<ThemeCount>,
+    /// Calls by the category of their main (first) theme; calls without a
+    /// theme are not in this table.
+    pub main_themes: Vec<Count>,
+    /// Calls at each risk level; sums to the total.
     pub risk: Vec<Count>,
+    pub by_role: Vec<Count>,
+    pub by_setting: Vec<Count>,
+    /// By employer, with a last cell `not_recorded` for calls without one,
+    /// so that it sums to the total.
+    pub by_employer: Vec<Count>,
+    pub by_region: Vec<Count>,
+    /// `first_time`, `repeat`, and `unknown` when the volunteer did not find out.
+    pub by_caller_type: Vec<Count>,
+    /// Twelve cells with ids `YYYY-MM` in the period's order; each
+    /// `previous_calls` is the same month a year earlier.
+    pub by_month: Vec<Count>,
+    /// Categories (rows, each call once per category) by setting (cells).
+    pub categories_by_setting: Vec<CrossTabRow>,
+    /// Sentences drafted from the numbers, for the coordinator to edit
+    /// before publishing; see [`draft_narrative`].
+    pub narrative: Vec<String>,
 }
 
 /// What the report needs to know of a call, whichever form it was read in:
@@ -96,6 +218,13 @@ pub trait Countable {
     fn duration_minutes(&self) -> u32;
     fn call_type(&self) -> CallType;
     fn risk(&self) -> RiskLevel;
+    fn role(&self) -> Role;
+    fn setting(&self) -> Setting;
+    fn employer(&self) -> Option<Employer>;
+    fn region(&self) -> Region;
+    fn caller_type(&self) -> CallerType;
+    fn follow_up_needed(&self) -> bool;
+    /// Theme ids, main theme first.
     fn for_each_theme(&self, f: impl FnMut(&str) -> Result<(), String>) -> Result<(), String>;
 }
 
@@ -114,6 +243,24 @@ impl<T: Countable> Countable for &T {
     }
     fn risk(&self) -> RiskLevel {
         (**self).risk()
+    }
+    fn role(&self) -> Role {
+        (**self).role()
+    }
+    fn setting(&self) -> Setting {
+        (**self).setting()
+    }
+    fn employer(&self) -> Option<Employer> {
+        (**self).employer()
+    }
+    fn region(&self) -> Region {
+        (**self).region()
+    }
+    fn caller_type(&self) -> CallerType {
+        (**self).caller_type()
+    }
+    fn follow_up_needed(&self) -> bool {
+        (**self).follow_up_needed()
     }
     fn for_each_theme(&self, f: impl FnMut(&str) -> Result<(), String>) -> Result<(), String> {
         (**self).for_each_theme(f)
@@ -136,6 +283,24 @@ impl Countable for CallSummary {
     fn risk(&self) -> RiskLevel {
         self.facts.risk
     }
+    fn role(&self) -> Role {
+        self.facts.role
+    }
+    fn setting(&self) -> Setting {
+        self.facts.setting
+    }
+    fn employer(&self) -> Option<Employer> {
+        self.facts.employer
+    }
+    fn region(&self) -> Region {
+        self.facts.region
+    }
+    fn caller_type(&self) -> CallerType {
+        self.facts.caller_type
+    }
+    fn follow_up_needed(&self) -> bool {
+        self.facts.follow_up.needed
+    }
     fn for_each_theme(&self, f: impl FnMut(&str) -> Result<(), String>) -> Result<(), String> {
         self.facts.themes.iter().map(String::as_str).try_for_each(f)
     }
@@ -157,128 +322,37 @@ impl Countable for CountedCall<'_> {
     fn risk(&self) -> RiskLevel {
         self.risk
     }
+    fn role(&self) -> Role {
+        self.role
+    }
+    fn setting(&self) -> Setting {
+        self.setting
+    }
+    fn employer(&self) -> Option<Employer> {
+        self.employer
+    }
+    fn region(&self) -> Region {
+        self.region
+    }
+    fn caller_type(&self) -> CallerType {
+        self.caller_type
+    }
+    fn follow_up_needed(&self) -> bool {
+        self.follow_up_needed
+    }
     fn for_each_theme(&self, f: impl FnMut(&str) -> Result<(), String>) -> Result<(), String> {
         self.themes().try_for_each(f)
     }
 }
 
-/// Theme ids resolved once per report rather than once per mention.
-struct ThemeIndex {
-    by_id: std::collections::HashMap<String, crate::themes::ThemeRef>,
-}
-
-impl ThemeIndex {
-    fn new(list: &ThemeList) -> Self {
-        let by_id = list
-            .all_ids()
-            .filter_map(|id| list.resolve(&id).ok().map(|r| (id, r)))
-            .collect();
-        ThemeIndex { by_id }
-    }
-}
-
-/// Counts for one period, indexed like the theme list.
-struct Tally {
-    calls: u64,
-    substantive: u64,
-    minutes: u64,
-    categories: Vec<u64>,
-    subthemes: Vec<Vec<u64>>,
-    risk: [u64; 5],
-}
-
-impl Tally {
-    fn new(themes: &ThemeList) -> Tally {
-        Tally {
-            calls: 0,
-            substantive: 0,
-            minutes: 0,
-            categories: vec![0; themes.categories.len()],
-            subthemes: themes
-                .categories
-                .iter()
-                .map(|c| vec![0; c.subthemes.len()])
-                .collect(),
-            risk: [0; 5],
-        }
-    }
-
-    fn add(&mut self, themes: &ThemeIndex, call: &impl Countable) -> Result<(), String> {
-        self.calls += 1;
-        self.substantive += u64::from(call.call_type().is_substantive());
-        self.minutes += u64::from(call.duration_minutes());
-        self.risk[call.risk().index()] += 1;
-        // Categories already counted for this call (at most four themes).
-        let mut seen = [usize::MAX; crate::model::MAX_THEMES];
-        let mut seen_len = 0;
-        call.for_each_theme(|theme| {
-            let found = themes.by_id.get(theme).ok_or_else(|| theme.to_string())?;
-            if !seen[..seen_len].contains(&found.category) {
-                if seen_len < seen.len() {
-                    seen[seen_len] = found.category;
-                    seen_len += 1;
-                }
-                self.categories[found.category] += 1;
-            }
-            if let Some(sub) = found.subtheme {
-                self.subthemes[found.category][sub] += 1;
-            }
-            Ok(())
+fn count_into(counter: &mut Counter<'_>, call: &impl Countable) -> Result<(), ReportError> {
+    counter
+        .add(call)
+        .map_err(|theme| ReportError::UnknownTheme {
+            call: call.call_id(),
+            theme,
+            list_version: counter.list.version,
         })
-    }
-}
-
-/// Places calls in this period or the previous one by comparing instants
-/// (local midnights computed once), and tallies them.
-struct Counter<'t> {
-    period: Period,
-    tz: Tz,
-    list: &'t ThemeList,
-    index: ThemeIndex,
-    bounds: [DateTime<Utc>; 3],
-    now: Tally,
-    before: Tally,
-}
-
-impl<'t> Counter<'t> {
-    fn new(period: Period, tz: Tz, list: &'t ThemeList) -> Self {
-        let previous = period.previous();
-        Counter {
-            period,
-            tz,
-            list,
-            index: ThemeIndex::new(list),
-            bounds: [
-                previous.start_instant(tz),
-                period.start_instant(tz),
-                period.end_instant(tz),
-            ],
-            now: Tally::new(list),
-            before: Tally::new(list),
-        }
-    }
-
-    fn add(&mut self, call: &impl Countable) -> Result<(), ReportError> {
-        let at = call.started_at();
-        let tally = if self.bounds[1] <= at && at < self.bounds[2] {
-            &mut self.now
-        } else if self.bounds[0] <= at && at < self.bounds[1] {
-            &mut self.before
-        } else {
-            return Ok(());
-        };
-        tally
-            .add(&self.index, call)
-            .map_err(|theme| ReportError::UnknownTheme {
-                call: call.call_id(),
-                theme,
-                list_version: self.list.version,
-            })
-    }
-
-    fn finish(self) -> Report {
-        Report::assemble(self.period, self.tz, self.list, &self.now, &self.before)
-    }
 }
 
 impl Report {
@@ -292,9 +366,9 @@ impl Report {
     ) -> Result<Report, ReportError> {
         let mut counter = Counter::new(period, tz, themes);
         for call in calls {
-            counter.add(&call)?;
+            count_into(&mut counter, &call)?;
         }
-        Ok(counter.finish())
+        Ok(breakdown::assemble(&counter))
     }
 
     /// The report for `period` over a vault. Reads only the report pages of
@@ -309,10 +383,10 @@ impl Report {
                 let call = call.map_err(|()| StoreError::Corrupt {
                     record: "a report page (a value out of range)".into(),
                 })?;
-                counter.add(&call)?;
+                count_into(&mut counter, &call)?;
             }
         }
-        Ok(counter.finish())
+        Ok(breakdown::assemble(&counter))
     }
 
     /// The same report computed from every call's full record instead of
@@ -324,51 +398,29 @@ impl Report {
         Report::from_calls(period, vault.settings().time_zone, vault.themes(), &calls)
     }
 
-    fn assemble(period: Period, tz: Tz, themes: &ThemeList, now: &Tally, before: &Tally) -> Report {
-        let theme_counts = themes
-            .categories
-            .iter()
-            .enumerate()
-            .map(|(c, category)| ThemeCount {
-                id: category.id.clone(),
-                label: category.label.clone(),
-                calls: now.categories[c],
-                previous_calls: before.categories[c],
-                subthemes: category
-                    .subthemes
-                    .iter()
-                    .enumerate()
-                    .map(|(s, sub)| Count {
-                        id: format!("{}.{}", category.id, sub.id),
-                        label: sub.label.clone(),
-                        calls: now.subthemes[c][s],
-                        previous_calls: before.subthemes[c][s],
-                    })
-                    .collect(),
-            })
-            .collect();
-        let risk = RiskLevel::ALL
-            .iter()
-            .map(|r| Count {
-                id: r.id().to_string(),
-                label: r.label().to_string(),
-                calls: now.risk[r.index()],
-                previous_calls: before.risk[r.index()],
-            })
-            .collect();
-        Report {
-            period: PeriodInfo::of(&period),
-            previous_period: PeriodInfo::of(&period.previous()),
-            time_zone: tz.name().to_string(),
-            theme_list_version: themes.version,
-            total_calls: now.calls,
-            previous_total_calls: before.calls,
-            substantive_calls: now.substantive,
-            previous_substantive_calls: before.substantive,
-            total_minutes: now.minutes,
-            previous_total_minutes: before.minutes,
-            themes: theme_counts,
-            risk,
+    /// Prepares the report for publication: withholds every count from 1 to
+    /// `k - 1`, and any further counts that would let a withheld one be
+    /// worked out from a row or column total (see [`suppression_pattern`]).
+    /// Changes, shares, minutes and medians that would reveal a withheld
+    /// count are withheld too, and the narrative is drafted again from what
+    /// remains, so apply this *before* the coordinator edits the narrative.
+    ///
+    /// `k` of 0 or 1 withholds nothing. Applying it again with a larger `k`
+    /// withholds more; counts already withheld stay withheld.
+    pub fn suppress_below(&mut self, k: u32) {
+        if k <= 1 {
+            return;
+        }
+        suppress::apply(self, k);
+        self.suppress_below = Some(self.suppress_below.map_or(k, |old| old.max(k)));
+        self.narrative = draft_narrative(self);
+    }
+
+    /// The text that stands for a withheld count in tables: "fewer than K".
+    pub fn suppression_marker(&self) -> String {
+        match self.suppress_below {
+            Some(k) => format!("fewer than {k}"),
+            None => "withheld".to_string(),
         }
     }
 }

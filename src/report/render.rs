@@ -1,33 +1,130 @@
 //! Presenting a [`Report`] as text for a person or as tidy CSV.
-//! JSON is the report's own `Serialize` shape.
+//! JSON is the report's own `Serialize` shape; HTML is in `html.rs`.
+//!
+//! A withheld count is shown as the report's marker ("fewer than K") in
+//! every format, and a change is shown only when both counts are published.
 
 use std::fmt::Write;
 
 use super::{Count, Report};
 
-/// Change as a signed percentage, or `new` when there was nothing before.
-fn change(now: u64, before: u64) -> String {
-    if before == 0 {
-        return if now == 0 { "–".into() } else { "new".into() };
-    }
-    let pct = ((now as f64 - before as f64) / before as f64 * 100.0).round();
-    if pct == 0.0 {
-        "0%".into()
-    } else {
-        format!("{pct:+}%")
+/// A count as shown in a table: the number, or the withheld marker.
+pub(super) fn shown(value: Option<u64>, marker: &str) -> String {
+    value.map_or_else(|| marker.to_string(), |n| n.to_string())
+}
+
+/// Minutes to at most one decimal place (`23`, `23.5`), or the marker when
+/// the count it describes is withheld, or `–` when there were no calls.
+pub(super) fn shown_minutes(value: Option<f64>, calls: Option<u64>, marker: &str) -> String {
+    match (value, calls) {
+        (Some(minutes), _) => format!("{minutes}"),
+        (None, None) => marker.to_string(),
+        (None, Some(_)) => "–".to_string(),
     }
 }
 
-fn row(out: &mut String, indent: usize, label: &str, now: u64, before: u64) {
+/// Change as a signed whole per cent, `new` when there was nothing before,
+/// or `–` when there is nothing to compare (or a count is withheld).
+pub(super) fn shown_change(count: &Count) -> String {
+    match (count.change_percent, count.calls, count.previous_calls) {
+        (Some(0), _, _) => "0%".into(),
+        (Some(pct), _, _) if pct > 0 => format!("+{pct}%"),
+        (Some(pct), _, _) => format!("\u{2212}{}%", pct.unsigned_abs()),
+        (None, Some(now), Some(0)) if now > 0 => "new".into(),
+        _ => "–".into(),
+    }
+}
+
+/// The summary rows every format shows: id, label, unit, this period, before.
+pub(super) fn summary_counts(report: &Report) -> Vec<(&'static str, &'static str, Count)> {
+    let row = |id: &'static str, label: &'static str, now, before| {
+        let mut count = Count::new(id, label, 0, 0);
+        count.calls = now;
+        count.previous_calls = before;
+        count.suppressed = now.is_none();
+        count.previous_suppressed = before.is_none();
+        count.update_change();
+        (id, label, count)
+    };
+    vec![
+        row(
+            "total_calls",
+            "All calls",
+            report.total_calls,
+            report.previous_total_calls,
+        ),
+        row(
+            "substantive_calls",
+            "Substantive calls",
+            report.substantive_calls,
+            report.previous_substantive_calls,
+        ),
+        row(
+            "non_substantive_calls",
+            "Non-substantive calls",
+            report.non_substantive_calls,
+            report.previous_non_substantive_calls,
+        ),
+        row(
+            "calls_with_follow_up",
+            "Calls with a follow-up",
+            report.calls_with_follow_up,
+            report.previous_calls_with_follow_up,
+        ),
+        row(
+            "risk_to_self_calls",
+            "Calls where risk to self was discussed",
+            report.risk_to_self_calls,
+            report.previous_risk_to_self_calls,
+        ),
+        row(
+            "total_minutes",
+            "Minutes on calls",
+            report.total_minutes,
+            report.previous_total_minutes,
+        ),
+    ]
+}
+
+/// The report's breakdown tables with their JSON names and headings.
+pub(super) fn breakdowns(report: &Report) -> [(&'static str, &'static str, &[Count]); 8] {
+    [
+        ("main_themes", "Main theme (category)", &report.main_themes),
+        ("risk", "Risk level", &report.risk),
+        ("by_role", "Caller's role", &report.by_role),
+        ("by_setting", "Setting", &report.by_setting),
+        ("by_employer", "Employer", &report.by_employer),
+        ("by_region", "Region", &report.by_region),
+        (
+            "by_caller_type",
+            "First-time or repeat caller",
+            &report.by_caller_type,
+        ),
+        ("by_month", "Month", &report.by_month),
+    ]
+}
+
+fn row(out: &mut String, indent: usize, label: &str, count: &Count, marker: &str) {
     let label = format!("{}{}", " ".repeat(indent), label);
     let _ = writeln!(
         out,
-        "{label:<44} {now:>7} {before:>9} {:>7}",
-        change(now, before)
+        "{label:<44} {:>13} {:>13} {:>7}",
+        shown(count.calls, marker),
+        shown(count.previous_calls, marker),
+        shown_change(count)
+    );
+}
+
+fn header(out: &mut String, title: &str) {
+    let _ = writeln!(
+        out,
+        "{title:<44} {:>13} {:>13} {:>7}",
+        "calls", "previous", "change"
     );
 }
 
 pub fn to_text(report: &Report) -> String {
+    let marker = report.suppression_marker();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -36,110 +133,133 @@ pub fn to_text(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "Compared with {} ({} to {})\n",
+        "Compared with {} ({} to {})",
         report.previous_period.label, report.previous_period.start, report.previous_period.end
     );
-    let header = |out: &mut String, title: &str| {
+    if let Some(k) = report.suppress_below {
         let _ = writeln!(
             out,
-            "{title:<44} {:>7} {:>9} {:>7}",
-            "calls", "previous", "change"
+            "Counts from 1 to {} are shown as \"{marker}\", as are counts withheld so they cannot be worked out from the totals.",
+            k - 1
         );
-    };
+    }
+    out.push('\n');
+    for sentence in &report.narrative {
+        let _ = writeln!(out, "{sentence}");
+    }
+    if !report.narrative.is_empty() {
+        out.push('\n');
+    }
     header(&mut out, "Summary");
-    row(
-        &mut out,
-        2,
-        "All calls",
-        report.total_calls,
-        report.previous_total_calls,
-    );
-    row(
-        &mut out,
-        2,
-        "Substantive calls",
-        report.substantive_calls,
-        report.previous_substantive_calls,
-    );
-    row(
-        &mut out,
-        2,
-        "Minutes on calls",
-        report.total_minutes,
-        report.previous_total_minutes,
+    for (_, label, count) in summary_counts(report) {
+        row(&mut out, 2, label, &count, &marker);
+    }
+    let _ = writeln!(
+        out,
+        "{:<44} {:>13} {:>13}",
+        "  Median length of a substantive call (min)",
+        shown_minutes(
+            report.median_call_minutes,
+            report.substantive_calls,
+            &marker
+        ),
+        shown_minutes(
+            report.previous_median_call_minutes,
+            report.previous_substantive_calls,
+            &marker
+        ),
     );
     out.push('\n');
     header(&mut out, "Themes");
     for theme in &report.themes {
-        row(&mut out, 2, &theme.label, theme.calls, theme.previous_calls);
+        row(&mut out, 2, &theme.count.label, &theme.count, &marker);
         for sub in theme
             .subthemes
             .iter()
-            .filter(|s| s.calls + s.previous_calls > 0)
+            .filter(|s| s.calls != Some(0) || s.previous_calls != Some(0))
         {
-            row(&mut out, 4, &sub.label, sub.calls, sub.previous_calls);
+            row(&mut out, 4, &sub.label, sub, &marker);
         }
     }
-    out.push('\n');
-    header(&mut out, "Risk level");
-    for Count {
-        label,
-        calls,
-        previous_calls,
-        ..
-    } in &report.risk
-    {
-        row(&mut out, 2, label, *calls, *previous_calls);
+    for (_, title, table) in breakdowns(report) {
+        out.push('\n');
+        header(&mut out, title);
+        for count in table {
+            row(&mut out, 2, &count.label, count, &marker);
+        }
     }
     out
 }
 
-/// One row per table cell: `table,row,column,value,previous`.
+/// One row per table cell: `table,row,column,value,previous`. A withheld
+/// count is the marker; a share or median that does not exist is empty.
 pub fn to_csv(report: &Report) -> Result<String, csv::Error> {
+    let marker = report.suppression_marker();
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(["table", "row", "column", "value", "previous"])?;
-    let mut cell = |table: &str, row: &str, column: &str, now: u64, before: u64| {
-        writer.write_record([table, row, column, &now.to_string(), &before.to_string()])
+    let mut cell = |table: &str, row: &str, column: &str, now: String, before: String| {
+        writer.write_record([table, row, column, &now, &before])
     };
-    let summary = [
+    let counts = |count: &Count| {
         (
-            "total_calls",
-            "calls",
-            report.total_calls,
-            report.previous_total_calls,
-        ),
-        (
-            "substantive_calls",
-            "calls",
-            report.substantive_calls,
+            shown(count.calls, &marker),
+            shown(count.previous_calls, &marker),
+        )
+    };
+    for (id, _, count) in summary_counts(report) {
+        let column = if id == "total_minutes" {
+            "minutes"
+        } else {
+            "calls"
+        };
+        let (now, before) = counts(&count);
+        cell("summary", id, column, now, before)?;
+    }
+    let median = |value: Option<f64>, calls: Option<u64>| match (value, calls) {
+        (None, Some(_)) => String::new(),
+        _ => shown_minutes(value, calls, &marker),
+    };
+    cell(
+        "summary",
+        "median_call_minutes",
+        "minutes",
+        median(report.median_call_minutes, report.substantive_calls),
+        median(
+            report.previous_median_call_minutes,
             report.previous_substantive_calls,
         ),
-        (
-            "total_minutes",
-            "minutes",
-            report.total_minutes,
-            report.previous_total_minutes,
-        ),
-    ];
-    for (row, column, now, before) in summary {
-        cell("summary", row, column, now, before)?;
-    }
+    )?;
     for theme in &report.themes {
-        cell(
-            "themes",
-            &theme.id,
-            "calls",
-            theme.calls,
-            theme.previous_calls,
-        )?;
+        let (now, before) = counts(&theme.count);
+        cell("themes", &theme.count.id, "calls", now, before)?;
     }
     for theme in &report.themes {
         for sub in &theme.subthemes {
-            cell("subthemes", &sub.id, "calls", sub.calls, sub.previous_calls)?;
+            let (now, before) = counts(sub);
+            cell("subthemes", &sub.id, "calls", now, before)?;
         }
     }
-    for risk in &report.risk {
-        cell("risk", &risk.id, "calls", risk.calls, risk.previous_calls)?;
+    let percent = |share: Option<f64>| share.map(|s| s.to_string()).unwrap_or_default();
+    for theme in &report.themes {
+        cell(
+            "theme_shares",
+            &theme.count.id,
+            "percent_of_substantive",
+            percent(theme.share_of_substantive),
+            percent(theme.previous_share_of_substantive),
+        )?;
+    }
+    for (table, _, rows) in breakdowns(report) {
+        for count in rows {
+            let (now, before) = counts(count);
+            cell(table, &count.id, "calls", now, before)?;
+        }
+    }
+    for row in &report.categories_by_setting {
+        for count in &row.cells {
+            let (now, before) = counts(count);
+            cell("categories_by_setting", &row.id, &count.id, now, before)?;
+        }
     }
     let bytes = writer
         .into_inner()

@@ -1,0 +1,353 @@
+//! Inline SVG charts for the HTML report: no script, no fonts to fetch, and
+//! an accessible name on every chart (`role="img"`, `<title>`, `<desc>`).
+//!
+//! A withheld count is never drawn: a bar is left out and labelled with the
+//! marker, a line is broken at that month. Drawing it would reveal it.
+
+use std::fmt::Write;
+
+use super::html::escape;
+use super::narrative::thousands;
+
+/// This period's colour and the previous period's: a calm blue and a pale
+/// one that still reads in greyscale print.
+pub(super) const NOW_COLOUR: &str = "#1f4e79";
+pub(super) const BEFORE_COLOUR: &str = "#a9c1d9";
+const TEXT: &str = "#1d2733";
+const GRID: &str = "#dde3ea";
+
+/// One labelled pair of values.
+pub(super) struct Pair<'a> {
+    pub label: &'a str,
+    pub now: Option<u64>,
+    pub before: Option<u64>,
+}
+
+/// A round step for about `ticks` gridlines up to `max`.
+fn nice_step(max: u64, ticks: u64) -> u64 {
+    let rough = max.div_ceil(ticks.max(1)).max(1);
+    let mut magnitude = 1;
+    while magnitude * 10 <= rough {
+        magnitude *= 10;
+    }
+    [1, 2, 5, 10]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|step| *step >= rough)
+        .unwrap_or(10 * magnitude)
+}
+
+/// The axis maximum: the data's maximum rounded up to a whole step.
+fn axis(values: impl Iterator<Item = u64>, ticks: u64) -> (u64, u64) {
+    let max = values.max().unwrap_or(0).max(1);
+    let step = nice_step(max, ticks);
+    (max.div_ceil(step) * step, step)
+}
+
+fn open_svg(out: &mut String, id: &str, width: u32, height: u32, title: &str, desc: &str) {
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {width} {height}" width="100%" font-family="Liberation Sans, Arial, Helvetica, sans-serif" font-size="11" fill="{TEXT}"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(title),
+        escape(desc)
+    );
+}
+
+fn legend(out: &mut String, x: u32, y: u32, now_label: &str, before_label: &str, lines: bool) {
+    let mark = |out: &mut String, x: u32, colour: &str, dashed: bool| {
+        if lines {
+            let dash = if dashed {
+                r#" stroke-dasharray="5 3""#
+            } else {
+                ""
+            };
+            let _ = write!(
+                out,
+                r#"<line x1="{x}" y1="{}" x2="{}" y2="{}" stroke="{colour}" stroke-width="2.5"{dash}/>"#,
+                y - 4,
+                x + 18,
+                y - 4
+            );
+        } else {
+            let _ = write!(
+                out,
+                r#"<rect x="{x}" y="{}" width="12" height="10" fill="{colour}"/>"#,
+                y - 9
+            );
+        }
+    };
+    mark(out, x, NOW_COLOUR, false);
+    let _ = write!(
+        out,
+        r#"<text x="{}" y="{y}">{}</text>"#,
+        x + 24,
+        escape(now_label)
+    );
+    let second = x + 40 + 7 * now_label.chars().count() as u32;
+    mark(out, second, BEFORE_COLOUR, true);
+    let _ = write!(
+        out,
+        r#"<text x="{}" y="{y}">{}</text>"#,
+        second + 24,
+        escape(before_label)
+    );
+}
+
+/// Horizontal bars, two per row (this period above the previous one).
+pub(super) fn paired_bars(
+    id: &str,
+    title: &str,
+    rows: &[Pair<'_>],
+    labels: (&str, &str),
+    marker: &str,
+) -> String {
+    const WIDTH: u32 = 680;
+    const LABEL_WIDTH: u32 = 230;
+    const VALUE_SPACE: u32 = 80;
+    const ROW: u32 = 30;
+    const TOP: u32 = 34;
+    let plot = WIDTH - LABEL_WIDTH - VALUE_SPACE;
+    let height = TOP + ROW * rows.len() as u32 + 24;
+    let (max, step) = axis(rows.iter().flat_map(|r| [r.now, r.before]).flatten(), 5);
+    let x_of = |v: u64| LABEL_WIDTH + (v as f64 / max as f64 * f64::from(plot)).round() as u32;
+    let desc = rows
+        .iter()
+        .map(|r| {
+            let value = |v: Option<u64>| v.map_or_else(|| marker.to_string(), thousands);
+            format!(
+                "{}: {} ({} {})",
+                r.label,
+                value(r.now),
+                value(r.before),
+                labels.1
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut out = String::new();
+    open_svg(&mut out, id, WIDTH, height, title, &desc);
+    legend(&mut out, LABEL_WIDTH, 16, labels.0, labels.1, false);
+    let bottom = TOP + ROW * rows.len() as u32;
+    let mut tick = 0;
+    while tick <= max {
+        let x = x_of(tick);
+        let _ = write!(
+            out,
+            r#"<line x1="{x}" y1="{}" x2="{x}" y2="{bottom}" stroke="{GRID}"/><text x="{x}" y="{}" text-anchor="middle" font-size="10">{}</text>"#,
+            TOP - 4,
+            bottom + 14,
+            thousands(tick)
+        );
+        tick += step;
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let y = TOP + ROW * i as u32;
+        let _ = write!(
+            out,
+            r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,
+            LABEL_WIDTH - 8,
+            y + 18,
+            escape(row.label)
+        );
+        for (offset, value, colour) in [(4, row.now, NOW_COLOUR), (15, row.before, BEFORE_COLOUR)] {
+            let bar_y = y + offset;
+            match value {
+                Some(v) => {
+                    let width = x_of(v) - LABEL_WIDTH;
+                    let _ = write!(
+                        out,
+                        r#"<rect x="{LABEL_WIDTH}" y="{bar_y}" width="{width}" height="10" fill="{colour}"/><text x="{}" y="{}" font-size="9.5">{}</text>"#,
+                        LABEL_WIDTH + width + 4,
+                        bar_y + 9,
+                        thousands(v)
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        out,
+                        r#"<text x="{}" y="{}" font-size="9.5" font-style="italic">{}</text>"#,
+                        LABEL_WIDTH + 4,
+                        bar_y + 9,
+                        escape(marker)
+                    );
+                }
+            }
+        }
+    }
+    let _ = write!(
+        out,
+        r#"<line x1="{LABEL_WIDTH}" y1="{}" x2="{LABEL_WIDTH}" y2="{bottom}" stroke="{TEXT}"/></svg>"#,
+        TOP - 4
+    );
+    out
+}
+
+/// Two lines over the same points (this period solid, the previous dashed),
+/// broken wherever a value is withheld.
+pub(super) fn paired_lines(
+    id: &str,
+    title: &str,
+    points: &[Pair<'_>],
+    labels: (&str, &str),
+    marker: &str,
+) -> String {
+    const WIDTH: u32 = 680;
+    const HEIGHT: u32 = 250;
+    const LEFT: u32 = 52;
+    const RIGHT: u32 = 16;
+    const TOP: u32 = 36;
+    const BOTTOM: u32 = 36;
+    let plot_width = f64::from(WIDTH - LEFT - RIGHT);
+    let plot_height = f64::from(HEIGHT - TOP - BOTTOM);
+    let (max, step) = axis(points.iter().flat_map(|p| [p.now, p.before]).flatten(), 4);
+    let gap = plot_width / points.len().max(1) as f64;
+    let x_of = |i: usize| f64::from(LEFT) + gap * (i as f64 + 0.5);
+    let y_of = |v: u64| f64::from(TOP) + plot_height * (1.0 - v as f64 / max as f64);
+    let desc = points
+        .iter()
+        .map(|p| {
+            let value = |v: Option<u64>| v.map_or_else(|| marker.to_string(), thousands);
+            format!(
+                "{}: {} ({} {})",
+                p.label,
+                value(p.now),
+                value(p.before),
+                labels.1
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut out = String::new();
+    open_svg(&mut out, id, WIDTH, HEIGHT, title, &desc);
+    legend(&mut out, LEFT, 16, labels.0, labels.1, true);
+    let mut tick = 0;
+    while tick <= max {
+        let y = y_of(tick);
+        let _ = write!(
+            out,
+            r#"<line x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="{GRID}"/><text x="{}" y="{:.1}" text-anchor="end" font-size="10">{}</text>"#,
+            WIDTH - RIGHT,
+            LEFT - 6,
+            y + 3.5,
+            thousands(tick)
+        );
+        tick += step;
+    }
+    for (i, point) in points.iter().enumerate() {
+        let _ = write!(
+            out,
+            r#"<text x="{:.1}" y="{}" text-anchor="middle" font-size="10">{}</text>"#,
+            x_of(i),
+            HEIGHT - BOTTOM + 16,
+            escape(point.label)
+        );
+    }
+    for (pick, colour, dash, radius) in [
+        (0, BEFORE_COLOUR, r#" stroke-dasharray="5 3""#, 2.5),
+        (1, NOW_COLOUR, "", 3.0),
+    ] {
+        let value = |p: &Pair<'_>| if pick == 1 { p.now } else { p.before };
+        // Runs of consecutive published points, each drawn as one polyline.
+        let mut run: Vec<String> = Vec::new();
+        let flush = |run: &mut Vec<String>, out: &mut String| {
+            if run.len() > 1 {
+                let _ = write!(
+                    out,
+                    r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>"#,
+                    run.join(" ")
+                );
+            }
+            run.clear();
+        };
+        for (i, point) in points.iter().enumerate() {
+            match value(point) {
+                Some(v) => {
+                    let (x, y) = (x_of(i), y_of(v));
+                    run.push(format!("{x:.1},{y:.1}"));
+                    let _ = write!(
+                        out,
+                        r#"<circle cx="{x:.1}" cy="{y:.1}" r="{radius}" fill="{colour}"/>"#
+                    );
+                }
+                None => flush(&mut run, &mut out),
+            }
+        }
+        flush(&mut run, &mut out);
+    }
+    let _ = write!(
+        out,
+        r#"<line x1="{LEFT}" y1="{}" x2="{}" y2="{}" stroke="{TEXT}"/></svg>"#,
+        HEIGHT - BOTTOM,
+        WIDTH - RIGHT,
+        HEIGHT - BOTTOM
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_are_round_numbers() {
+        // (max, ticks, step)
+        let cases = [
+            (1, 5, 1),
+            (7, 5, 2),
+            (23, 5, 5),
+            (412, 5, 100),
+            (990, 4, 500),
+        ];
+        for (max, ticks, step) in cases {
+            assert_eq!(nice_step(max, ticks), step, "{max}/{ticks}");
+        }
+        assert_eq!(axis([0, 0].into_iter(), 5), (1, 1));
+        assert_eq!(axis([412, 351].into_iter(), 5), (500, 100));
+    }
+
+    #[test]
+    fn a_withheld_value_is_not_drawn() {
+        let rows = [
+            Pair {
+                label: "A & B",
+                now: Some(40),
+                before: None,
+            },
+            Pair {
+                label: "C",
+                now: Some(3),
+                before: Some(10),
+            },
+        ];
+        let svg = paired_bars("t", "Title <x>", &rows, ("2024", "2023"), "fewer than 5");
+        assert!(svg.contains("A &amp; B"));
+        assert!(svg.contains("Title &lt;x&gt;"));
+        // Three bars (two for C, one for A's current year) and the legend's swatch.
+        assert_eq!(svg.matches("<rect x=\"230\"").count(), 4);
+        // Each legend swatch is 12 wide; bars are not.
+        assert_eq!(svg.matches("width=\"12\"").count(), 2);
+        assert!(svg.contains("fewer than 5"));
+        let months = [
+            Pair {
+                label: "Jan",
+                now: Some(5),
+                before: Some(4),
+            },
+            Pair {
+                label: "Feb",
+                now: None,
+                before: Some(6),
+            },
+            Pair {
+                label: "Mar",
+                now: Some(7),
+                before: Some(8),
+            },
+        ];
+        let svg = paired_lines("m", "Months", &months, ("2024", "2023"), "fewer than 5");
+        // The previous year is one line; this year is broken into single
+        // points, so it has no line at all.
+        assert_eq!(svg.matches("<polyline").count(), 1);
+        assert_eq!(svg.matches("<circle").count(), 5);
+    }
+}
