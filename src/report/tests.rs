@@ -278,7 +278,7 @@ fn csv_has_one_row_per_cell_and_text_shows_change() {
     // Summary (six counts and the median), themes, subthemes, shares, then
     // main themes, risk, role, setting, employer (+ not recorded), region,
     // caller type, months, and the categories-by-setting cross-tab.
-    let expected_rows = 7 + 12 + 49 + 12 + 12 + 5 + 7 + 10 + 6 + 13 + 3 + 12 + 12 * 10;
+    let expected_rows = 7 + 12 + 49 + 12 + 12 + 5 + 8 + 11 + 6 + 13 + 3 + 12 + 12 * 11;
     assert_eq!(lines.len(), 1 + expected_rows);
     let text = to_text(&report);
     assert!(text.contains("2024/25"), "{text}");
