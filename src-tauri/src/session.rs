@@ -59,10 +59,6 @@ impl SessionHolder {
         })
     }
 
-    pub fn is_unlocked(&self) -> Result<bool, AppError> {
-        Ok(self.lock_inner()?.session.is_some())
-    }
-
     pub fn put(&self, session: Session) -> Result<(), AppError> {
         let mut inner = self.lock_inner()?;
         inner.session = Some(session);
