@@ -27,7 +27,7 @@ export class Driver {
     while (Date.now() < deadline) {
       try {
         const res = await call(this.url("/element"), "POST", { using: "css selector", value: css });
-        return new Element(this, res.value[ELEMENT]);
+        return new Element(this, res.value[ELEMENT] ?? Object.values(res.value)[0]);
       } catch (e) {
         last = e;
         await sleep(150);
