@@ -36,6 +36,9 @@ async function waitForDriver() {
 async function shot(name) {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
+  await sleep(400); // let typing and the draft save settle
+  await driver.script("document.activeElement?.blur(); window.scrollTo(0, 0); return true");
+  await sleep(100);
   writeFileSync(join(SHOTS, `${name}.png`), await driver.screenshot());
 }
 
@@ -51,6 +54,7 @@ before(async () => {
   const started = Date.now();
   driver = await Driver.start(`http://127.0.0.1:${PORT}`, APP);
   await driver.waitForText("h2", "Set up Quietline", { timeoutMs: 30_000 });
+  if (SHOTS) await driver.setWindowSize(1280, 1500).catch((e) => console.log(`# window size unchanged: ${e.message}`));
   console.log(`# cold start to first screen: ${Date.now() - started} ms`);
 });
 

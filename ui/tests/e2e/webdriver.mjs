@@ -55,6 +55,10 @@ export class Driver {
     return (await call(this.url("/execute/sync"), "POST", { script: body, args })).value;
   }
 
+  async setWindowSize(width, height) {
+    await call(this.url("/window/rect"), "POST", { width, height });
+  }
+
   async screenshot() {
     return Buffer.from((await call(this.url("/screenshot"), "GET")).value, "base64");
   }
