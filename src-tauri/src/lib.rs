@@ -21,11 +21,49 @@ fn store_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("quietline-store"))
 }
 
+/// Only the app's own pages may load in the window: a link or a script
+/// can never take it to a remote page that could reach the commands.
+fn is_own_page(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => true,
+        "http" | "https" => {
+            url.host_str() == Some("tauri.localhost")
+                || (cfg!(debug_assertions) && url.host_str() == Some("localhost"))
+        }
+        _ => false,
+    }
+}
+
+/// A panic's message could quote whatever was being handled; say only
+/// where it happened, so no call content reaches a terminal or a crash log.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("quietline: internal error{place}; the store is unchanged since the last save");
+    }));
+}
+
 pub fn run() {
+    quiet_panics();
     let holder = SessionHolder::new(store_dir());
     tauri::Builder::default()
         .manage(holder)
         .setup(|app| {
+            // The window title never changes: it shows in task switchers and
+            // screen shares, so it must never carry call content.
+            tauri::WebviewWindowBuilder::new(
+                app,
+                "main",
+                tauri::WebviewUrl::App("index.html".into()),
+            )
+            .title("Quietline")
+            .inner_size(1200.0, 820.0)
+            .min_inner_size(720.0, 560.0)
+            .on_navigation(is_own_page)
+            .build()?;
             session::watch_for_idle(app.handle().clone());
             Ok(())
         })
@@ -57,4 +95,19 @@ pub fn run() {
             eprintln!("quietline: the window could not be opened: {e}");
             std::process::exit(1);
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_own_page;
+
+    #[test]
+    fn only_the_apps_own_pages_may_load() {
+        let url = |s: &str| tauri::Url::parse(s).unwrap();
+        assert!(is_own_page(&url("tauri://localhost/index.html")));
+        assert!(is_own_page(&url("http://tauri.localhost/")));
+        assert!(!is_own_page(&url("https://example.org/")));
+        assert!(!is_own_page(&url("file:///etc/passwd")));
+        assert!(!is_own_page(&url("http://tauri.localhost.example.org/")));
+    }
 }

@@ -77,7 +77,10 @@ impl SessionHolder {
     }
 
     /// Runs `f` on the unlocked session, counting it as activity.
-    pub fn with<T>(&self, f: impl FnOnce(&mut Session) -> Result<T, AppError>) -> Result<T, AppError> {
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Session) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
         let mut inner = self.lock_inner()?;
         inner.last_activity = Instant::now();
         let session = inner.session.as_mut().ok_or_else(AppError::locked)?;

@@ -18,7 +18,10 @@ pub async fn new_form(app: AppHandle) -> Result<CallForm, AppError> {
 
 #[tauri::command]
 pub async fn log_call(app: AppHandle, form: CallForm) -> Result<String, AppError> {
-    off_main_thread(app, "log call", move |h| h.with(|s| s.log_call(&form, Utc::now()))).await
+    off_main_thread(app, "log call", move |h| {
+        h.with(|s| s.log_call(&form, Utc::now()))
+    })
+    .await
 }
 
 #[tauri::command]

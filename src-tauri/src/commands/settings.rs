@@ -12,7 +12,10 @@ pub async fn get_settings(app: AppHandle) -> Result<AppSettings, AppError> {
 }
 
 #[tauri::command]
-pub async fn update_settings(app: AppHandle, settings: AppSettings) -> Result<AppSettings, AppError> {
+pub async fn update_settings(
+    app: AppHandle,
+    settings: AppSettings,
+) -> Result<AppSettings, AppError> {
     off_main_thread(app, "update settings", move |h| {
         h.with(|s| s.update_settings(&settings))
     })

@@ -56,7 +56,11 @@ pub async fn recover(
     new_passphrase: Secret,
 ) -> Result<StoreStatus, AppError> {
     off_main_thread(app, "recover", move |h| {
-        let session = Session::recover(h.store_dir(), recovery_key.expose(), new_passphrase.expose())?;
+        let session = Session::recover(
+            h.store_dir(),
+            recovery_key.expose(),
+            new_passphrase.expose(),
+        )?;
         let status = session.status();
         h.put(session)?;
         Ok(status)
