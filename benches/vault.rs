@@ -169,6 +169,11 @@ fn plain_pragmas(conn: &Connection) {
     conn.pragma_update(None, "temp_store", "MEMORY").unwrap();
     conn.pragma_update(None, "foreign_keys", "ON").unwrap();
     conn.busy_timeout(Duration::from_secs(5)).unwrap();
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )
+    .unwrap();
 }
 
 /// The plaintext schema a competent engineer would write: normalised
