@@ -288,6 +288,30 @@ fn no_plaintext_reaches_the_disk() {
     assert!(db_bytes.windows(11).any(|w| w == b"call_detail"));
 }
 
+/// Report pages live in a rowid table; sequential rowids would record the
+/// order in which months' pages were written, so they must be random.
+#[test]
+fn report_page_rowids_do_not_record_the_order_pages_were_written() {
+    let store = TempStore::new();
+    let (mut vault, _) = store.create();
+    for month in 1..=6 {
+        vault
+            .log_call(&typical_call(utc(2024, month, 10, 9, 30)), now())
+            .unwrap();
+    }
+    drop(vault);
+    let ids: Vec<i64> = raw(&store)
+        .prepare("SELECT id FROM report_pages")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(ids.len(), 6, "one page per month");
+    // Six random 63-bit ids all fall above 2^32 but for a chance of 6 in 2^31.
+    assert!(ids.iter().all(|id| *id > 1 << 32), "{ids:?}");
+}
+
 #[test]
 fn out_of_bounds_kdf_parameters_are_refused_before_deriving() {
     let store = TempStore::new();

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::codec;
-use super::pages::{self, Page, PageCache};
+use super::pages::{self, Page, PageCache, WrittenTails};
 use super::schema::SCHEMA_VERSION;
 use super::sealed_rows::SealedRecords;
 use super::{Keys, Settings, StoreError, Vault, settings};
@@ -161,6 +161,8 @@ pub(super) fn open_facts(
 pub struct ImportBatch<'v> {
     tx: Transaction<'v>,
     pages: PageCache,
+    /// Where the pages written are remembered, once the batch commits.
+    page_tails: &'v mut WrittenTails,
     writer: Writer<'v>,
     now: DateTime<Utc>,
     added: usize,
@@ -183,8 +185,11 @@ impl ImportBatch<'_> {
 
     /// Makes the whole batch durable at once; returns how many calls it held.
     pub fn commit(self) -> Result<usize, StoreError> {
-        self.pages.flush(&self.tx, self.writer.keys)?;
+        let written = self.pages.flush(&self.tx, self.writer.keys)?;
         self.tx.commit()?;
+        // Only now: a batch that fails or is dropped leaves nothing
+        // remembered (the vault's memory was handed to it, see begin_import).
+        *self.page_tails = written;
         Ok(self.added)
     }
 }
@@ -219,7 +224,8 @@ impl Vault {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         Ok(ImportBatch {
             tx,
-            pages: PageCache::default(),
+            pages: PageCache::remembering(std::mem::take(&mut self.page_tails)),
+            page_tails: &mut self.page_tails,
             writer: Writer {
                 keys: &self.keys,
                 settings: &self.settings,

@@ -109,6 +109,9 @@ pub struct Vault {
     keys: Keys,
     settings: Settings,
     themes: ThemeList,
+    /// The last report page of each month this vault has written, so
+    /// logging the next call into that month need not open the page again.
+    page_tails: pages::WrittenTails,
 }
 
 impl Vault {
@@ -188,6 +191,7 @@ impl Vault {
             keys,
             settings,
             themes: ThemeList::default_list(),
+            page_tails: pages::WrittenTails::default(),
         };
         Ok((vault, recovery))
     }
@@ -237,6 +241,7 @@ impl Vault {
             keys,
             settings,
             themes: ThemeList::default_list(),
+            page_tails: pages::WrittenTails::default(),
         };
         vault.build_report_pages_if_missing()?;
         Ok(vault)
