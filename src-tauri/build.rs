@@ -23,6 +23,8 @@ const COMMANDS: &[&str] = &[
     "save_draft",
     "load_draft",
     "clear_draft",
+    "report",
+    "export_report",
 ];
 
 fn main() {

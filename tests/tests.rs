@@ -3,6 +3,7 @@
 mod support;
 
 mod app;
+mod app_report;
 mod cli;
 mod compatibility;
 mod encryption;

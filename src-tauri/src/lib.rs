@@ -86,6 +86,8 @@ pub fn run() {
             commands::calls::save_draft,
             commands::calls::load_draft,
             commands::calls::clear_draft,
+            commands::report::report,
+            commands::report::export_report,
             commands::settings::get_settings,
             commands::settings::update_settings,
             commands::settings::change_passphrase,

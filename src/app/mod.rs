@@ -13,6 +13,7 @@
 mod error;
 mod form;
 mod listing;
+mod report;
 mod session;
 mod strength;
 mod vocabulary;
@@ -20,6 +21,10 @@ mod vocabulary;
 pub use error::{AppError, ErrorCode};
 pub use form::{CallForm, local_form_time};
 pub use listing::{CallFilter, CallList, CallRow, FollowUpState};
+pub use report::{
+    CrossRow, CrossTable, ExportFormat, Exported, KeyFigure, ReportRequest, ReportRow, ReportTable,
+    ReportView, RowKind, Shown,
+};
 pub use session::{
     AppSettings, Created, DEMO_PASSPHRASE, OpenedCall, Session, StoreStatus, store_status,
 };

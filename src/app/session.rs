@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::form::CallForm;
 use super::listing::{CallFilter, CallList, list_calls};
+use super::report::{self, ExportFormat, Exported, ReportRequest, ReportView};
 use super::vocabulary::Vocabulary;
 use super::{AppError, ErrorCode};
 use crate::crypto::{Passphrase, RecoveryKey};
@@ -265,6 +266,34 @@ impl Session {
         })?;
         self.vault.change_passphrase(&new)?;
         Ok(())
+    }
+
+    /// The annual report for the coordinators' screen, with small numbers
+    /// withheld when the request asks.
+    pub fn report(&self, request: &ReportRequest) -> Result<ReportView, AppError> {
+        let report = report::build(&self.vault, request)?;
+        Ok(ReportView::of(&report, report::default_export_folder()))
+    }
+
+    /// Saves the report at `path` (a file, or a folder for the suggested
+    /// name) without replacing any file already there. The HTML carries
+    /// `narrative` as the coordinator edited it; the counts are computed
+    /// again from `request`, never taken from the screen.
+    pub fn export_report(
+        &self,
+        request: &ReportRequest,
+        narrative: &[String],
+        format: ExportFormat,
+        path: &str,
+    ) -> Result<Exported, AppError> {
+        let report = report::build(&self.vault, request)?;
+        let stem = report::file_stem(&report);
+        let target = report::export_target(path, &stem, format)?;
+        let bytes = report::render(report, narrative, format)?;
+        let written = report::write_new_file(&target, &bytes)?;
+        Ok(Exported {
+            path: written.display().to_string(),
+        })
     }
 
     pub fn save_draft(&self, form: &CallForm) -> Result<(), AppError> {

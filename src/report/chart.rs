@@ -1,6 +1,10 @@
 //! Inline SVG charts for the HTML report: no script, no fonts to fetch, and
 //! an accessible name on every chart (`role="img"`, `<title>`, `<desc>`).
 //!
+//! Every mark carries a class (`now`, `before`, `grid`, `axis`) beside its
+//! colour attributes, so the app can restyle the same SVG for its light and
+//! dark themes while the standalone page keeps the print colours.
+//!
 //! A withheld count is never drawn: a bar is left out and labelled with the
 //! marker, a line is broken at that month. Drawing it would reveal it.
 
@@ -47,14 +51,14 @@ fn axis(values: impl Iterator<Item = u64>, ticks: u64) -> (u64, u64) {
 fn open_svg(out: &mut String, id: &str, width: u32, height: u32, title: &str, desc: &str) {
     let _ = write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {width} {height}" width="100%" font-family="Liberation Sans, Arial, Helvetica, sans-serif" font-size="11" fill="{TEXT}"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {width} {height}" width="100%" font-family="Liberation Sans, Arial, Helvetica, sans-serif" font-size="11" fill="{TEXT}"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
         escape(title),
         escape(desc)
     );
 }
 
 fn legend(out: &mut String, x: u32, y: u32, now_label: &str, before_label: &str, lines: bool) {
-    let mark = |out: &mut String, x: u32, colour: &str, dashed: bool| {
+    let mark = |out: &mut String, x: u32, colour: &str, class: &str, dashed: bool| {
         if lines {
             let dash = if dashed {
                 r#" stroke-dasharray="5 3""#
@@ -63,7 +67,7 @@ fn legend(out: &mut String, x: u32, y: u32, now_label: &str, before_label: &str,
             };
             let _ = write!(
                 out,
-                r#"<line x1="{x}" y1="{}" x2="{}" y2="{}" stroke="{colour}" stroke-width="2.5"{dash}/>"#,
+                r#"<line class="{class}" x1="{x}" y1="{}" x2="{}" y2="{}" stroke="{colour}" stroke-width="2.5"{dash}/>"#,
                 y - 4,
                 x + 18,
                 y - 4
@@ -71,12 +75,12 @@ fn legend(out: &mut String, x: u32, y: u32, now_label: &str, before_label: &str,
         } else {
             let _ = write!(
                 out,
-                r#"<rect x="{x}" y="{}" width="12" height="10" fill="{colour}"/>"#,
+                r#"<rect class="{class}" x="{x}" y="{}" width="12" height="10" fill="{colour}"/>"#,
                 y - 9
             );
         }
     };
-    mark(out, x, NOW_COLOUR, false);
+    mark(out, x, NOW_COLOUR, "now", false);
     let _ = write!(
         out,
         r#"<text x="{}" y="{y}">{}</text>"#,
@@ -84,7 +88,7 @@ fn legend(out: &mut String, x: u32, y: u32, now_label: &str, before_label: &str,
         escape(now_label)
     );
     let second = x + 40 + 7 * now_label.chars().count() as u32;
-    mark(out, second, BEFORE_COLOUR, true);
+    mark(out, second, BEFORE_COLOUR, "before", true);
     let _ = write!(
         out,
         r#"<text x="{}" y="{y}">{}</text>"#,
@@ -133,7 +137,7 @@ pub(super) fn paired_bars(
         let x = x_of(tick);
         let _ = write!(
             out,
-            r#"<line x1="{x}" y1="{}" x2="{x}" y2="{bottom}" stroke="{GRID}"/><text x="{x}" y="{}" text-anchor="middle" font-size="10">{}</text>"#,
+            r#"<line class="grid" x1="{x}" y1="{}" x2="{x}" y2="{bottom}" stroke="{GRID}"/><text x="{x}" y="{}" text-anchor="middle" font-size="10">{}</text>"#,
             TOP - 4,
             bottom + 14,
             thousands(tick)
@@ -149,14 +153,17 @@ pub(super) fn paired_bars(
             y + 18,
             escape(row.label)
         );
-        for (offset, value, colour) in [(4, row.now, NOW_COLOUR), (15, row.before, BEFORE_COLOUR)] {
+        for (offset, value, colour, class) in [
+            (4, row.now, NOW_COLOUR, "now"),
+            (15, row.before, BEFORE_COLOUR, "before"),
+        ] {
             let bar_y = y + offset;
             match value {
                 Some(v) => {
                     let width = x_of(v) - LABEL_WIDTH;
                     let _ = write!(
                         out,
-                        r#"<rect x="{LABEL_WIDTH}" y="{bar_y}" width="{width}" height="10" fill="{colour}"/><text x="{}" y="{}" font-size="9.5">{}</text>"#,
+                        r#"<rect class="{class}" x="{LABEL_WIDTH}" y="{bar_y}" width="{width}" height="10" fill="{colour}"/><text x="{}" y="{}" font-size="9.5">{}</text>"#,
                         LABEL_WIDTH + width + 4,
                         bar_y + 9,
                         thousands(v)
@@ -176,7 +183,7 @@ pub(super) fn paired_bars(
     }
     let _ = write!(
         out,
-        r#"<line x1="{LABEL_WIDTH}" y1="{}" x2="{LABEL_WIDTH}" y2="{bottom}" stroke="{TEXT}"/></svg>"#,
+        r#"<line class="axis" x1="{LABEL_WIDTH}" y1="{}" x2="{LABEL_WIDTH}" y2="{bottom}" stroke="{TEXT}"/></svg>"#,
         TOP - 4
     );
     out
@@ -225,7 +232,7 @@ pub(super) fn paired_lines(
         let y = y_of(tick);
         let _ = write!(
             out,
-            r#"<line x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="{GRID}"/><text x="{}" y="{:.1}" text-anchor="end" font-size="10">{}</text>"#,
+            r#"<line class="grid" x1="{LEFT}" y1="{y:.1}" x2="{}" y2="{y:.1}" stroke="{GRID}"/><text x="{}" y="{:.1}" text-anchor="end" font-size="10">{}</text>"#,
             WIDTH - RIGHT,
             LEFT - 6,
             y + 3.5,
@@ -242,9 +249,15 @@ pub(super) fn paired_lines(
             escape(point.label)
         );
     }
-    for (pick, colour, dash, radius) in [
-        (0, BEFORE_COLOUR, r#" stroke-dasharray="5 3""#, 2.5),
-        (1, NOW_COLOUR, "", 3.0),
+    for (pick, colour, class, dash, radius) in [
+        (
+            0,
+            BEFORE_COLOUR,
+            "before",
+            r#" stroke-dasharray="5 3""#,
+            2.5,
+        ),
+        (1, NOW_COLOUR, "now", "", 3.0),
     ] {
         let value = |p: &Pair<'_>| if pick == 1 { p.now } else { p.before };
         // Runs of consecutive published points, each drawn as one polyline.
@@ -253,7 +266,7 @@ pub(super) fn paired_lines(
             if run.len() > 1 {
                 let _ = write!(
                     out,
-                    r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>"#,
+                    r#"<polyline class="{class}" points="{}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>"#,
                     run.join(" ")
                 );
             }
@@ -266,7 +279,7 @@ pub(super) fn paired_lines(
                     run.push(format!("{x:.1},{y:.1}"));
                     let _ = write!(
                         out,
-                        r#"<circle cx="{x:.1}" cy="{y:.1}" r="{radius}" fill="{colour}"/>"#
+                        r#"<circle class="{class}" cx="{x:.1}" cy="{y:.1}" r="{radius}" fill="{colour}"/>"#
                     );
                 }
                 None => flush(&mut run, &mut out),
@@ -276,7 +289,7 @@ pub(super) fn paired_lines(
     }
     let _ = write!(
         out,
-        r#"<line x1="{LEFT}" y1="{}" x2="{}" y2="{}" stroke="{TEXT}"/></svg>"#,
+        r#"<line class="axis" x1="{LEFT}" y1="{}" x2="{}" y2="{}" stroke="{TEXT}"/></svg>"#,
         HEIGHT - BOTTOM,
         WIDTH - RIGHT,
         HEIGHT - BOTTOM
@@ -323,7 +336,17 @@ mod tests {
         assert!(svg.contains("A &amp; B"));
         assert!(svg.contains("Title &lt;x&gt;"));
         // Three bars (two for C, one for A's current year) and the legend's swatch.
-        assert_eq!(svg.matches("<rect x=\"230\"").count(), 4);
+        let bars_at_axis = [
+            "<rect class=\"now\" x=\"230\"",
+            "<rect class=\"before\" x=\"230\"",
+        ];
+        assert_eq!(
+            bars_at_axis
+                .iter()
+                .map(|b| svg.matches(b).count())
+                .sum::<usize>(),
+            4
+        );
         // Each legend swatch is 12 wide; bars are not.
         assert_eq!(svg.matches("width=\"12\"").count(), 2);
         assert!(svg.contains("fewer than 5"));

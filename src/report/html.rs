@@ -85,7 +85,7 @@ table.short { break-inside: avoid; page-break-inside: avoid; }
 "#;
 
 /// `2024-09-01` as `1 September 2024`; anything else as given.
-fn long_date(day: &str) -> String {
+pub(crate) fn long_date(day: &str) -> String {
     NaiveDate::parse_from_str(day, "%Y-%m-%d")
         .map(|d| d.format("%-d %B %Y").to_string())
         .unwrap_or_else(|_| day.to_string())
@@ -182,10 +182,9 @@ fn key_figures(out: &mut String, report: &Report, marker: &str) {
     out.push_str("</ul>");
 }
 
-fn themes_section(out: &mut String, report: &Report, marker: &str) {
-    out.push_str(
-        r#"<section aria-labelledby="themes"><h2 id="themes">What callers rang about</h2>"#,
-    );
+/// The bar chart of theme categories, this period beside the previous one,
+/// as an inline SVG. The app shows the same chart the printed page does.
+pub fn theme_chart(report: &Report) -> String {
     let pairs: Vec<Pair<'_>> = report
         .themes
         .iter()
@@ -199,16 +198,49 @@ fn themes_section(out: &mut String, report: &Report, marker: &str) {
         "Calls by theme category, {} compared with {}",
         report.period.label, report.previous_period.label
     );
+    chart::paired_bars(
+        "chart-themes",
+        &title,
+        &pairs,
+        (&report.period.label, &report.previous_period.label),
+        &report.suppression_marker(),
+    )
+}
+
+/// The line chart of calls per month against the same months a year
+/// earlier, as an inline SVG.
+pub fn month_chart(report: &Report) -> String {
+    let pairs: Vec<Pair<'_>> = report
+        .by_month
+        .iter()
+        .map(|m| Pair {
+            // "Sep 2024" → "Sep": the legend says which year.
+            label: m.label.split(' ').next().unwrap_or(&m.label),
+            now: m.calls,
+            before: m.previous_calls,
+        })
+        .collect();
+    let title = format!(
+        "Calls per month, {} compared with {}",
+        report.period.label, report.previous_period.label
+    );
+    chart::paired_lines(
+        "chart-months",
+        &title,
+        &pairs,
+        (&report.period.label, &report.previous_period.label),
+        &report.suppression_marker(),
+    )
+}
+
+fn themes_section(out: &mut String, report: &Report, marker: &str) {
+    out.push_str(
+        r#"<section aria-labelledby="themes"><h2 id="themes">What callers rang about</h2>"#,
+    );
     let _ = write!(
         out,
         "<figure>{}<figcaption>Calls naming each category, each call counted once per category. A call may name several categories.</figcaption></figure>",
-        chart::paired_bars(
-            "chart-themes",
-            &title,
-            &pairs,
-            (&report.period.label, &report.previous_period.label),
-            marker
-        )
+        theme_chart(report)
     );
     table_head(
         out,
@@ -244,32 +276,12 @@ fn themes_section(out: &mut String, report: &Report, marker: &str) {
     out.push_str("</section>");
 }
 
-fn months_section(out: &mut String, report: &Report, marker: &str) {
+fn months_section(out: &mut String, report: &Report) {
     out.push_str(r#"<section aria-labelledby="months"><h2 id="months">Calls month by month</h2>"#);
-    let pairs: Vec<Pair<'_>> = report
-        .by_month
-        .iter()
-        .map(|m| Pair {
-            // "Sep 2024" → "Sep": the legend says which year.
-            label: m.label.split(' ').next().unwrap_or(&m.label),
-            now: m.calls,
-            before: m.previous_calls,
-        })
-        .collect();
-    let title = format!(
-        "Calls per month, {} compared with {}",
-        report.period.label, report.previous_period.label
-    );
     let _ = write!(
         out,
         "<figure>{}<figcaption>Each month by local date; the dashed line is the same month a year earlier.</figcaption></figure>",
-        chart::paired_lines(
-            "chart-months",
-            &title,
-            &pairs,
-            (&report.period.label, &report.previous_period.label),
-            marker
-        )
+        month_chart(report)
     );
     count_table(out, "Calls per month", "Month", &report.by_month, report);
     out.push_str("</section>");
@@ -314,6 +326,18 @@ fn crosstab_section(out: &mut String, report: &Report, marker: &str) {
     out.push_str("</section>");
 }
 
+/// What the reader is told when small numbers are withheld; `None` when
+/// none are.
+pub fn suppression_notice(report: &Report) -> Option<String> {
+    report.suppress_below.map(|k| {
+        format!(
+            "To protect callers, counts from 1 to {} are shown as “{}”. So that they cannot be worked out from totals, some larger counts are shown the same way, and changes and shares that involve them are left out.",
+            k.saturating_sub(1),
+            report.suppression_marker()
+        )
+    })
+}
+
 /// The whole report as a self-contained HTML document.
 pub fn to_html(report: &Report) -> String {
     let marker = report.suppression_marker();
@@ -334,13 +358,8 @@ pub fn to_html(report: &Report) -> String {
         escape(&long_date(&report.previous_period.start)),
         escape(&long_date(&report.previous_period.end)),
     );
-    if let Some(k) = report.suppress_below {
-        let _ = write!(
-            out,
-            r#"<p class="notice">To protect callers, counts from 1 to {} are shown as “{}”. So that they cannot be worked out from totals, some larger counts are shown the same way, and changes and shares that involve them are left out.</p>"#,
-            k.saturating_sub(1),
-            escape(&marker)
-        );
+    if let Some(notice) = suppression_notice(report) {
+        let _ = write!(out, r#"<p class="notice">{}</p>"#, escape(&notice));
     }
     out.push_str(r#"<section aria-labelledby="summary"><h2 id="summary">Summary</h2>"#);
     key_figures(&mut out, report, &marker);
@@ -379,7 +398,7 @@ pub fn to_html(report: &Report) -> String {
     }
     out.push_str("</section>");
 
-    months_section(&mut out, report, &marker);
+    months_section(&mut out, report);
     out.push_str(
         r#"<section class="new-page" aria-labelledby="callers"><h2 id="callers">Who called</h2><div class="pair">"#,
     );

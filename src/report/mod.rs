@@ -29,9 +29,15 @@ use crate::period::Period;
 use crate::store::{CountedCall, StoreError, Vault};
 use crate::themes::ThemeList;
 
-pub use html::to_html;
+pub use html::{month_chart, suppression_notice, theme_chart, to_html};
 pub use narrative::{MIN_CALLS_FOR_CHANGE, MIN_PERCENT_FOR_CHANGE, draft_narrative};
 pub use render::{to_csv, to_text};
+
+// Presentation helpers the app's report view shares with the printed page,
+// so a number, a change or a date reads the same on screen and on paper.
+pub(crate) use html::long_date;
+pub(crate) use narrative::thousands;
+pub(crate) use render::{breakdowns, shown_change, shown_minutes, summary_counts};
 pub use tally::RISK_TO_SELF_CATEGORY;
 
 use tally::Counter;

@@ -30,7 +30,7 @@ fn is_notable(now: u64, before: u64) -> bool {
 }
 
 /// `1234` as `1,234`.
-pub(super) fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {

@@ -15,7 +15,7 @@ pub(super) fn shown(value: Option<u64>, marker: &str) -> String {
 
 /// Minutes to at most one decimal place (`23`, `23.5`), or the marker when
 /// the count it describes is withheld, or `–` when there were no calls.
-pub(super) fn shown_minutes(value: Option<f64>, calls: Option<u64>, marker: &str) -> String {
+pub(crate) fn shown_minutes(value: Option<f64>, calls: Option<u64>, marker: &str) -> String {
     match (value, calls) {
         (Some(minutes), _) => format!("{minutes}"),
         (None, None) => marker.to_string(),
@@ -25,7 +25,7 @@ pub(super) fn shown_minutes(value: Option<f64>, calls: Option<u64>, marker: &str
 
 /// Change as a signed whole per cent, `new` when there was nothing before,
 /// or `–` when there is nothing to compare (or a count is withheld).
-pub(super) fn shown_change(count: &Count) -> String {
+pub(crate) fn shown_change(count: &Count) -> String {
     match (count.change_percent, count.calls, count.previous_calls) {
         (Some(0), _, _) => "0%".into(),
         (Some(pct), _, _) if pct > 0 => format!("+{pct}%"),
@@ -36,7 +36,7 @@ pub(super) fn shown_change(count: &Count) -> String {
 }
 
 /// The summary rows every format shows: id, label, unit, this period, before.
-pub(super) fn summary_counts(report: &Report) -> Vec<(&'static str, &'static str, Count)> {
+pub(crate) fn summary_counts(report: &Report) -> Vec<(&'static str, &'static str, Count)> {
     let row = |id: &'static str, label: &'static str, now, before| {
         let mut count = Count::new(id, label, 0, 0);
         count.calls = now;
@@ -87,7 +87,7 @@ pub(super) fn summary_counts(report: &Report) -> Vec<(&'static str, &'static str
 }
 
 /// The report's breakdown tables with their JSON names and headings.
-pub(super) fn breakdowns(report: &Report) -> [(&'static str, &'static str, &[Count]); 8] {
+pub(crate) fn breakdowns(report: &Report) -> [(&'static str, &'static str, &[Count]); 8] {
     [
         ("main_themes", "Main theme (category)", &report.main_themes),
         ("risk", "Risk level", &report.risk),

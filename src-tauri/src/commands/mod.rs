@@ -3,6 +3,7 @@
 //! own types, or its `{code, message}` error.
 
 pub mod calls;
+pub mod report;
 pub mod settings;
 pub mod store;
 

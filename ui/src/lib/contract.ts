@@ -6,8 +6,12 @@ import type { CallFilter } from "./bindings/CallFilter";
 import type { CallForm } from "./bindings/CallForm";
 import type { CallList } from "./bindings/CallList";
 import type { Created } from "./bindings/Created";
+import type { ExportFormat } from "./bindings/ExportFormat";
+import type { Exported } from "./bindings/Exported";
 import type { OpenedCall } from "./bindings/OpenedCall";
 import type { PassphraseStrength } from "./bindings/PassphraseStrength";
+import type { ReportRequest } from "./bindings/ReportRequest";
+import type { ReportView } from "./bindings/ReportView";
 import type { StoreStatus } from "./bindings/StoreStatus";
 import type { Vocabulary } from "./bindings/Vocabulary";
 
@@ -30,6 +34,9 @@ export interface Backend {
   saveDraft(form: CallForm): Promise<void>;
   loadDraft(): Promise<CallForm | null>;
   clearDraft(): Promise<void>;
+  report(request: ReportRequest): Promise<ReportView>;
+  /** Saves the report at `path` (a file or a folder); never replaces a file. */
+  exportReport(request: ReportRequest, narrative: string[], format: ExportFormat, path: string): Promise<Exported>;
   getSettings(): Promise<AppSettings>;
   updateSettings(settings: AppSettings): Promise<AppSettings>;
   changePassphrase(current: string, newPassphrase: string): Promise<void>;

@@ -25,6 +25,9 @@ export const backend: Backend = {
   saveDraft: (form) => invoke("save_draft", { form }),
   loadDraft: () => invoke("load_draft"),
   clearDraft: () => invoke("clear_draft"),
+  report: (request) => invoke("report", { request }),
+  exportReport: (request, narrative, format, path) =>
+    invoke("export_report", { request, narrative, format, path }),
   getSettings: () => invoke("get_settings"),
   updateSettings: (settings) => invoke("update_settings", { settings }),
   changePassphrase: (current, newPassphrase) =>

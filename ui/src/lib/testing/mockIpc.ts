@@ -6,15 +6,25 @@ import type { AppError } from "../bindings/AppError";
 import type { AppSettings } from "../bindings/AppSettings";
 import type { CallForm } from "../bindings/CallForm";
 import type { CallRow } from "../bindings/CallRow";
+import type { ExportFormat } from "../bindings/ExportFormat";
+import type { ReportRequest } from "../bindings/ReportRequest";
+import type { ReportView } from "../bindings/ReportView";
 import type { Vocabulary } from "../bindings/Vocabulary";
 import type { Backend } from "../contract";
 import vocabularyJson from "./vocabulary.json";
+// Real library output (see `export_reports_for_the_browser_tests`): 2024,
+// calendar and academic, without suppression and with K = 5.
+import reportsJson from "./reports.json";
 
 const vocabulary = vocabularyJson as Vocabulary;
+const reports = reportsJson as unknown as Record<string, ReportView>;
+/** Folders that exist on the pretend computer. */
+const FOLDERS = ["/home/coordinator", "/home/coordinator/Documents"];
 const KEY = "quietline-mock";
 const RECOVERY_KEY = "GCKU-IN46-P5OE-MRMK-FZOZ-6OQQ-D6OV-DXHE";
 
 interface StoredCall { id: string; form: CallForm; loggedAt: string }
+interface SavedReport { path: string; format: ExportFormat; narrative: string[] }
 interface MockState {
   exists: boolean;
   unlocked: boolean;
@@ -23,6 +33,7 @@ interface MockState {
   calls: StoredCall[];
   draft: CallForm | null;
   settings: AppSettings;
+  saved: SavedReport[];
   log: string[];
 }
 
@@ -46,6 +57,7 @@ function initial(): MockState {
         { name: "Emergency services", contact: "999" },
       ],
     },
+    saved: [],
     log: [],
   };
   if (new URLSearchParams(location.search).has("calls")) {
@@ -136,6 +148,26 @@ function sampleCalls(): StoredCall[] {
   ];
 }
 
+function reportFor(request: ReportRequest): ReportView {
+  if (!Number.isInteger(request.year) || request.year < 1900 || request.year > 9998) {
+    fail("invalid", `${request.year} is not a year Quietline can report on; enter a year such as 2024`, "year");
+  }
+  const k = request.suppress_below > 1 ? request.suppress_below : 0;
+  const view = reports[`${request.year}-${request.academic ? "academic" : "calendar"}-${k}`];
+  return view ?? fail("failed", "The browser tests' backend has reports for 2024 only, with or without K = 5.");
+}
+
+/** Mimics the library's rules for where a report may be saved. */
+function exportPath(typed: string, stem: string, format: ExportFormat): string {
+  const path = typed.trim().replace(/^~(?=\/|$)/, "/home/coordinator");
+  if (path === "") fail("invalid", "Enter where to save the report: a folder such as your Documents folder, or a full file name.", "path");
+  if (!path.startsWith("/")) fail("invalid", `'${typed.trim()}' is not a full path. Start it with / (or ~ for your home folder), for example ~/Documents/${stem}.${format}`, "path");
+  if (FOLDERS.includes(path.replace(/\/$/, ""))) return `${path.replace(/\/$/, "")}/${stem}.${format}`;
+  const folder = path.slice(0, path.lastIndexOf("/"));
+  if (!FOLDERS.includes(folder)) fail("invalid", `The folder ${folder} does not exist. Choose a folder that does, such as your Documents folder.`, "path");
+  return /\.[^/.]+$/.test(path) ? path : `${path}.${format}`;
+}
+
 export const backend: Backend = {
   async status() {
     return { exists: state.exists, unlocked: state.unlocked, demo: state.demo };
@@ -200,6 +232,23 @@ export const backend: Backend = {
   async saveDraft(form) { requireUnlocked(); state.draft = structuredClone(form); save(); },
   async loadDraft() { requireUnlocked(); return state.draft; },
   async clearDraft() { requireUnlocked(); state.draft = null; save(); },
+  async report(request) {
+    requireUnlocked();
+    // Long enough for the progress message to be seen, as on a large store.
+    await new Promise((r) => setTimeout(r, 200));
+    return structuredClone(reportFor(request));
+  },
+  async exportReport(request, narrative, format, typed) {
+    requireUnlocked();
+    const target = exportPath(typed, reportFor(request).file_stem, format);
+    // Never over an existing file: "name (2).ext", as the library does.
+    const taken = (p: string) => state.saved.some((s) => s.path === p);
+    let path = target;
+    for (let n = 2; taken(path); n++) path = target.replace(/(\.[^/.]+)?$/, ` (${n})$1`);
+    state.saved.push({ path, format, narrative: format === "html" ? narrative.map((s) => s.trim()).filter((s) => s !== "") : [] });
+    save();
+    return { path };
+  },
   async getSettings() { requireUnlocked(); return structuredClone(state.settings); },
   async updateSettings(s) {
     requireUnlocked();
