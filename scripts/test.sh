@@ -39,5 +39,6 @@ bash scripts/e2e.sh
 
 # In release mode so that build scripts and proc macros compiled for the
 # app above are reused.
-echo "== desktop shell: clippy" >&2
-cargo clippy --release --locked -p quietline-desktop --features custom-protocol -- -D warnings
+echo "== desktop shell: clippy and its tests" >&2
+cargo clippy --release --locked -p quietline-desktop --features custom-protocol --all-targets -- -D warnings
+cargo test --release --locked -p quietline-desktop --features custom-protocol
