@@ -477,7 +477,7 @@ pub(super) fn export_target(
 pub(super) fn write_new_file(target: &Path, bytes: &[u8]) -> Result<PathBuf, AppError> {
     let folder = target.parent().unwrap_or(Path::new("."));
     let cannot = |e: std::io::Error| io_error(folder, e);
-    let (temp, mut file) = temp_file_in(folder).map_err(cannot)?;
+    let (temp, mut file) = crate::report::new_temp_file(folder).map_err(cannot)?;
     let written = file
         .write_all(bytes)
         .and_then(|()| file.sync_all())
@@ -530,28 +530,6 @@ fn numbered(target: &Path) -> impl Iterator<Item = PathBuf> + '_ {
             target.with_file_name(format!("{stem} ({n}){extension}"))
         }
     })
-}
-
-/// A new, uniquely named hidden file in `folder`.
-fn temp_file_in(folder: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
-    let mut attempt = 0u32;
-    loop {
-        let path = folder.join(format!(
-            ".quietline-report-{}-{attempt}.tmp",
-            std::process::id()
-        ));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(file) => return Ok((path, file)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
-                attempt += 1;
-            }
-            Err(e) => return Err(e),
-        }
-    }
 }
 
 fn io_error(folder: &Path, e: std::io::Error) -> AppError {

@@ -373,7 +373,7 @@ fn write_output_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut file = tempfile_in(dir).map_err(cannot)?;
+    let mut file = crate::report::new_temp_file(dir).map_err(cannot)?;
     file.1.write_all(bytes).map_err(cannot)?;
     file.1.sync_all().map_err(cannot)?;
     drop(file.1);
@@ -383,28 +383,6 @@ fn write_output_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     })?;
     eprintln!("Report written to {}.", path.display());
     Ok(())
-}
-
-/// A new, uniquely named file in `dir` that did not exist before.
-fn tempfile_in(dir: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
-    let mut attempt = 0u32;
-    loop {
-        let path = dir.join(format!(
-            ".quietline-report-{}-{attempt}.tmp",
-            std::process::id()
-        ));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(file) => return Ok((path, file)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
-                attempt += 1;
-            }
-            Err(e) => return Err(e),
-        }
-    }
 }
 
 fn period_kind(academic: bool) -> PeriodKind {
