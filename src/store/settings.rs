@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 use super::schema::SCHEMA_VERSION;
+use zeroize::Zeroizing;
+
 use crate::crypto::{self, RecordAad, RecordKey};
 use crate::model::{MAX_STEP_CHARS, ValidationError};
 use crate::period::DEFAULT_TIME_ZONE;
@@ -59,13 +61,64 @@ fn default_idle_lock_minutes() -> u32 {
 
 const ROW: &str = "settings";
 
-fn aad() -> RecordAad<'static> {
+fn row_aad<'a>(table: &'static str, name: &'a str) -> RecordAad<'a> {
     RecordAad {
-        table: "settings",
-        record_id: ROW.as_bytes(),
+        table,
+        record_id: name.as_bytes(),
         schema_version: SCHEMA_VERSION,
         bound_column: b"",
     }
+}
+
+/// Seals `plain` into the named row of the `settings` table. `table` goes
+/// into the associated data, so rows kept there for different purposes
+/// (the settings, the draft) can never be swapped for one another.
+pub(super) fn write_row(
+    conn: &Connection,
+    key: &RecordKey,
+    name: &str,
+    table: &'static str,
+    plain: &[u8],
+) -> Result<(), StoreError> {
+    let aad = row_aad(table, name);
+    let sealed = crypto::seal(key, &aad, plain)?;
+    conn.execute(
+        "INSERT INTO settings (name, version, sealed) VALUES (?1, ?2, ?3)
+         ON CONFLICT (name) DO UPDATE SET version = excluded.version, sealed = excluded.sealed",
+        params![name, SCHEMA_VERSION, sealed],
+    )?;
+    Ok(())
+}
+
+/// Opens the named row written by [`write_row`]; `None` if there is none.
+/// `what` names the row in the error if it does not open.
+pub(super) fn read_row(
+    conn: &Connection,
+    key: &RecordKey,
+    name: &str,
+    table: &'static str,
+    what: &str,
+) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
+    let row: Option<(u32, Vec<u8>)> = conn
+        .query_row(
+            "SELECT version, sealed FROM settings WHERE name = ?1",
+            params![name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((version, sealed)) = row else {
+        return Ok(None);
+    };
+    if version != SCHEMA_VERSION {
+        return Err(StoreError::UnsupportedFormat {
+            found: i64::from(version),
+        });
+    }
+    let aad = row_aad(table, name);
+    let plain = crypto::open(key, &aad, &sealed).map_err(|_| StoreError::Corrupt {
+        record: what.to_string(),
+    })?;
+    Ok(Some(plain))
 }
 
 pub fn write(conn: &Connection, key: &RecordKey, settings: &Settings) -> Result<(), StoreError> {
@@ -76,13 +129,7 @@ pub fn write(conn: &Connection, key: &RecordKey, settings: &Settings) -> Result<
         signposting: settings.signposting.clone(),
     })
     .map_err(|_| damaged())?;
-    let sealed = crypto::seal(key, &aad(), &plain)?;
-    conn.execute(
-        "INSERT INTO settings (name, version, sealed) VALUES (?1, ?2, ?3)
-         ON CONFLICT (name) DO UPDATE SET version = excluded.version, sealed = excluded.sealed",
-        params![ROW, SCHEMA_VERSION, sealed],
-    )?;
-    Ok(())
+    write_row(conn, key, ROW, "settings", &plain)
 }
 
 impl Settings {
@@ -136,22 +183,9 @@ fn damaged() -> StoreError {
 }
 
 pub fn read(conn: &Connection, key: &RecordKey) -> Result<Settings, StoreError> {
-    let row: Option<(u32, Vec<u8>)> = conn
-        .query_row(
-            "SELECT version, sealed FROM settings WHERE name = ?1",
-            params![ROW],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let Some((version, sealed)) = row else {
+    let Some(plain) = read_row(conn, key, ROW, "settings", "the settings")? else {
         return Ok(Settings::default());
     };
-    if version != SCHEMA_VERSION {
-        return Err(StoreError::UnsupportedFormat {
-            found: i64::from(version),
-        });
-    }
-    let plain = crypto::open(key, &aad(), &sealed).map_err(|_| damaged())?;
     let stored: SealedSettingsV1 = serde_json::from_slice(&plain).map_err(|_| damaged())?;
     Ok(Settings {
         time_zone: stored.time_zone.parse().map_err(|_| damaged())?,
