@@ -113,23 +113,26 @@ impl Session {
     /// the last three years the first time.
     pub fn open_demo(dir: &Path, now: DateTime<Utc>) -> Result<Session, AppError> {
         let passphrase = Passphrase::new(DEMO_PASSPHRASE);
-        if !Vault::exists(dir) {
-            let (mut vault, _recovery) = Vault::create(dir, &passphrase)?;
-            vault.update_settings(Settings {
-                display_name: "Demo volunteer".into(),
-                ..Settings::default()
-            })?;
-            let mut batch = vault.begin_import(now)?;
-            let first_year = now.year() - 2;
-            for call in SyntheticCalls::new(7, first_year, 3)
-                .filter(|c| c.facts.started_at <= now)
-                .take(DEMO_CALLS)
-            {
-                batch.add(&call)?;
-            }
-            batch.commit()?;
+        if Vault::exists(dir) {
+            let vault = Vault::open(dir, &passphrase)?;
+            return Ok(Session { vault, demo: true });
         }
-        let vault = Vault::open(dir, &passphrase)?;
+        // Keep the vault just created: opening it again would only derive
+        // the same key a second time.
+        let (mut vault, _recovery) = Vault::create(dir, &passphrase)?;
+        vault.update_settings(Settings {
+            display_name: "Demo volunteer".into(),
+            ..Settings::default()
+        })?;
+        let mut batch = vault.begin_import(now)?;
+        let first_year = now.year() - 2;
+        for call in SyntheticCalls::new(7, first_year, 3)
+            .filter(|c| c.facts.started_at <= now)
+            .take(DEMO_CALLS)
+        {
+            batch.add(&call)?;
+        }
+        batch.commit()?;
         Ok(Session { vault, demo: true })
     }
 
