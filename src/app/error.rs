@@ -110,10 +110,7 @@ impl From<StoreError> for AppError {
             StoreError::Crypto(c) => c.into(),
             e @ (StoreError::Corrupt { .. } | StoreError::NotAStore) => AppError {
                 detail: Some(e.to_string()),
-                ..AppError::new(
-                    ErrorCode::Damaged,
-                    capitalised(&e.to_string().replace("`quietline init`", "Quietline")),
-                )
+                ..AppError::new(ErrorCode::Damaged, capitalised(&e.to_string()))
             },
             e @ StoreError::UnsupportedFormat { .. } => {
                 AppError::new(ErrorCode::Failed, capitalised(&e.to_string()))
