@@ -384,6 +384,18 @@ pub(crate) mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    /// `facts` as a store would hold them, logged when the call started.
+    pub(crate) fn stored(facts: CallFacts) -> CallSummary {
+        CallSummary {
+            id: CallId::random(),
+            logged_by: String::new(),
+            theme_list_version: 1,
+            created_at: facts.started_at,
+            updated_at: facts.started_at,
+            facts,
+        }
+    }
+
     pub(crate) fn typical_call() -> NewCall {
         NewCall {
             facts: CallFacts {

@@ -206,36 +206,29 @@ fn row(c: &CallSummary, today: NaiveDate, tz: Tz, themes: &ThemeList) -> CallRow
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{CallId, CallType, CallerType, FollowUp, Region, Role, Setting};
+    use crate::model::{CallType, CallerType, FollowUp, Region, Role, Setting};
     use crate::period::DEFAULT_TIME_ZONE;
     use chrono::TimeZone;
 
     fn call(day: u32, hour: u32, theme: &str, risk: RiskLevel, due: Option<u32>) -> CallSummary {
         let at = Utc.with_ymd_and_hms(2024, 6, day, hour, 0, 0).unwrap();
-        CallSummary {
-            id: CallId::random(),
-            logged_by: String::new(),
-            theme_list_version: 1,
-            created_at: at,
-            updated_at: at,
-            facts: crate::model::CallFacts {
-                started_at: at,
-                duration_minutes: 20,
-                call_type: CallType::Substantive,
-                role: Role::Headteacher,
-                setting: Setting::Primary,
-                employer: None,
-                region: Region::London,
-                caller_type: CallerType::Repeat,
-                themes: vec![theme.to_string()],
-                risk,
-                follow_up: FollowUp {
-                    needed: due.is_some(),
-                    due: due.and_then(|d| NaiveDate::from_ymd_opt(2024, 6, d)),
-                    done: false,
-                },
+        crate::model::tests::stored(crate::model::CallFacts {
+            started_at: at,
+            duration_minutes: 20,
+            call_type: CallType::Substantive,
+            role: Role::Headteacher,
+            setting: Setting::Primary,
+            employer: None,
+            region: Region::London,
+            caller_type: CallerType::Repeat,
+            themes: vec![theme.to_string()],
+            risk,
+            follow_up: FollowUp {
+                needed: due.is_some(),
+                due: due.and_then(|d| NaiveDate::from_ymd_opt(2024, 6, d)),
+                done: false,
             },
-        }
+        })
     }
 
     fn now() -> DateTime<Utc> {

@@ -623,7 +623,7 @@ mod tests {
 #[cfg(test)]
 mod fixture {
     use super::*;
-    use crate::model::{CallId, CallSummary};
+    use crate::model::CallSummary;
     use crate::period::DEFAULT_TIME_ZONE;
     use crate::synth::SyntheticCalls;
     use crate::themes::ThemeList;
@@ -636,14 +636,7 @@ mod fixture {
     fn export_reports_for_the_browser_tests() {
         let calls: Vec<CallSummary> = SyntheticCalls::new(11, 2023, 3)
             .take(900)
-            .map(|call| CallSummary {
-                id: CallId::random(),
-                logged_by: String::new(),
-                theme_list_version: 1,
-                created_at: call.facts.started_at,
-                updated_at: call.facts.started_at,
-                facts: call.facts,
-            })
+            .map(|call| crate::model::tests::stored(call.facts))
             .collect();
         let mut views = serde_json::Map::new();
         for academic in [false, true] {

@@ -4,8 +4,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
 use crate::model::{
-    CallFacts, CallId, CallSummary, CallType, CallerType, FollowUp, Region, RiskLevel, Role,
-    Setting,
+    CallFacts, CallSummary, CallType, CallerType, FollowUp, Region, RiskLevel, Role, Setting,
 };
 use crate::period::DEFAULT_TIME_ZONE;
 
@@ -14,30 +13,23 @@ fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
 }
 
 fn call(started_at: DateTime<Utc>, themes: &[&str], risk: RiskLevel) -> CallSummary {
-    CallSummary {
-        id: CallId::random(),
-        logged_by: String::new(),
-        theme_list_version: 1,
-        created_at: started_at,
-        updated_at: started_at,
-        facts: CallFacts {
-            started_at,
-            duration_minutes: 10,
-            call_type: if themes.is_empty() {
-                CallType::Silent
-            } else {
-                CallType::Substantive
-            },
-            role: Role::Headteacher,
-            setting: Setting::Primary,
-            employer: None,
-            region: Region::London,
-            caller_type: CallerType::Unknown,
-            themes: themes.iter().map(|t| t.to_string()).collect(),
-            risk,
-            follow_up: FollowUp::default(),
+    crate::model::tests::stored(CallFacts {
+        started_at,
+        duration_minutes: 10,
+        call_type: if themes.is_empty() {
+            CallType::Silent
+        } else {
+            CallType::Substantive
         },
-    }
+        role: Role::Headteacher,
+        setting: Setting::Primary,
+        employer: None,
+        region: Region::London,
+        caller_type: CallerType::Unknown,
+        themes: themes.iter().map(|t| t.to_string()).collect(),
+        risk,
+        follow_up: FollowUp::default(),
+    })
 }
 
 /// Academic year 2024/25 and 2023/24 before it; every call placed by hand.
@@ -622,14 +614,7 @@ fn shares_and_changes_follow_the_counts() {
 fn synthetic_report(n: usize, seed: u64) -> Report {
     let calls: Vec<CallSummary> = crate::synth::SyntheticCalls::new(seed, 2023, 2)
         .take(n)
-        .map(|call| CallSummary {
-            id: CallId::random(),
-            logged_by: String::new(),
-            theme_list_version: 1,
-            created_at: call.facts.started_at,
-            updated_at: call.facts.started_at,
-            facts: call.facts,
-        })
+        .map(|call| crate::model::tests::stored(call.facts))
         .collect();
     Report::from_calls(
         Period::calendar(2024).unwrap(),

@@ -526,14 +526,7 @@ mod tests {
         let call = typical_call();
         let mut facts = call.facts;
         facts.themes = themes.iter().map(|t| t.to_string()).collect();
-        CallSummary {
-            id: CallId::random(),
-            logged_by: String::new(),
-            theme_list_version: 1,
-            created_at: facts.started_at,
-            updated_at: facts.started_at,
-            facts,
-        }
+        crate::model::tests::stored(facts)
     }
 
     #[test]
