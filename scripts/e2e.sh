@@ -15,7 +15,7 @@ fi
 
 npm --prefix ui run build >&2
 cargo build --release --locked -p quietline -p quietline-desktop --features quietline-desktop/custom-protocol >&2
-target_dir=$(cargo metadata --format-version 1 --no-deps | sed -E 's/.*"target_directory":"([^"]*)".*/\1/')
+target_dir=$(cargo_target_dir)
 export QUIETLINE_APP_BIN="$target_dir/release/quietline-desktop"
 export QUIETLINE_CLI_BIN="$target_dir/release/quietline"
 

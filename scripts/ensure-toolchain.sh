@@ -49,3 +49,8 @@ if command -v rustup >/dev/null 2>&1; then
     rustup component list --installed | grep -q "^$component" || rustup component add "$component"
   done
 fi
+
+# Where cargo puts binaries: CARGO_TARGET_DIR if set (CI sets it), else target/.
+cargo_target_dir() {
+  cargo metadata --format-version 1 --no-deps | sed -E 's/.*"target_directory":"([^"]*)".*/\1/'
+}

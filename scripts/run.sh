@@ -8,10 +8,10 @@ cd "$(dirname "$0")/.."
 
 if [ $# -gt 0 ]; then
   cargo build --release --locked -p quietline >&2
-  exec "$(cargo metadata --format-version 1 --no-deps | sed -E 's/.*"target_directory":"([^"]*)".*/\1/')/release/quietline" "$@"
+  exec "$(cargo_target_dir)/release/quietline" "$@"
 fi
 
 . scripts/ensure-desktop-deps.sh
 npm --prefix ui run build >&2
 cargo build --release --locked -p quietline-desktop --features custom-protocol >&2
-exec "$(cargo metadata --format-version 1 --no-deps | sed -E 's/.*"target_directory":"([^"]*)".*/\1/')/release/quietline-desktop"
+exec "$(cargo_target_dir)/release/quietline-desktop"
