@@ -11,6 +11,7 @@ pub mod import;
 pub mod model;
 pub mod period;
 pub mod report;
+pub mod returns;
 pub mod safeguarding;
 pub mod store;
 pub mod synth;

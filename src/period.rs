@@ -10,7 +10,7 @@ use std::fmt;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The helpline's default time zone.
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Europe::London;
@@ -51,7 +51,7 @@ impl fmt::Display for LocalMonth {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodKind {
     /// 1 January to 31 December.

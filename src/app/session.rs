@@ -59,6 +59,8 @@ pub struct AppSettings {
     pub time_zone: String,
     pub idle_lock_minutes: u32,
     pub signposting: Vec<Signpost>,
+    /// The coordinator's key (`age1…`) returns are encrypted to; empty if none.
+    pub coordinator_key: String,
 }
 
 /// Whether a store exists in `dir`, for the screen shown before unlocking.
@@ -211,6 +213,7 @@ impl Session {
             time_zone: s.time_zone.name().to_string(),
             idle_lock_minutes: s.idle_lock_minutes,
             signposting: s.signposting.clone(),
+            coordinator_key: s.coordinator_key.clone().unwrap_or_default(),
         }
     }
 
@@ -226,7 +229,9 @@ impl Session {
                 ),
             )
         })?;
+        let coordinator_key = new.coordinator_key.trim();
         self.vault.update_settings(Settings {
+            coordinator_key: (!coordinator_key.is_empty()).then(|| coordinator_key.to_string()),
             time_zone,
             display_name: new.display_name.trim().to_string(),
             idle_lock_minutes: new.idle_lock_minutes,

@@ -25,6 +25,16 @@ pub struct RecordKey(pub(super) [u8; 32]);
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub struct PeriodTagKey([u8; 32]);
 
+/// Keys the hash that turns a call id into the id it carries in returns,
+/// so re-exporting gives the same id and the call id never leaves the store.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct ExportIdKey([u8; 32]);
+
+/// Keys the ids under which a coordinator's store files merged volunteers,
+/// returns and calls, so those row ids reveal nothing without the key.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct LookupKey([u8; 32]);
+
 /// A keyed tag of a local month. Equal tags mean "same month" and nothing
 /// more; without the key the month cannot be recovered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,6 +42,8 @@ pub struct PeriodTag(pub [u8; 16]);
 
 const RECORD_KEY_INFO: &[u8] = b"quietline v1 record sealing";
 const PERIOD_TAG_KEY_INFO: &[u8] = b"quietline v1 period tag";
+const EXPORT_ID_KEY_INFO: &[u8] = b"quietline v1 export id";
+const LOOKUP_KEY_INFO: &[u8] = b"quietline v1 merged lookup";
 
 impl DataKey {
     pub fn generate() -> Result<DataKey, CryptoError> {
@@ -63,6 +75,47 @@ impl DataKey {
     pub fn period_tag_key(&self) -> PeriodTagKey {
         PeriodTagKey(self.derive(PERIOD_TAG_KEY_INFO))
     }
+
+    pub fn export_id_key(&self) -> ExportIdKey {
+        ExportIdKey(self.derive(EXPORT_ID_KEY_INFO))
+    }
+
+    pub fn lookup_key(&self) -> LookupKey {
+        LookupKey(self.derive(LOOKUP_KEY_INFO))
+    }
+}
+
+/// HMAC-SHA256 of `parts` (each length-prefixed, so no two lists of parts
+/// give the same input), truncated to 16 bytes.
+fn keyed_hash_16(key: &[u8; 32], parts: &[&[u8]]) -> [u8; 16] {
+    // HMAC accepts keys of any length.
+    #[allow(clippy::expect_used)]
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    for part in parts {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part);
+    }
+    let full = mac.finalize().into_bytes();
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&full[..16]);
+    out
+}
+
+impl ExportIdKey {
+    /// The id a call carries in returns: stable for the life of the store.
+    pub fn export_id(&self, call_id: &[u8; 16]) -> [u8; 16] {
+        keyed_hash_16(&self.0, &[b"call", call_id])
+    }
+}
+
+impl LookupKey {
+    /// A row id for `parts` of kind `kind` (a volunteer, a return, a call).
+    pub fn row_id(&self, kind: &[u8], parts: &[&[u8]]) -> [u8; 16] {
+        let mut all = Vec::with_capacity(parts.len() + 1);
+        all.push(kind);
+        all.extend_from_slice(parts);
+        keyed_hash_16(&self.0, &all)
+    }
 }
 
 impl PeriodTagKey {
@@ -90,6 +143,30 @@ mod tests {
         let record = data.record_key();
         assert_ne!(record.0, [7; 32]);
         assert_ne!(record.0, data.derive(PERIOD_TAG_KEY_INFO));
+        assert_ne!(data.export_id_key().0, data.lookup_key().0);
+    }
+
+    #[test]
+    fn export_ids_are_stable_per_store_and_differ_between_stores_and_calls() {
+        let a = DataKey::from_bytes([1; 32]).export_id_key();
+        let b = DataKey::from_bytes([2; 32]).export_id_key();
+        assert_eq!(a.export_id(&[9; 16]), a.export_id(&[9; 16]));
+        assert_ne!(a.export_id(&[9; 16]), a.export_id(&[8; 16]));
+        assert_ne!(a.export_id(&[9; 16]), b.export_id(&[9; 16]));
+        assert_ne!(a.export_id(&[9; 16]), [9; 16]);
+    }
+
+    #[test]
+    fn lookup_ids_depend_on_kind_and_on_where_parts_split() {
+        let key = DataKey::from_bytes([3; 32]).lookup_key();
+        assert_ne!(
+            key.row_id(b"call", &[b"ab"]),
+            key.row_id(b"return", &[b"ab"])
+        );
+        assert_ne!(
+            key.row_id(b"call", &[b"a", b"b"]),
+            key.row_id(b"call", &[b"ab"])
+        );
     }
 
     #[test]

@@ -15,7 +15,9 @@ mod recovery;
 mod seal;
 
 pub use kdf::{KdfParams, Passphrase, Salt};
-pub use keys::{DataKey, KeyEncryptionKey, PeriodTag, PeriodTagKey, RecordKey};
+pub use keys::{
+    DataKey, ExportIdKey, KeyEncryptionKey, LookupKey, PeriodTag, PeriodTagKey, RecordKey,
+};
 pub use recovery::RecoveryKey;
 pub use seal::{ENVELOPE_VERSION, RecordAad, open, seal};
 

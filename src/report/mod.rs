@@ -26,8 +26,8 @@ use serde::{Deserialize, Serialize};
 use chrono::{DateTime, Utc};
 
 use crate::model::{CallSummary, CallType, CallerType, Employer, Region, RiskLevel, Role, Setting};
-use crate::period::Period;
-use crate::store::{CountedCall, StoreError, Vault};
+use crate::period::{LocalMonth, Period};
+use crate::store::{CountedCall, MergedCall, StoreError, Vault};
 use crate::themes::ThemeList;
 
 pub use html::{month_chart, suppression_notice, theme_chart, to_html};
@@ -218,11 +218,20 @@ pub struct Report {
     pub narrative: Vec<String>,
 }
 
+/// When a call happened, as precisely as the report is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// The store's own calls: the instant, placed by local month here.
+    At(DateTime<Utc>),
+    /// Merged calls from returns carry only their local month.
+    InMonth(LocalMonth),
+}
+
 /// What the report needs to know of a call, whichever form it was read in:
-/// a full record, or a report page entry.
+/// a full record, a report page entry, or a call merged from a return.
 pub trait Countable {
     fn call_id(&self) -> String;
-    fn started_at(&self) -> DateTime<Utc>;
+    fn when(&self) -> When;
     fn duration_minutes(&self) -> u32;
     fn call_type(&self) -> CallType;
     fn risk(&self) -> RiskLevel;
@@ -240,8 +249,8 @@ impl<T: Countable> Countable for &T {
     fn call_id(&self) -> String {
         (**self).call_id()
     }
-    fn started_at(&self) -> DateTime<Utc> {
-        (**self).started_at()
+    fn when(&self) -> When {
+        (**self).when()
     }
     fn duration_minutes(&self) -> u32 {
         (**self).duration_minutes()
@@ -279,8 +288,8 @@ impl Countable for CallSummary {
     fn call_id(&self) -> String {
         self.id.to_string()
     }
-    fn started_at(&self) -> DateTime<Utc> {
-        self.facts.started_at
+    fn when(&self) -> When {
+        When::At(self.facts.started_at)
     }
     fn duration_minutes(&self) -> u32 {
         self.facts.duration_minutes
@@ -318,8 +327,8 @@ impl Countable for CountedCall<'_> {
     fn call_id(&self) -> String {
         self.id.to_string()
     }
-    fn started_at(&self) -> DateTime<Utc> {
-        self.started_at
+    fn when(&self) -> When {
+        When::At(self.started_at)
     }
     fn duration_minutes(&self) -> u32 {
         self.duration_minutes
@@ -353,6 +362,45 @@ impl Countable for CountedCall<'_> {
     }
 }
 
+impl Countable for MergedCall {
+    fn call_id(&self) -> String {
+        format!("{} (merged from a return)", self.call.id)
+    }
+    fn when(&self) -> When {
+        When::InMonth(self.month)
+    }
+    fn duration_minutes(&self) -> u32 {
+        self.call.minutes
+    }
+    fn call_type(&self) -> CallType {
+        self.call.call_type
+    }
+    fn risk(&self) -> RiskLevel {
+        self.call.risk
+    }
+    fn role(&self) -> Role {
+        self.call.role
+    }
+    fn setting(&self) -> Setting {
+        self.call.setting
+    }
+    fn employer(&self) -> Option<Employer> {
+        self.call.employer
+    }
+    fn region(&self) -> Region {
+        self.call.region
+    }
+    fn caller_type(&self) -> CallerType {
+        self.call.caller
+    }
+    fn follow_up_needed(&self) -> bool {
+        self.call.follow_up
+    }
+    fn for_each_theme(&self, f: impl FnMut(&str) -> Result<(), String>) -> Result<(), String> {
+        self.call.themes.iter().map(String::as_str).try_for_each(f)
+    }
+}
+
 fn count_into(counter: &mut Counter<'_>, call: &impl Countable) -> Result<(), ReportError> {
     counter
         .add(call)
@@ -379,8 +427,9 @@ impl Report {
         Ok(breakdown::assemble(&counter))
     }
 
-    /// The report for `period` over a vault. Reads only the report pages of
-    /// the period and the year before it.
+    /// The report for `period` over a vault: its own calls and every call
+    /// merged from volunteers' returns. Reads only the report pages and
+    /// merged calls of the period and the year before it.
     pub fn for_vault(vault: &Vault, period: Period) -> Result<Report, ReportError> {
         let mut months = period.months().to_vec();
         months.extend_from_slice(&period.previous().months());
@@ -394,6 +443,9 @@ impl Report {
                 count_into(&mut counter, &call)?;
             }
         }
+        for call in &vault.merged_calls_in_months(&months)? {
+            count_into(&mut counter, call)?;
+        }
         Ok(breakdown::assemble(&counter))
     }
 
@@ -403,7 +455,15 @@ impl Report {
         let mut months = period.months().to_vec();
         months.extend_from_slice(&period.previous().months());
         let calls = vault.calls_in_months(&months)?;
-        Report::from_calls(period, vault.settings().time_zone, vault.themes(), &calls)
+        let merged = vault.merged_calls_in_months(&months)?;
+        let mut counter = Counter::new(period, vault.settings().time_zone, vault.themes());
+        for call in &calls {
+            count_into(&mut counter, call)?;
+        }
+        for call in &merged {
+            count_into(&mut counter, call)?;
+        }
+        Ok(breakdown::assemble(&counter))
     }
 
     /// Prepares the report for publication: withholds every count from 1 to

@@ -12,9 +12,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::Countable;
+use super::{Countable, When};
 use crate::model::{CallerType, Employer, MAX_DURATION_MINUTES, Region, RiskLevel, Role, Setting};
-use crate::period::{Period, local_midnight};
+use crate::period::{LocalMonth, Period, local_midnight};
 use crate::themes::{ThemeList, ThemeRef};
 
 /// The theme category whose calls count as "risk to self discussed".
@@ -193,6 +193,8 @@ pub(super) struct Counter<'t> {
     /// Local midnight starting each month of the previous period, then of
     /// this period, then the end of this period.
     month_starts: [DateTime<Utc>; 25],
+    /// The 24 local months, in the same order as `month_starts`.
+    months: [LocalMonth; 24],
     pub now: Tally,
     pub before: Tally,
 }
@@ -201,7 +203,9 @@ impl<'t> Counter<'t> {
     pub(super) fn new(period: Period, tz: Tz, list: &'t ThemeList) -> Self {
         let previous = period.previous();
         let mut month_starts = [period.end_instant(tz); 25];
+        let mut months = [period.months()[0]; 24];
         for (i, month) in previous.months().iter().chain(&period.months()).enumerate() {
+            months[i] = *month;
             let first = chrono::NaiveDate::from_ymd_opt(month.year, month.month, 1);
             // Every month of a valid period has a first day.
             month_starts[i] = first.map_or(month_starts[i], |d| local_midnight(d, tz));
@@ -212,6 +216,7 @@ impl<'t> Counter<'t> {
             list,
             index: ThemeIndex::new(list),
             month_starts,
+            months,
             now: Tally::new(list),
             before: Tally::new(list),
         }
@@ -219,9 +224,15 @@ impl<'t> Counter<'t> {
 
     /// Tallies a call if it falls in either period; returns an unknown theme id.
     pub(super) fn add(&mut self, call: &impl Countable) -> Result<(), String> {
-        let at = call.started_at();
-        // Number of boundaries at or before the call: 1..=24 means inside.
-        let slot = self.month_starts.partition_point(|start| *start <= at);
+        let slot = match call.when() {
+            // Number of boundaries at or before the call: 1..=24 means inside.
+            When::At(at) => self.month_starts.partition_point(|start| *start <= at),
+            When::InMonth(month) => self
+                .months
+                .iter()
+                .position(|m| *m == month)
+                .map_or(0, |i| i + 1),
+        };
         match slot {
             1..=12 => self.before.add(&self.index, slot - 1, call),
             13..=24 => self.now.add(&self.index, slot - 13, call),

@@ -266,7 +266,11 @@ impl Vault {
     }
 
     /// Deletes a call. `secure_delete` overwrites the freed pages.
+    /// Once the store has made a return, the deleted call's export id is
+    /// kept so that the next return erases it at the coordinator's too.
     pub fn delete_call(&mut self, id: CallId) -> Result<(), StoreError> {
+        let tell_coordinator = self.returns_made()? > 0;
+        let export_id = self.export_id(id);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -293,6 +297,9 @@ impl Vault {
         )?;
         if removed == 0 {
             return Err(StoreError::CallNotFound(id));
+        }
+        if tell_coordinator {
+            super::deletions::record(&tx, &self.keys, &export_id)?;
         }
         tx.commit()?;
         Ok(())

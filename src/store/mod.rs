@@ -7,10 +7,13 @@
 
 mod calls;
 mod codec;
+mod deletions;
 mod drafts;
 mod keyslots;
+mod merged;
 mod pages;
 mod parallel;
+mod return_keys;
 mod schema;
 mod sealed_rows;
 mod settings;
@@ -20,8 +23,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, params};
 
 use crate::crypto::{
-    CryptoError, DataKey, KdfParams, Passphrase, PeriodTagKey, RecordKey, RecoveryKey, Salt,
-    random_bytes,
+    CryptoError, DataKey, ExportIdKey, KdfParams, LookupKey, Passphrase, PeriodTagKey, RecordKey,
+    RecoveryKey, Salt, random_bytes,
 };
 use crate::model::{CallId, ValidationError};
 use crate::themes::ThemeList;
@@ -30,6 +33,7 @@ use schema::STORE_FORMAT;
 
 pub use calls::ImportBatch;
 pub use drafts::MAX_DRAFT_BYTES;
+pub use merged::{MergeCounts, MergeOutcome, MergedCall, Volunteer};
 pub use pages::{CountedCall, Page};
 pub use schema::DB_FILE;
 pub use sealed_rows::SealedRecords;
@@ -89,6 +93,8 @@ struct Keys {
     data: DataKey,
     records: RecordKey,
     period_tags: PeriodTagKey,
+    export_ids: ExportIdKey,
+    lookup: LookupKey,
 }
 
 impl Keys {
@@ -96,6 +102,8 @@ impl Keys {
         Keys {
             records: data.record_key(),
             period_tags: data.period_tag_key(),
+            export_ids: data.export_id_key(),
+            lookup: data.lookup_key(),
             data,
         }
     }

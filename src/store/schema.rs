@@ -96,6 +96,39 @@ CREATE TABLE report_pages (
 CREATE UNIQUE INDEX report_pages_by_month ON report_pages (period_tag, page);
 UPDATE meta SET value = 0 WHERE name = 'report_pages_built';
 "#,
+    r#"
+-- Coordinator returns. A volunteer's store keeps the export ids of calls
+-- deleted after it made a return, so the next return erases them too.
+CREATE TABLE deleted_calls (
+    id      BLOB PRIMARY KEY,
+    version INTEGER NOT NULL,
+    sealed  BLOB NOT NULL
+) WITHOUT ROWID;
+
+-- A coordinator's store keeps the volunteers it trusts, the returns it has
+-- merged and the calls they carried. Row ids are keyed hashes (of the
+-- signer's key, the return id, the call's export id), so the same return
+-- finds the same rows and the ids reveal nothing without the key. Merged
+-- calls are filed under the keyed month tag, like the store's own calls.
+CREATE TABLE volunteers (
+    id      BLOB PRIMARY KEY,
+    version INTEGER NOT NULL,
+    sealed  BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE merged_returns (
+    id      BLOB PRIMARY KEY,
+    version INTEGER NOT NULL,
+    sealed  BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE merged_calls (
+    period_tag BLOB NOT NULL,
+    id         BLOB NOT NULL,
+    version    INTEGER NOT NULL,
+    sealed     BLOB NOT NULL,
+    PRIMARY KEY (period_tag, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX merged_calls_by_id ON merged_calls (id);
+"#,
 ];
 
 pub const DB_FILE: &str = "quietline.db";

@@ -30,6 +30,8 @@ pub struct Settings {
     pub idle_lock_minutes: u32,
     /// The signposting directory offered on high-risk calls.
     pub signposting: Vec<Signpost>,
+    /// The coordinator's public key (`age1…`) that returns are encrypted to.
+    pub coordinator_key: Option<String>,
 }
 
 impl Default for Settings {
@@ -39,6 +41,7 @@ impl Default for Settings {
             display_name: String::new(),
             idle_lock_minutes: DEFAULT_IDLE_LOCK_MINUTES,
             signposting: default_directory(),
+            coordinator_key: None,
         }
     }
 }
@@ -53,6 +56,8 @@ struct SealedSettingsV1 {
     idle_lock_minutes: u32,
     #[serde(default = "default_directory")]
     signposting: Vec<Signpost>,
+    #[serde(default)]
+    coordinator_key: Option<String>,
 }
 
 fn default_idle_lock_minutes() -> u32 {
@@ -127,6 +132,7 @@ pub fn write(conn: &Connection, key: &RecordKey, settings: &Settings) -> Result<
         display_name: settings.display_name.clone(),
         idle_lock_minutes: settings.idle_lock_minutes,
         signposting: settings.signposting.clone(),
+        coordinator_key: settings.coordinator_key.clone(),
     })
     .map_err(|_| damaged())?;
     write_row(conn, key, ROW, "settings", &plain)
@@ -169,6 +175,10 @@ impl Settings {
                 "an entry is too long; keep the name and contact short",
             ));
         }
+        if let Some(key) = &self.coordinator_key {
+            crate::returns::CoordinatorKey::parse(key)
+                .map_err(|e| ValidationError::new("coordinator key", e.to_string()))?;
+        }
         Ok(())
     }
 }
@@ -192,5 +202,6 @@ pub fn read(conn: &Connection, key: &RecordKey) -> Result<Settings, StoreError> 
         display_name: stored.display_name,
         idle_lock_minutes: stored.idle_lock_minutes,
         signposting: stored.signposting,
+        coordinator_key: stored.coordinator_key,
     })
 }

@@ -1,0 +1,292 @@
+//! Coordinator returns: how each volunteer's de-identified calls reach the
+//! coordinator, and how the coordinator merges them into one report.
+//!
+//! A volunteer's store makes a return for a period ([`make_return`]): the
+//! facts of each call a report counts, with the month instead of the time
+//! and a keyed export id instead of the call id, plus markers for calls
+//! deleted since an earlier return. Never notes, safeguarding steps or
+//! exact times. The payload is signed with the store's Ed25519 key and
+//! encrypted to the coordinator's age key ([`envelope`]).
+//!
+//! The coordinator's store checks a return ([`check_return`]: size, age
+//! decryption, signature, recipient, every rule of the content) and merges
+//! it ([`merge_checked`], one transaction per file). A signer is trusted on
+//! first use only when the coordinator says so, after comparing the
+//! fingerprint with the volunteer.
+
+pub mod envelope;
+mod file;
+mod keys;
+pub mod payload;
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use data_encoding::HEXLOWER;
+
+use crate::period::{LocalMonth, Period};
+use crate::store::{MergeCounts, MergeOutcome, StoreError, Vault, Volunteer};
+
+pub use envelope::{MAX_RETURN_BYTES, RETURN_FORMAT, SignedReturn, open, read_signed, seal, sign};
+pub use file::{read_return_file, write_new_file};
+pub use keys::{CoordinatorIdentity, CoordinatorKey, Fingerprint, SignerKey, VolunteerKey};
+pub use payload::{PAYLOAD_FORMAT, ReturnPayload, ReturnPeriod, ReturnedCall};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReturnError {
+    #[error(
+        "this file is larger than any return Quietline makes ({} MB at most), so it was not read",
+        MAX_RETURN_BYTES / (1024 * 1024)
+    )]
+    TooLarge,
+    #[error("this file is not a Quietline return")]
+    NotAReturn,
+    #[error(
+        "this return is damaged or was changed after it was made; ask the volunteer to send it again"
+    )]
+    Damaged,
+    #[error(
+        "this return was made for a different coordinator key; ask the volunteer to check the coordinator key in their settings against this store's key, and make the return again"
+    )]
+    WrongCoordinator,
+    #[error(
+        "this return was made by a newer version of Quietline (return format {found}); update Quietline to merge it"
+    )]
+    UnsupportedVersion { found: u64 },
+    #[error(
+        "this return's signature does not match its content: it was changed after it was signed; ask the volunteer to send it again"
+    )]
+    BadSignature,
+    #[error("this return does not follow the return format ({0}); nothing was merged")]
+    Invalid(String),
+    #[error(
+        "this return uses theme list version {found} and this Quietline knows version {known}; update Quietline on both laptops"
+    )]
+    ThemeListMismatch { found: u32, known: u32 },
+    #[error(
+        "this return is signed by someone this store does not know yet: \"{name}\", fingerprint {fingerprint}; check the fingerprint with them before trusting them"
+    )]
+    UnknownSigner { name: String, fingerprint: String },
+    #[error(
+        "this return is signed by \"{name}\" ({fingerprint}), whose key was revoked on {on}; nothing was merged"
+    )]
+    RevokedSigner {
+        name: String,
+        fingerprint: String,
+        on: NaiveDate,
+    },
+    #[error(
+        "a newer return from \"{name}\" covering {month} is already merged, so this older one was not"
+    )]
+    Superseded { name: String, month: String },
+    #[error(
+        "this store has no coordinator key, so it cannot open returns; create one with `quietline coordinator init`"
+    )]
+    NotCoordinator,
+    #[error(
+        "no coordinator key is saved; ask your coordinator for theirs (it starts age1) and save it with `quietline settings --coordinator-key age1…`"
+    )]
+    NoCoordinatorKey,
+    #[error("'{0}' is not a coordinator key: it starts age1 and must be copied whole")]
+    BadCoordinatorKey(String),
+    #[error(
+        "set a display name first (`quietline settings --display-name NAME`): the coordinator sees it beside your fingerprint"
+    )]
+    NoDisplayName,
+    #[error("the return could not be encrypted: {0}")]
+    Encrypt(String),
+    #[error("{} already exists; choose another file name (nothing was overwritten)", .0.display())]
+    Exists(PathBuf),
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<crate::crypto::CryptoError> for ReturnError {
+    fn from(e: crate::crypto::CryptoError) -> Self {
+        ReturnError::Store(StoreError::Crypto(e))
+    }
+}
+
+/// A return made by a volunteer's store, ready to be saved.
+pub struct MadeReturn {
+    /// The `.qlreturn` file's bytes.
+    pub bytes: Vec<u8>,
+    pub period: Period,
+    pub calls: usize,
+    pub deleted: usize,
+    pub volunteer: String,
+    pub fingerprint: Fingerprint,
+    pub coordinator: CoordinatorKey,
+}
+
+/// The coordinator key returns go to: `to`, or the one saved in settings.
+pub fn coordinator_key(vault: &Vault, to: Option<&str>) -> Result<CoordinatorKey, ReturnError> {
+    match to.or(vault.settings().coordinator_key.as_deref()) {
+        Some(text) => CoordinatorKey::parse(text),
+        None => Err(ReturnError::NoCoordinatorKey),
+    }
+}
+
+/// Makes this store's return for `period`: every call whose local start is
+/// in it, and every deletion marker kept since the store's first return.
+pub fn make_return(
+    vault: &mut Vault,
+    period: Period,
+    to: &CoordinatorKey,
+    today: NaiveDate,
+) -> Result<MadeReturn, ReturnError> {
+    let volunteer: String = vault
+        .settings()
+        .display_name
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string();
+    if volunteer.is_empty() {
+        return Err(ReturnError::NoDisplayName);
+    }
+    let tz = vault.settings().time_zone;
+    let months = period.months();
+    let list_version = vault.themes().version;
+    let mut calls = Vec::new();
+    for call in vault.calls_in_months(&months)? {
+        if call.theme_list_version != list_version {
+            return Err(ReturnError::ThemeListMismatch {
+                found: call.theme_list_version,
+                known: list_version,
+            });
+        }
+        let f = &call.facts;
+        calls.push(ReturnedCall {
+            id: HEXLOWER.encode(&vault.export_id(call.id)),
+            month: LocalMonth::of(f.started_at, tz).to_string(),
+            minutes: f.duration_minutes,
+            call_type: f.call_type,
+            role: f.role,
+            setting: f.setting,
+            employer: f.employer,
+            region: f.region,
+            caller: f.caller_type,
+            themes: f.themes.clone(),
+            risk: f.risk,
+            follow_up: f.follow_up.needed,
+        });
+    }
+    calls.sort_by(|a, b| a.id.cmp(&b.id));
+    let deleted: Vec<String> = vault
+        .deleted_export_ids()?
+        .iter()
+        .map(|id| HEXLOWER.encode(id))
+        .collect();
+    let key = vault.volunteer_key()?;
+    let return_id = HEXLOWER.encode(&crate::crypto::random_bytes::<16>()?);
+    let mut payload = ReturnPayload {
+        format: PAYLOAD_FORMAT,
+        return_id,
+        sequence: 0,
+        made_on: today.format("%Y-%m-%d").to_string(),
+        volunteer: volunteer.clone(),
+        coordinator: to.to_string(),
+        period: ReturnPeriod::of(&period),
+        theme_list_version: list_version,
+        calls,
+        deleted,
+    };
+    // What this store writes, it must be able to read back.
+    payload.check(vault.themes())?;
+    payload.sequence = vault.next_return_sequence()?;
+    let bytes = seal(&payload, &key, to)?;
+    Ok(MadeReturn {
+        bytes,
+        period,
+        calls: payload.calls.len(),
+        deleted: payload.deleted.len(),
+        volunteer,
+        fingerprint: key.signer().fingerprint(),
+        coordinator: to.clone(),
+    })
+}
+
+/// Whether the coordinator's store already trusts a return's signer.
+#[derive(Debug, Clone)]
+pub enum SignerStatus {
+    Trusted(Volunteer),
+    Unknown,
+    Revoked(Volunteer),
+}
+
+/// A return that opened, verified and follows every rule, not yet merged.
+#[derive(Debug, Clone)]
+pub struct CheckedReturn {
+    pub signed: SignedReturn,
+    pub fingerprint: Fingerprint,
+    pub status: SignerStatus,
+}
+
+impl CheckedReturn {
+    pub fn period(&self) -> Option<Period> {
+        self.signed.payload.period.period().ok()
+    }
+}
+
+/// Opens and checks a `.qlreturn` file with this coordinator's key, without
+/// changing anything.
+pub fn check_return(vault: &Vault, file: &[u8]) -> Result<CheckedReturn, ReturnError> {
+    let identity = vault
+        .coordinator_identity()?
+        .ok_or(ReturnError::NotCoordinator)?;
+    let signed = open(file, &identity)?;
+    // Signed for another coordinator, then re-encrypted to this one.
+    if CoordinatorKey::parse(&signed.payload.coordinator).ok() != Some(identity.key()) {
+        return Err(ReturnError::WrongCoordinator);
+    }
+    signed.payload.check(vault.themes())?;
+    let status = match vault.volunteer(&signed.signer)? {
+        Some(v) if v.revoked_on.is_some() => SignerStatus::Revoked(v),
+        Some(v) => SignerStatus::Trusted(v),
+        None => SignerStatus::Unknown,
+    };
+    Ok(CheckedReturn {
+        fingerprint: signed.signer.fingerprint(),
+        signed,
+        status,
+    })
+}
+
+/// What merging one return did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Merged {
+    Merged(MergeCounts),
+    /// The same return was merged before; nothing changed.
+    AlreadyMerged,
+}
+
+/// Merges a checked return in one transaction. `trust_new` trusts a signer
+/// the store does not know yet; without it their return is refused.
+pub fn merge_checked(
+    vault: &mut Vault,
+    checked: &CheckedReturn,
+    trust_new: bool,
+    today: NaiveDate,
+) -> Result<Merged, ReturnError> {
+    let name = checked.signed.payload.volunteer.clone();
+    let fingerprint = checked.fingerprint.to_string();
+    match vault.merge_return(&checked.signed, trust_new, today)? {
+        MergeOutcome::Merged(counts) => Ok(Merged::Merged(counts)),
+        MergeOutcome::AlreadyMerged => Ok(Merged::AlreadyMerged),
+        MergeOutcome::UnknownSigner => Err(ReturnError::UnknownSigner { name, fingerprint }),
+        MergeOutcome::Revoked { on } => Err(ReturnError::RevokedSigner {
+            name,
+            fingerprint,
+            on,
+        }),
+        MergeOutcome::Superseded { month } => Err(ReturnError::Superseded { name, month }),
+    }
+}
