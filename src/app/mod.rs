@@ -14,6 +14,7 @@ mod error;
 mod form;
 mod listing;
 mod report;
+mod returns;
 mod session;
 mod strength;
 mod vocabulary;
@@ -24,6 +25,10 @@ pub use listing::{CallFilter, CallList, CallRow, FollowUpState};
 pub use report::{
     CrossRow, CrossTable, ExportFormat, Exported, KeyFigure, ReportRequest, ReportRow, ReportTable,
     ReportView, RowKind, Shown,
+};
+pub use returns::{
+    MergeRequest, MergeResult, MergeState, ReturnFile, ReturnFileState, ReturnMade, ReturnRequest,
+    ReturnsOverview, VolunteerRow, YearCount,
 };
 pub use session::{
     AppSettings, Created, DEMO_PASSPHRASE, OpenedCall, Session, StoreStatus, store_status,

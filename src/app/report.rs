@@ -46,7 +46,7 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
-    fn extension(self) -> &'static str {
+    pub(super) fn extension(self) -> &'static str {
         match self {
             ExportFormat::Csv => "csv",
             ExportFormat::Html => "html",
@@ -421,13 +421,13 @@ pub(super) fn render(
 pub(super) fn export_target(
     typed: &str,
     file_stem: &str,
-    format: ExportFormat,
+    extension: &str,
 ) -> Result<PathBuf, AppError> {
     let typed = typed.trim();
     if typed.is_empty() {
         return Err(AppError::invalid(
             "path",
-            "Enter where to save the report: a folder such as your Documents folder, or a full file name.",
+            "Enter where to save it: a folder such as your Documents folder, or a full file name.",
         ));
     }
     let home = || directories::UserDirs::new().map(|d| d.home_dir().to_path_buf());
@@ -443,15 +443,14 @@ pub(super) fn export_target(
             "path",
             format!(
                 "'{typed}' is not a full path. Start it with / (or ~ for your home folder), \
-                 for example ~/Documents/{file_stem}.{}",
-                format.extension()
+                 for example ~/Documents/{file_stem}.{extension}"
             ),
         ));
     }
     if path.is_dir() {
-        path = path.join(format!("{file_stem}.{}", format.extension()));
+        path = path.join(format!("{file_stem}.{extension}"));
     } else if path.extension().is_none() {
-        path.set_extension(format.extension());
+        path.set_extension(extension);
     }
     match path.parent() {
         Some(folder) if folder.is_dir() => Ok(path),
@@ -464,7 +463,7 @@ pub(super) fn export_target(
         )),
         None => Err(AppError::invalid(
             "path",
-            "Enter a file name to save the report as, not just a folder.",
+            "Enter a file name to save as, not just a folder.",
         )),
     }
 }
@@ -580,7 +579,7 @@ mod tests {
     #[test]
     fn fail_export_targets_that_are_not_full_paths() {
         for typed in ["", "   ", "report.html", "Documents/report.html"] {
-            let e = export_target(typed, "quietline-report-2024", ExportFormat::Html).unwrap_err();
+            let e = export_target(typed, "quietline-report-2024", "html").unwrap_err();
             assert_eq!(e.code, ErrorCode::Invalid, "{typed:?}");
             assert_eq!(e.field.as_deref(), Some("path"));
         }
@@ -606,16 +605,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let folder = dir.path().display().to_string();
         assert_eq!(
-            export_target(&folder, "quietline-report-2024", ExportFormat::Csv).unwrap(),
+            export_target(&folder, "quietline-report-2024", "csv").unwrap(),
             dir.path().join("quietline-report-2024.csv")
         );
         let bare = format!("{folder}/annual");
         assert_eq!(
-            export_target(&bare, "x", ExportFormat::Html).unwrap(),
+            export_target(&bare, "x", "html").unwrap(),
             dir.path().join("annual.html")
         );
         let missing = format!("{folder}/no-such-folder/annual.html");
-        let e = export_target(&missing, "x", ExportFormat::Html).unwrap_err();
+        let e = export_target(&missing, "x", "html").unwrap_err();
         assert!(e.message.contains("does not exist"), "{}", e.message);
     }
 }

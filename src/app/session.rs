@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 use super::form::CallForm;
 use super::listing::{CallFilter, CallList, list_calls};
 use super::report::{self, ExportFormat, Exported, ReportRequest, ReportView};
+use super::returns::{
+    self, MergeRequest, MergeResult, ReturnFile, ReturnMade, ReturnRequest, ReturnsOverview,
+    VolunteerRow,
+};
 use super::vocabulary::Vocabulary;
 use super::{AppError, ErrorCode};
 use crate::crypto::{Passphrase, RecoveryKey};
@@ -296,7 +300,7 @@ impl Session {
     ) -> Result<Exported, AppError> {
         let report = report::build(&self.vault, request)?;
         let stem = report::file_stem(&report);
-        let target = report::export_target(path, &stem, format)?;
+        let target = report::export_target(path, &stem, format.extension())?;
         let bytes = report::render(report, narrative, format)?;
         let written = report::write_new_file(&target, &bytes)?;
         Ok(Exported {
@@ -324,5 +328,55 @@ impl Session {
     pub fn clear_draft(&self) -> Result<(), AppError> {
         self.vault.clear_draft()?;
         Ok(())
+    }
+
+    /// What the Returns screen needs: this store's fingerprint, the saved
+    /// coordinator key, and its own coordinator key if it has one.
+    pub fn returns_overview(&mut self, now: DateTime<Utc>) -> Result<ReturnsOverview, AppError> {
+        returns::overview(&mut self.vault, now)
+    }
+
+    /// Makes a return for the coordinator whose key is saved in Settings
+    /// and saves it at `request.path`, never over an existing file.
+    pub fn create_return(
+        &mut self,
+        request: &ReturnRequest,
+        now: DateTime<Utc>,
+    ) -> Result<ReturnMade, AppError> {
+        returns::create(&mut self.vault, request, now)
+    }
+
+    /// Gives this store a coordinator key (kept if it already has one).
+    pub fn become_coordinator(&mut self, now: DateTime<Utc>) -> Result<ReturnsOverview, AppError> {
+        self.vault.create_coordinator_identity()?;
+        returns::overview(&mut self.vault, now)
+    }
+
+    /// Opens and checks each file without merging anything.
+    pub fn check_returns(&self, paths: &[String]) -> Result<Vec<ReturnFile>, AppError> {
+        returns::check_files(&self.vault, paths)
+    }
+
+    /// Merges each file in its own transaction; one refused file does not
+    /// stop the others.
+    pub fn merge_returns(
+        &mut self,
+        request: &MergeRequest,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<MergeResult>, AppError> {
+        returns::merge(&mut self.vault, request, now)
+    }
+
+    pub fn volunteers(&self) -> Result<Vec<VolunteerRow>, AppError> {
+        returns::volunteers(&self.vault)
+    }
+
+    /// Refuses a volunteer's future returns; what was merged stays.
+    pub fn revoke_volunteer(
+        &mut self,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<VolunteerRow>, AppError> {
+        returns::revoke(&mut self.vault, fingerprint, now)
     }
 }

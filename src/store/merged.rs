@@ -270,6 +270,11 @@ fn call_row_id(keys: &Keys, signer: &SignerKey, export_id: &str) -> [u8; 16] {
         .row_id(b"call", &[&signer.to_bytes(), export_id.as_bytes()])
 }
 
+fn return_row_id(keys: &Keys, signer: &SignerKey, return_id: &str) -> [u8; 16] {
+    keys.lookup
+        .row_id(b"return", &[&signer.to_bytes(), return_id.as_bytes()])
+}
+
 impl Vault {
     fn volunteer_row_id(&self, signer: &SignerKey) -> [u8; 16] {
         self.keys.lookup.row_id(b"volunteer", &[&signer.to_bytes()])
@@ -279,6 +284,14 @@ impl Vault {
     pub fn volunteer(&self, signer: &SignerKey) -> Result<Option<Volunteer>, StoreError> {
         let id = self.volunteer_row_id(signer);
         read_keyed(&self.conn, &self.keys, VOLUNTEERS, &id, "a volunteer")
+    }
+
+    /// Whether this store has merged the return `return_id` signed by `signer`.
+    pub fn return_merged(&self, signer: &SignerKey, return_id: &str) -> Result<bool, StoreError> {
+        let id = return_row_id(&self.keys, signer, return_id);
+        let seen: Option<MergedReturn> =
+            read_keyed(&self.conn, &self.keys, RETURNS, &id, "a merged return")?;
+        Ok(seen.is_some())
     }
 
     /// Every volunteer this store knows, by name.

@@ -1,0 +1,432 @@
+//! The Returns screen: a volunteer makes a return for their coordinator; a
+//! coordinator shows their key, checks and merges returns, and manages the
+//! volunteers they trust.
+//!
+//! Files are named by path and read and written here, so return bytes
+//! (which are ciphertext) never cross into the web view.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::error::{AppError, ErrorCode, capitalised};
+use super::report::{default_export_folder, export_target, write_new_file};
+use crate::period::{LocalMonth, Period, PeriodKind};
+use crate::returns::{
+    self, CheckedReturn, Merged, ReturnError, SignerStatus, coordinator_key, merge_checked,
+    read_return_file,
+};
+use crate::store::Vault;
+
+/// What the Returns screen shows before anything is done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct ReturnsOverview {
+    /// The name returns show the coordinator; empty until set in Settings.
+    pub display_name: String,
+    /// This store's signing fingerprint, for the coordinator to check.
+    pub fingerprint: String,
+    /// The coordinator key saved in Settings (`age1…`), or empty.
+    pub coordinator_key: String,
+    /// This store's own coordinator key, when it is a coordinator's.
+    pub own_coordinator_key: Option<String>,
+    pub returns_made: u64,
+    /// Where saving suggests first.
+    pub default_folder: String,
+    /// The academic year a return is most likely for: the one now ending
+    /// or just ended.
+    pub suggested_year: i32,
+}
+
+/// A volunteer's request for a return.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct ReturnRequest {
+    /// The calendar year, or the year an academic year starts in.
+    pub year: i32,
+    pub academic: bool,
+    /// A folder (the suggested name is used) or a full file name.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct ReturnMade {
+    pub path: String,
+    /// "2024/25".
+    pub period: String,
+    pub calls: u64,
+    pub deleted: u64,
+    pub fingerprint: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub enum ReturnFileState {
+    /// From a trusted volunteer: merging will apply it.
+    Ready,
+    /// From someone not trusted yet: the coordinator must confirm the
+    /// fingerprint with them first.
+    NewVolunteer,
+    /// Merged before; merging again changes nothing.
+    AlreadyMerged,
+    /// Cannot be merged; `problem` says why.
+    Refused,
+}
+
+/// One chosen file, checked (decrypted and verified) but not merged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct ReturnFile {
+    pub path: String,
+    pub file_name: String,
+    pub state: ReturnFileState,
+    /// The remaining fields are empty when the file was refused.
+    pub volunteer: String,
+    pub fingerprint: String,
+    pub period: String,
+    pub calls: u64,
+    pub deleted: u64,
+    /// "3 Sep 2025".
+    pub made_on: String,
+    /// Why the file cannot be merged, in words to act on.
+    pub problem: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct MergeRequest {
+    pub paths: Vec<String>,
+    /// Fingerprints of new volunteers the coordinator has confirmed.
+    pub trust: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub enum MergeState {
+    Merged,
+    AlreadyMerged,
+    Refused,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct MergeResult {
+    pub path: String,
+    pub file_name: String,
+    pub state: MergeState,
+    /// "312 calls from Alex for 2024/25: 310 new, 2 updated, 1 erased."
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct YearCount {
+    /// An academic year, "2024/25".
+    pub label: String,
+    pub calls: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct VolunteerRow {
+    pub name: String,
+    pub fingerprint: String,
+    pub trusted_on: String,
+    /// Set once the volunteer's key is revoked: their returns are refused.
+    pub revoked_on: Option<String>,
+    pub last_return_on: Option<String>,
+    pub returns_merged: u64,
+    /// Merged calls by academic year, oldest first.
+    pub calls_by_year: Vec<YearCount>,
+}
+
+impl From<ReturnError> for AppError {
+    fn from(e: ReturnError) -> AppError {
+        match e {
+            ReturnError::Store(e) => e.into(),
+            ReturnError::NoCoordinatorKey => AppError::invalid(
+                "coordinator_key",
+                "Save your coordinator's key in Settings first: it starts age1, and your coordinator can copy it from their Returns screen.",
+            ),
+            ReturnError::NoDisplayName => AppError::invalid(
+                "display_name",
+                "Set a display name in Settings first: your coordinator sees it beside your fingerprint.",
+            ),
+            e @ ReturnError::BadCoordinatorKey(_) => {
+                AppError::invalid("coordinator_key", capitalised(&e.to_string()))
+            }
+            e @ ReturnError::Exists(_) => AppError::invalid("path", capitalised(&e.to_string())),
+            ReturnError::NotCoordinator => AppError::new(
+                ErrorCode::Failed,
+                "This store has no coordinator key yet, so it cannot open returns. Choose “Become the coordinator” first.",
+            ),
+            ReturnError::UnknownSigner { name, fingerprint } => AppError::new(
+                ErrorCode::Failed,
+                format!(
+                    "Signed by “{name}” (fingerprint {fingerprint}), who is not trusted yet. \
+                     Check the fingerprint with them, then tick to trust them."
+                ),
+            ),
+            e @ ReturnError::Io { .. } => AppError {
+                detail: Some(e.to_string()),
+                ..AppError::new(
+                    ErrorCode::Failed,
+                    "The file could not be read or written. Check the folder exists and you can use it.",
+                )
+            },
+            e => AppError::new(ErrorCode::Failed, capitalised(&e.to_string())),
+        }
+    }
+}
+
+fn day(date: NaiveDate) -> String {
+    date.format("%-d %b %Y").to_string()
+}
+
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string())
+}
+
+/// The academic year in progress or just ended: the one a coordinator
+/// usually collects returns for.
+fn suggested_year(today: NaiveDate) -> i32 {
+    if today.month() >= 9 {
+        today.year()
+    } else {
+        today.year() - 1
+    }
+}
+
+fn academic_label(month: LocalMonth) -> String {
+    let start = if month.month >= 9 {
+        month.year
+    } else {
+        month.year - 1
+    };
+    format!("{start}/{:02}", (start + 1).rem_euclid(100))
+}
+
+pub(super) fn overview(vault: &mut Vault, now: DateTime<Utc>) -> Result<ReturnsOverview, AppError> {
+    let fingerprint = vault.volunteer_key()?.signer().fingerprint().to_string();
+    let own_coordinator_key = vault
+        .coordinator_identity()?
+        .map(|identity| identity.key().to_string());
+    let settings = vault.settings();
+    Ok(ReturnsOverview {
+        display_name: settings.display_name.clone(),
+        fingerprint,
+        coordinator_key: settings.coordinator_key.clone().unwrap_or_default(),
+        own_coordinator_key,
+        returns_made: vault.returns_made()?,
+        default_folder: default_export_folder(),
+        suggested_year: suggested_year(now.date_naive()),
+    })
+}
+
+pub(super) fn create(
+    vault: &mut Vault,
+    request: &ReturnRequest,
+    now: DateTime<Utc>,
+) -> Result<ReturnMade, AppError> {
+    let kind = if request.academic {
+        PeriodKind::Academic
+    } else {
+        PeriodKind::Calendar
+    };
+    let period = Period::new(kind, request.year)
+        .map_err(|e| AppError::invalid("year", capitalised(&e.to_string())))?;
+    let to = coordinator_key(vault, None)?;
+    let stem = format!("quietline-return-{}", period.label().replace('/', "-"));
+    let target = export_target(&request.path, &stem, "qlreturn")?;
+    let made = returns::make_return(vault, period, &to, now.date_naive())?;
+    let written = write_new_file(&target, &made.bytes)?;
+    Ok(ReturnMade {
+        path: written.display().to_string(),
+        period: period.label(),
+        calls: made.calls as u64,
+        deleted: made.deleted as u64,
+        fingerprint: made.fingerprint.to_string(),
+    })
+}
+
+fn check_file(vault: &Vault, path: &str) -> Result<CheckedReturn, ReturnError> {
+    let bytes = read_return_file(Path::new(path.trim()))?;
+    returns::check_return(vault, &bytes)
+}
+
+pub(super) fn check_files(vault: &Vault, paths: &[String]) -> Result<Vec<ReturnFile>, AppError> {
+    if vault.coordinator_identity()?.is_none() {
+        return Err(ReturnError::NotCoordinator.into());
+    }
+    paths
+        .iter()
+        .map(|path| {
+            let mut shown = ReturnFile {
+                path: path.clone(),
+                file_name: file_name(path),
+                state: ReturnFileState::Refused,
+                volunteer: String::new(),
+                fingerprint: String::new(),
+                period: String::new(),
+                calls: 0,
+                deleted: 0,
+                made_on: String::new(),
+                problem: String::new(),
+            };
+            let checked = match check_file(vault, path) {
+                Ok(checked) => checked,
+                Err(ReturnError::Store(e)) => return Err(e.into()),
+                Err(e) => {
+                    shown.problem = AppError::from(e).message;
+                    return Ok(shown);
+                }
+            };
+            let payload = &checked.signed.payload;
+            shown.volunteer = payload.volunteer.clone();
+            shown.fingerprint = checked.fingerprint.to_string();
+            shown.period = checked.period().map(|p| p.label()).unwrap_or_default();
+            shown.calls = payload.calls.len() as u64;
+            shown.deleted = payload.deleted.len() as u64;
+            shown.made_on = payload.made_on().map(day).unwrap_or_default();
+            shown.state = match &checked.status {
+                SignerStatus::Revoked(v) => {
+                    shown.problem = format!(
+                        "{}’s key was revoked on {}, so their returns are refused.",
+                        v.name,
+                        v.revoked_on.map(day).unwrap_or_default()
+                    );
+                    ReturnFileState::Refused
+                }
+                _ if vault.return_merged(&checked.signed.signer, &payload.return_id)? => {
+                    ReturnFileState::AlreadyMerged
+                }
+                SignerStatus::Trusted(_) => ReturnFileState::Ready,
+                SignerStatus::Unknown => ReturnFileState::NewVolunteer,
+            };
+            Ok(shown)
+        })
+        .collect()
+}
+
+fn merged_message(checked: &CheckedReturn, merged: Merged) -> (MergeState, String) {
+    let payload = &checked.signed.payload;
+    let period = checked.period().map(|p| p.label()).unwrap_or_default();
+    match merged {
+        Merged::AlreadyMerged => (
+            MergeState::AlreadyMerged,
+            format!(
+                "Already merged: {}’s return for {period}. Nothing changed.",
+                payload.volunteer
+            ),
+        ),
+        Merged::Merged(c) => (
+            MergeState::Merged,
+            format!(
+                "Merged {}’s return for {period}: {} new, {} updated, {} unchanged, {} erased.",
+                payload.volunteer, c.added, c.updated, c.unchanged, c.removed
+            ),
+        ),
+    }
+}
+
+pub(super) fn merge(
+    vault: &mut Vault,
+    request: &MergeRequest,
+    now: DateTime<Utc>,
+) -> Result<Vec<MergeResult>, AppError> {
+    if vault.coordinator_identity()?.is_none() {
+        return Err(ReturnError::NotCoordinator.into());
+    }
+    let today = now.date_naive();
+    let mut results = Vec::with_capacity(request.paths.len());
+    for path in &request.paths {
+        let outcome = check_file(vault, path).and_then(|checked| {
+            let trust = request.trust.iter().any(|t| checked.fingerprint.matches(t));
+            let merged = merge_checked(vault, &checked, trust, today)?;
+            Ok(merged_message(&checked, merged))
+        });
+        let (state, message) = match outcome {
+            Ok(done) => done,
+            Err(ReturnError::Store(e)) => return Err(e.into()),
+            Err(e) => (MergeState::Refused, AppError::from(e).message),
+        };
+        results.push(MergeResult {
+            path: path.clone(),
+            file_name: file_name(path),
+            state,
+            message,
+        });
+    }
+    Ok(results)
+}
+
+pub(super) fn volunteers(vault: &Vault) -> Result<Vec<VolunteerRow>, AppError> {
+    let mut by_month = vault.merged_calls_by_month()?;
+    Ok(vault
+        .volunteers()?
+        .into_iter()
+        .map(|v| {
+            let mut years: BTreeMap<String, u64> = BTreeMap::new();
+            let fingerprint = v.fingerprint();
+            if let Some(signer) = v.signer() {
+                for (month, calls) in by_month.remove(&signer.fingerprint()).unwrap_or_default() {
+                    *years.entry(academic_label(month)).or_default() += calls;
+                }
+            }
+            VolunteerRow {
+                name: v.name.clone(),
+                fingerprint,
+                trusted_on: day(v.trusted_on),
+                revoked_on: v.revoked_on.map(day),
+                last_return_on: v.last_return_on.map(day),
+                returns_merged: v.returns_merged,
+                calls_by_year: years
+                    .into_iter()
+                    .map(|(label, calls)| YearCount { label, calls })
+                    .collect(),
+            }
+        })
+        .collect())
+}
+
+pub(super) fn revoke(
+    vault: &mut Vault,
+    fingerprint: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<VolunteerRow>, AppError> {
+    if !vault.revoke_volunteer(fingerprint, now.date_naive())? {
+        return Err(AppError::new(
+            ErrorCode::NotFound,
+            "No volunteer has that fingerprint.",
+        ));
+    }
+    volunteers(vault)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_fall_in_the_academic_year_they_belong_to() {
+        let m = |year, month| LocalMonth { year, month };
+        assert_eq!(academic_label(m(2024, 9)), "2024/25");
+        assert_eq!(academic_label(m(2025, 8)), "2024/25");
+        assert_eq!(academic_label(m(1999, 12)), "1999/00");
+    }
+
+    #[test]
+    fn the_suggested_year_is_the_academic_year_in_progress() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(suggested_year(d(2025, 8, 31)), 2024);
+        assert_eq!(suggested_year(d(2025, 9, 1)), 2025);
+    }
+}
