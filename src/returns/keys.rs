@@ -111,7 +111,7 @@ impl CoordinatorIdentity {
     }
 
     /// The identity as kept sealed in the store (`AGE-SECRET-KEY-1…`).
-    pub(crate) fn from_secret(text: &str) -> Option<CoordinatorIdentity> {
+    pub fn from_secret(text: &str) -> Option<CoordinatorIdentity> {
         age::x25519::Identity::from_str(text)
             .ok()
             .map(CoordinatorIdentity)
