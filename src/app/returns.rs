@@ -32,6 +32,7 @@ pub struct ReturnsOverview {
     pub coordinator_key: String,
     /// This store's own coordinator key, when it is a coordinator's.
     pub own_coordinator_key: Option<String>,
+    #[cfg_attr(test, ts(type = "number"))]
     pub returns_made: u64,
     /// Where saving suggests first.
     pub default_folder: String,
@@ -57,7 +58,9 @@ pub struct ReturnMade {
     pub path: String,
     /// "2024/25".
     pub period: String,
+    #[cfg_attr(test, ts(type = "number"))]
     pub calls: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub deleted: u64,
     pub fingerprint: String,
 }
@@ -88,7 +91,9 @@ pub struct ReturnFile {
     pub volunteer: String,
     pub fingerprint: String,
     pub period: String,
+    #[cfg_attr(test, ts(type = "number"))]
     pub calls: u64,
+    #[cfg_attr(test, ts(type = "number"))]
     pub deleted: u64,
     /// "3 Sep 2025".
     pub made_on: String,
@@ -128,6 +133,7 @@ pub struct MergeResult {
 pub struct YearCount {
     /// An academic year, "2024/25".
     pub label: String,
+    #[cfg_attr(test, ts(type = "number"))]
     pub calls: u64,
 }
 
@@ -140,6 +146,7 @@ pub struct VolunteerRow {
     /// Set once the volunteer's key is revoked: their returns are refused.
     pub revoked_on: Option<String>,
     pub last_return_on: Option<String>,
+    #[cfg_attr(test, ts(type = "number"))]
     pub returns_merged: u64,
     /// Merged calls by academic year, oldest first.
     pub calls_by_year: Vec<YearCount>,

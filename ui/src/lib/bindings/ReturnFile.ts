@@ -8,7 +8,7 @@ export type ReturnFile = { path: string, file_name: string, state: ReturnFileSta
 /**
  * The remaining fields are empty when the file was refused.
  */
-volunteer: string, fingerprint: string, period: string, calls: bigint, deleted: bigint, 
+volunteer: string, fingerprint: string, period: string, calls: number, deleted: number, 
 /**
  * "3 Sep 2025".
  */

@@ -4,4 +4,4 @@ export type ReturnMade = { path: string,
 /**
  * "2024/25".
  */
-period: string, calls: bigint, deleted: bigint, fingerprint: string, };
+period: string, calls: number, deleted: number, fingerprint: string, };

@@ -19,7 +19,7 @@ coordinator_key: string,
 /**
  * This store's own coordinator key, when it is a coordinator's.
  */
-own_coordinator_key: string | null, returns_made: bigint, 
+own_coordinator_key: string | null, returns_made: number, 
 /**
  * Where saving suggests first.
  */

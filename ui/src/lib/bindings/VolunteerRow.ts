@@ -5,7 +5,7 @@ export type VolunteerRow = { name: string, fingerprint: string, trusted_on: stri
 /**
  * Set once the volunteer's key is revoked: their returns are refused.
  */
-revoked_on: string | null, last_return_on: string | null, returns_merged: bigint, 
+revoked_on: string | null, last_return_on: string | null, returns_merged: number, 
 /**
  * Merged calls by academic year, oldest first.
  */

@@ -4,4 +4,4 @@ export type YearCount = {
 /**
  * An academic year, "2024/25".
  */
-label: string, calls: bigint, };
+label: string, calls: number, };
