@@ -25,6 +25,13 @@ const COMMANDS: &[&str] = &[
     "clear_draft",
     "report",
     "export_report",
+    "returns_overview",
+    "create_return",
+    "become_coordinator",
+    "check_returns",
+    "merge_returns",
+    "volunteers",
+    "revoke_volunteer",
 ];
 
 fn main() {

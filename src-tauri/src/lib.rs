@@ -50,6 +50,9 @@ pub fn run() {
     quiet_panics();
     let holder = SessionHolder::new(store_dir());
     tauri::Builder::default()
+        // Only for "Choose files…" on the Returns screen: the dialog hands
+        // back paths, and the returns commands read the files themselves.
+        .plugin(tauri_plugin_dialog::init())
         .manage(holder)
         .setup(|app| {
             // The window title never changes: it shows in task switchers and
@@ -88,6 +91,13 @@ pub fn run() {
             commands::calls::clear_draft,
             commands::report::report,
             commands::report::export_report,
+            commands::returns::returns_overview,
+            commands::returns::create_return,
+            commands::returns::become_coordinator,
+            commands::returns::check_returns,
+            commands::returns::merge_returns,
+            commands::returns::volunteers,
+            commands::returns::revoke_volunteer,
             commands::settings::get_settings,
             commands::settings::update_settings,
             commands::settings::change_passphrase,

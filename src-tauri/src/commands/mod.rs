@@ -4,6 +4,7 @@
 
 pub mod calls;
 pub mod report;
+pub mod returns;
 pub mod settings;
 pub mod store;
 
