@@ -8,12 +8,22 @@ import type { CallList } from "./bindings/CallList";
 import type { Created } from "./bindings/Created";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { Exported } from "./bindings/Exported";
+import type { MergeRequest } from "./bindings/MergeRequest";
+import type { MergeResult } from "./bindings/MergeResult";
 import type { OpenedCall } from "./bindings/OpenedCall";
 import type { PassphraseStrength } from "./bindings/PassphraseStrength";
 import type { ReportRequest } from "./bindings/ReportRequest";
 import type { ReportView } from "./bindings/ReportView";
+import type { ReturnFile } from "./bindings/ReturnFile";
+import type { ReturnMade } from "./bindings/ReturnMade";
+import type { ReturnRequest } from "./bindings/ReturnRequest";
+import type { ReturnsOverview } from "./bindings/ReturnsOverview";
 import type { StoreStatus } from "./bindings/StoreStatus";
 import type { Vocabulary } from "./bindings/Vocabulary";
+import type { VolunteerRow } from "./bindings/VolunteerRow";
+
+/** Files dragged over the window, and the paths of those dropped on it. */
+export type FileDrop = { kind: "over" } | { kind: "leave" } | { kind: "drop"; paths: string[] };
 
 export interface Backend {
   status(): Promise<StoreStatus>;
@@ -40,6 +50,19 @@ export interface Backend {
   getSettings(): Promise<AppSettings>;
   updateSettings(settings: AppSettings): Promise<AppSettings>;
   changePassphrase(current: string, newPassphrase: string): Promise<void>;
+  returnsOverview(): Promise<ReturnsOverview>;
+  /** Saves a return at `request.path` (a file or a folder); never replaces a file. */
+  createReturn(request: ReturnRequest): Promise<ReturnMade>;
+  becomeCoordinator(): Promise<ReturnsOverview>;
+  /** Opens and verifies return files by path, merging nothing. */
+  checkReturns(paths: string[]): Promise<ReturnFile[]>;
+  mergeReturns(request: MergeRequest): Promise<MergeResult[]>;
+  volunteers(): Promise<VolunteerRow[]>;
+  revokeVolunteer(fingerprint: string): Promise<VolunteerRow[]>;
+  /** Asks for return files with the system's file chooser; [] if cancelled. */
+  chooseReturnFiles(): Promise<string[]>;
+  /** Calls `handler` as files are dragged over and dropped on the window. */
+  onFileDrop(handler: (drop: FileDrop) => void): Promise<() => void>;
   /** Calls `handler` when the backend locks the store (idle time ran out). */
   onLocked(handler: () => void): Promise<() => void>;
 }

@@ -2,6 +2,8 @@
 // `$ipc`, which the browser tests point at an in-memory stand-in.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { open } from "@tauri-apps/plugin-dialog";
 import type { Backend } from "./contract";
 
 const LOCKED_EVENT = "quietline://locked";
@@ -32,5 +34,26 @@ export const backend: Backend = {
   updateSettings: (settings) => invoke("update_settings", { settings }),
   changePassphrase: (current, newPassphrase) =>
     invoke("change_passphrase", { current, newPassphrase }),
+  returnsOverview: () => invoke("returns_overview"),
+  createReturn: (request) => invoke("create_return", { request }),
+  becomeCoordinator: () => invoke("become_coordinator"),
+  checkReturns: (paths) => invoke("check_returns", { paths }),
+  mergeReturns: (request) => invoke("merge_returns", { request }),
+  volunteers: () => invoke("volunteers"),
+  revokeVolunteer: (fingerprint) => invoke("revoke_volunteer", { fingerprint }),
+  // The chooser hands back paths only; the returns commands read the files.
+  chooseReturnFiles: async () =>
+    (await open({
+      title: "Choose returns to merge",
+      multiple: true,
+      directory: false,
+      filters: [{ name: "Quietline returns", extensions: ["qlreturn"] }],
+    })) ?? [],
+  onFileDrop: (handler) =>
+    getCurrentWebview().onDragDropEvent(({ payload }) => {
+      if (payload.type === "drop") handler({ kind: "drop", paths: payload.paths });
+      else if (payload.type === "leave") handler({ kind: "leave" });
+      else handler({ kind: "over" });
+    }),
   onLocked: (handler) => listen(LOCKED_EVENT, () => handler()),
 };

@@ -268,7 +268,7 @@ describe("every screen", () => {
     it(`passes axe in ${colorScheme} mode and fits a 200% zoom without sideways scrolling`, async () => {
       // 200% zoom on a 1280-pixel window leaves a 640-pixel layout viewport.
       const page = await open("unlocked", { calls: true, colorScheme, viewport: { width: 640, height: 800 } });
-      for (const [nav, heading] of [["Log a call", "Log a call"], ["Calls", "Calls"], ["Report", "Annual report"], ["Settings", "Settings"]]) {
+      for (const [nav, heading] of [["Log a call", "Log a call"], ["Calls", "Calls"], ["Report", "Annual report"], ["Returns", "Returns"], ["Settings", "Settings"]]) {
         await page.getByRole("button", { name: nav, exact: true }).click();
         await page.getByRole("heading", { name: heading, exact: true }).waitFor();
         if (nav === "Log a call") await page.locator("#risk-imminent").check();

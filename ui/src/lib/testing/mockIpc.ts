@@ -7,10 +7,14 @@ import type { AppSettings } from "../bindings/AppSettings";
 import type { CallForm } from "../bindings/CallForm";
 import type { CallRow } from "../bindings/CallRow";
 import type { ExportFormat } from "../bindings/ExportFormat";
+import type { MergeResult } from "../bindings/MergeResult";
 import type { ReportRequest } from "../bindings/ReportRequest";
 import type { ReportView } from "../bindings/ReportView";
+import type { ReturnFile } from "../bindings/ReturnFile";
+import type { ReturnsOverview } from "../bindings/ReturnsOverview";
 import type { Vocabulary } from "../bindings/Vocabulary";
-import type { Backend } from "../contract";
+import type { VolunteerRow } from "../bindings/VolunteerRow";
+import type { Backend, FileDrop } from "../contract";
 import vocabularyJson from "./vocabulary.json";
 // Real library output (see `export_reports_for_the_browser_tests`): 2024,
 // calendar and academic, without suppression and with K = 5.
@@ -22,9 +26,20 @@ const reports = reportsJson as unknown as Record<string, ReportView>;
 const FOLDERS = ["/home/coordinator", "/home/coordinator/Documents"];
 const KEY = "quietline-mock";
 const RECOVERY_KEY = "GCKU-IN46-P5OE-MRMK-FZOZ-6OQQ-D6OV-DXHE";
+// Made-up keys in the real formats: an age public key, 80-bit fingerprints.
+const COORDINATOR_KEY = "age19lszqf7h5p3lv6xvs9m49h6suxvjxzvhlvph0mnk89v83nvc7wgdqv2p4n";
+const OWN_FINGERPRINT = "KZ3Q-7MNA-PX4D-TW2E";
+/** Return files are named after their volunteer: `alex-2024-25.qlreturn`. */
+const PRETEND_VOLUNTEERS: Record<string, PretendVolunteer> = {
+  alex: { name: "Alex", fingerprint: "M4QF-2ZRA-KD7P-XW3N", calls: 42, deleted: 1 },
+  sam: { name: "Sam", fingerprint: "B7TL-Q2XE-5NVA-HR6C", calls: 17, deleted: 0 },
+  jo: { name: "Jo", fingerprint: "DW5K-3PZM-T2QA-7LXE", calls: 30, deleted: 2 },
+};
 
 interface StoredCall { id: string; form: CallForm; loggedAt: string }
 interface SavedReport { path: string; format: ExportFormat; narrative: string[] }
+/** A volunteer whose returns the pretend computer holds. */
+interface PretendVolunteer { name: string; fingerprint: string; calls: number; deleted: number }
 interface MockState {
   exists: boolean;
   unlocked: boolean;
@@ -34,6 +49,14 @@ interface MockState {
   draft: CallForm | null;
   settings: AppSettings;
   saved: SavedReport[];
+  /** Return files this store has written. */
+  returnsSaved: string[];
+  ownCoordinatorKey: string | null;
+  volunteers: VolunteerRow[];
+  /** Return files merged, by path. */
+  merged: string[];
+  /** What the file chooser hands back next. */
+  chooserPaths: string[];
   log: string[];
 }
 
@@ -56,10 +79,28 @@ function initial(): MockState {
         { name: "NHS 111", contact: "option 2 (mental health)" },
         { name: "Emergency services", contact: "999" },
       ],
+      coordinator_key: "",
     },
     saved: [],
+    returnsSaved: [],
+    ownCoordinatorKey: null,
+    volunteers: [],
+    merged: [],
+    chooserPaths: [],
     log: [],
   };
+  const params = new URLSearchParams(location.search);
+  if (params.has("volunteer")) {
+    state.settings.display_name = "Robin";
+    state.settings.coordinator_key = COORDINATOR_KEY;
+  }
+  if (params.has("coordinator")) {
+    state.ownCoordinatorKey = COORDINATOR_KEY;
+    state.volunteers = [{
+      name: "Jo", fingerprint: PRETEND_VOLUNTEERS.jo!.fingerprint, trusted_on: "2 Sep 2024", revoked_on: null,
+      last_return_on: "1 Sep 2025", returns_merged: 1, calls_by_year: [{ label: "2024/25", calls: 30 }],
+    }];
+  }
   if (new URLSearchParams(location.search).has("calls")) {
     state.calls = sampleCalls();
   }
@@ -157,16 +198,62 @@ function reportFor(request: ReportRequest): ReportView {
   return view ?? fail("failed", "The browser tests' backend has reports for 2024 only, with or without K = 5.");
 }
 
-/** Mimics the library's rules for where a report may be saved. */
-function exportPath(typed: string, stem: string, format: ExportFormat): string {
+/** Mimics the library's rules for where a report or return may be saved. */
+function exportPath(typed: string, stem: string, format: string, what = "the report"): string {
   const path = typed.trim().replace(/^~(?=\/|$)/, "/home/coordinator");
-  if (path === "") fail("invalid", "Enter where to save the report: a folder such as your Documents folder, or a full file name.", "path");
+  if (path === "") fail("invalid", `Enter where to save ${what}: a folder such as your Documents folder, or a full file name.`, "path");
   if (!path.startsWith("/")) fail("invalid", `'${typed.trim()}' is not a full path. Start it with / (or ~ for your home folder), for example ~/Documents/${stem}.${format}`, "path");
   if (FOLDERS.includes(path.replace(/\/$/, ""))) return `${path.replace(/\/$/, "")}/${stem}.${format}`;
   const folder = path.slice(0, path.lastIndexOf("/"));
   if (!FOLDERS.includes(folder)) fail("invalid", `The folder ${folder} does not exist. Choose a folder that does, such as your Documents folder.`, "path");
   return /\.[^/.]+$/.test(path) ? path : `${path}.${format}`;
 }
+
+/** Never over an existing file: "name (2).ext", as the library does. */
+function freePath(target: string, taken: (p: string) => boolean): string {
+  let path = target;
+  for (let n = 2; taken(path); n++) path = target.replace(/(\.[^/.]+)?$/, ` (${n})$1`);
+  return path;
+}
+
+function requireCoordinator() {
+  if (!state.ownCoordinatorKey) fail("failed", "This store has no coordinator key yet, so it cannot open returns. Choose “Become the coordinator” first.");
+}
+
+function overview(): ReturnsOverview {
+  return {
+    display_name: state.settings.display_name, fingerprint: OWN_FINGERPRINT,
+    coordinator_key: state.settings.coordinator_key, own_coordinator_key: state.ownCoordinatorKey,
+    returns_made: state.returnsSaved.length, default_folder: "/home/coordinator/Documents",
+    suggested_year: new Date().getMonth() >= 8 ? new Date().getFullYear() : new Date().getFullYear() - 1,
+  };
+}
+
+/** What checking a pretend return file finds, by its path. */
+function checkFile(path: string): ReturnFile & { who?: PretendVolunteer } {
+  const file_name = path.split("/").pop() ?? path;
+  const shown: ReturnFile = { path, file_name, state: "refused", volunteer: "", fingerprint: "", period: "", calls: 0, deleted: 0, made_on: "", problem: "" };
+  const folder = path.slice(0, path.lastIndexOf("/"));
+  const who = PRETEND_VOLUNTEERS[file_name.split("-")[0] ?? ""];
+  if (!path.startsWith("/") || (!FOLDERS.includes(folder) && folder !== "/tmp" && folder !== "/home/coordinator/Returns")) {
+    return { ...shown, problem: "The file could not be read or written. Check the folder exists and you can use it." };
+  }
+  if (!file_name.endsWith(".qlreturn") || !who || file_name.includes("bad")) {
+    return { ...shown, problem: "This file is not a Quietline return." };
+  }
+  const year = /(\d{4})-(\d\d)/.exec(file_name);
+  const filled = { ...shown, volunteer: who.name, fingerprint: who.fingerprint, period: year ? `${year[1]}/${year[2]}` : "2024/25", calls: who.calls, deleted: who.deleted, made_on: "1 Sep 2025", who };
+  const known = state.volunteers.find((v) => v.fingerprint === who.fingerprint);
+  if (known?.revoked_on) return { ...filled, problem: `${who.name}’s key was revoked on ${known.revoked_on}, so their returns are refused.` };
+  if (state.merged.includes(path)) return { ...filled, state: "already_merged" };
+  return { ...filled, state: known ? "ready" : "new_volunteer" };
+}
+
+function today(): string {
+  return new Date().toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" });
+}
+
+const fileDrops = new EventTarget();
 
 export const backend: Backend = {
   async status() {
@@ -241,10 +328,7 @@ export const backend: Backend = {
   async exportReport(request, narrative, format, typed) {
     requireUnlocked();
     const target = exportPath(typed, reportFor(request).file_stem, format);
-    // Never over an existing file: "name (2).ext", as the library does.
-    const taken = (p: string) => state.saved.some((s) => s.path === p);
-    let path = target;
-    for (let n = 2; taken(path); n++) path = target.replace(/(\.[^/.]+)?$/, ` (${n})$1`);
+    const path = freePath(target, (p) => state.saved.some((s) => s.path === p));
     state.saved.push({ path, format, narrative: format === "html" ? narrative.map((s) => s.trim()).filter((s) => s !== "") : [] });
     save();
     return { path };
@@ -253,7 +337,11 @@ export const backend: Backend = {
   async updateSettings(s) {
     requireUnlocked();
     if (s.idle_lock_minutes < 1 || s.idle_lock_minutes > 60) fail("invalid", "Idle lock: choose between 1 and 60 minutes", "idle lock");
-    state.settings = { ...structuredClone(s), display_name: s.display_name.trim() }; save();
+    const key = s.coordinator_key.trim();
+    if (key !== "" && !/^age1[02-9ac-hj-np-z]{58}$/.test(key)) {
+      fail("invalid", `Coordinator key: '${key.slice(0, 20)}' is not a coordinator key: it starts age1 and must be copied whole`, "coordinator key");
+    }
+    state.settings = { ...structuredClone(s), display_name: s.display_name.trim(), coordinator_key: key }; save();
     return structuredClone(state.settings);
   },
   async changePassphrase(current, next) {
@@ -261,6 +349,72 @@ export const backend: Backend = {
     if (current !== state.passphrase) fail("wrong_passphrase", "The current passphrase is not right, so nothing was changed.", "current_passphrase");
     if ([...next].length < 8) fail("invalid", "The passphrase is too short: use at least 8 characters", "new_passphrase");
     state.passphrase = next; save();
+  },
+  async returnsOverview() { requireUnlocked(); return overview(); },
+  async createReturn(request) {
+    requireUnlocked();
+    if (!Number.isInteger(request.year) || request.year < 1900 || request.year > 9998) {
+      fail("invalid", `Year: ${request.year} is not a year Quietline can make a return for; enter a year such as 2024`, "year");
+    }
+    if (state.settings.coordinator_key === "") fail("invalid", "Save your coordinator's key in Settings first: it starts age1, and your coordinator can copy it from their Returns screen.", "coordinator key");
+    if (state.settings.display_name === "") fail("invalid", "Set a display name in Settings first: your coordinator sees it beside your fingerprint.", "display name");
+    const period = request.academic ? `${request.year}/${String((request.year + 1) % 100).padStart(2, "0")}` : String(request.year);
+    const target = exportPath(request.path, `quietline-return-${period.replace("/", "-")}`, "qlreturn", "the return");
+    const path = freePath(target, (p) => state.returnsSaved.includes(p));
+    const [from, to] = request.academic ? [`${request.year}-09-01`, `${request.year + 1}-09-01`] : [`${request.year}-01-01`, `${request.year + 1}-01-01`];
+    const calls = state.calls.filter((c) => c.form.started_at >= from && c.form.started_at < to).length;
+    state.returnsSaved.push(path); save();
+    return { path, period, calls, deleted: 0, fingerprint: OWN_FINGERPRINT };
+  },
+  async becomeCoordinator() {
+    requireUnlocked();
+    state.ownCoordinatorKey ??= COORDINATOR_KEY; save();
+    return overview();
+  },
+  async checkReturns(paths) {
+    requireUnlocked(); requireCoordinator();
+    await new Promise((r) => setTimeout(r, 100));
+    return paths.map((p) => { const { who: _, ...file } = checkFile(p); return file; });
+  },
+  async mergeReturns(request) {
+    requireUnlocked(); requireCoordinator();
+    const results: MergeResult[] = request.paths.map((path) => {
+      const file = checkFile(path);
+      const base = { path, file_name: file.file_name };
+      const who = file.who;
+      if (file.state === "refused" || !who) return { ...base, state: "refused", message: file.problem };
+      if (file.state === "already_merged") return { ...base, state: "already_merged", message: `Already merged: ${who.name}’s return for ${file.period}. Nothing changed.` };
+      if (file.state === "new_volunteer") {
+        if (!request.trust.includes(who.fingerprint)) {
+          return { ...base, state: "refused", message: `Signed by “${who.name}” (fingerprint ${who.fingerprint}), who is not trusted yet. Check the fingerprint with them, then tick to trust them.` };
+        }
+        state.volunteers.push({ name: who.name, fingerprint: who.fingerprint, trusted_on: today(), revoked_on: null, last_return_on: null, returns_merged: 0, calls_by_year: [] });
+      }
+      const v = state.volunteers.find((x) => x.fingerprint === who.fingerprint)!;
+      v.last_return_on = today(); v.returns_merged++;
+      const year = v.calls_by_year.find((y) => y.label === file.period);
+      if (year) year.calls += who.calls; else v.calls_by_year.push({ label: file.period, calls: who.calls });
+      state.merged.push(path);
+      return { ...base, state: "merged", message: `Merged ${who.name}’s return for ${file.period}: ${who.calls} new, 0 updated, 0 unchanged, ${who.deleted} erased.` };
+    });
+    save();
+    return results;
+  },
+  async volunteers() { requireUnlocked(); return structuredClone(state.volunteers); },
+  async revokeVolunteer(fingerprint) {
+    requireUnlocked();
+    const v = state.volunteers.find((x) => x.fingerprint === fingerprint) ?? fail("not_found", "No volunteer has that fingerprint.");
+    v.revoked_on ??= today(); save();
+    return structuredClone(state.volunteers);
+  },
+  async chooseReturnFiles() {
+    const paths = state.chooserPaths; state.log.push("choose_files"); save();
+    return paths;
+  },
+  async onFileDrop(handler) {
+    const listener = (e: Event) => handler((e as CustomEvent<FileDrop>).detail);
+    fileDrops.addEventListener("drop", listener);
+    return () => fileDrops.removeEventListener("drop", listener);
   },
   async onLocked(handler) {
     const listener = () => { state = load(); state.unlocked = false; save(); handler(); };
@@ -273,4 +427,11 @@ export const backend: Backend = {
 (window as unknown as { quietlineMock: unknown }).quietlineMock = {
   state: () => load(),
   lockFromBackend: () => window.dispatchEvent(new Event("quietline-mock-locked")),
+  /** What "Choose files…" answers next, as if picked in the chooser. */
+  chooseNext: (paths: string[]) => { state.chooserPaths = paths; save(); },
+  /** As Tauri reports files dragged over and dropped on the window. */
+  dropFiles: (paths: string[]) => {
+    fileDrops.dispatchEvent(new CustomEvent<FileDrop>("drop", { detail: { kind: "over" } }));
+    fileDrops.dispatchEvent(new CustomEvent<FileDrop>("drop", { detail: { kind: "drop", paths } }));
+  },
 };

@@ -1,0 +1,253 @@
+// The Returns screen from the keyboard alone, against the in-memory
+// backend: a volunteer saves the coordinator key and makes a return; a
+// coordinator becomes one, copies the key, checks files chosen, typed and
+// dropped, confirms new volunteers' fingerprints, merges, and revokes a
+// volunteer. Errors land on their fields. axe-core in light and dark, and
+// at a 640-pixel width (200% zoom) without sideways scrolling.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { axe, describeViolations, launch, startServer } from "./harness.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const RETURNS = "/home/coordinator/Returns";
+const ALEX = "M4QF-2ZRA-KD7P-XW3N";
+
+/** The Returns screen, reached from the navigation with the keyboard. */
+async function openReturns(query = "", { colorScheme = "light", viewport = { width: 1200, height: 900 } } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, locale: "en-GB", timezoneId: "Europe/London" });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(`${server.url}?store=unlocked&calls=1${query}`);
+  await goTo(page, "Returns");
+  await page.getByRole("heading", { name: "Returns", exact: true }).waitFor();
+  page.errors = errors;
+  return page;
+}
+
+async function goTo(page, screen) {
+  const tab = page.getByRole("navigation", { name: "Screens" }).getByRole("button", { name: screen, exact: true });
+  await tab.focus();
+  await page.keyboard.press("Enter");
+}
+
+const mockState = (page) => page.evaluate(() => window.quietlineMock.state());
+const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? "");
+const isFocused = (locator) => locator.evaluate((el) => el === document.activeElement);
+
+/** Tabs forward until `locator` has focus. */
+async function tabTo(page, locator) {
+  for (let i = 0; i < 60; i++) {
+    if (await isFocused(locator)) return;
+    await page.keyboard.press("Tab");
+  }
+  assert.fail(`Tab never reached ${locator}`);
+}
+
+async function assertAccessible(page, where) {
+  const violations = await axe(page);
+  assert.equal(violations.length, 0, `${where}:\n${describeViolations(violations)}`);
+}
+
+/** Replaces the text in the focused field. */
+async function retype(page, text) {
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type(text);
+}
+
+describe("returns: a volunteer", () => {
+  it("is sent to Settings for the coordinator key, then makes a return, with errors at their fields", async () => {
+    const page = await openReturns();
+    assert.equal(await page.locator("#own-fingerprint").innerText(), "KZ3Q-7MNA-PX4D-TW2E");
+    await page.getByText("None saved yet.").waitFor();
+
+    // No key saved: the error sits beside the way to Settings.
+    await tabTo(page, page.getByRole("button", { name: "Create the return" }));
+    await page.keyboard.press("Enter");
+    await page.getByRole("alert").getByText("Save your coordinator's key in Settings first").waitFor();
+    assert.equal(await focusedId(page), "return-settings");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Settings", exact: true }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === "coordinator-key");
+
+    // A key cut short is refused at the field.
+    await page.keyboard.type("age1qz5m8");
+    await page.keyboard.press("Enter");
+    await page.locator("#coordinator-key-error").getByText("is not a coordinator key").waitFor();
+    assert.equal(await focusedId(page), "coordinator-key");
+    assert.equal(await page.locator("#coordinator-key").getAttribute("aria-invalid"), "true");
+    await retype(page, "age19lszqf7h5p3lv6xvs9m49h6suxvjxzvhlvph0mnk89v83nvc7wgdqv2p4n");
+    await page.locator("#display-name").focus();
+    await page.keyboard.type("Robin");
+    await page.keyboard.press("Enter");
+    await page.getByRole("status").getByText("Settings saved.").waitFor();
+    assert.equal((await mockState(page)).settings.coordinator_key.slice(0, 4), "age1");
+
+    await goTo(page, "Returns");
+    await page.getByText("age19lszqf7h5p3lv6xvs9m49h6suxvjxzvhlvph0mnk89v83nvc7wgdqv2p4n").waitFor();
+    await tabTo(page, page.locator("#return-year"));
+    await retype(page, "26");
+    await page.keyboard.press("Enter");
+    await page.locator("#return-year-error").getByText("Enter the year as four digits").waitFor();
+    assert.equal(await focusedId(page), "return-year");
+
+    await retype(page, "2026");
+    await tabTo(page, page.locator("#return-path"));
+    assert.equal(await page.locator("#return-path").inputValue(), "/home/coordinator/Documents");
+    await retype(page, "returns");
+    await page.keyboard.press("Enter");
+    await page.locator("#return-path-error").getByText("is not a full path").waitFor();
+    assert.equal(await focusedId(page), "return-path");
+    assert.equal(await page.locator("#return-path").getAttribute("aria-invalid"), "true");
+
+    await retype(page, "~/Documents");
+    await page.keyboard.press("Enter");
+    const made = page.getByRole("status").filter({ hasText: "Saved your return for 2026/27" });
+    await made.getByText(/as \/home\/coordinator\/Documents\/quietline-return-2026-27\.qlreturn: \d+ calls? and 0 deletions\./).waitFor();
+    // Again: never over the first file.
+    await page.keyboard.press("Enter");
+    await page.getByText("quietline-return-2026-27 (2).qlreturn").waitFor();
+    assert.deepEqual((await mockState(page)).returnsSaved, [
+      "/home/coordinator/Documents/quietline-return-2026-27.qlreturn",
+      "/home/coordinator/Documents/quietline-return-2026-27 (2).qlreturn",
+    ]);
+    assert.deepEqual(page.errors, []);
+  });
+});
+
+describe("returns: the coordinator", () => {
+  it("becomes the coordinator, checks and merges returns after confirming fingerprints, and revokes", async () => {
+    const page = await openReturns();
+    assert.equal(await page.getByRole("heading", { name: "Merge returns" }).count(), 0, "no merging before becoming the coordinator");
+    await tabTo(page, page.getByRole("button", { name: "Become the coordinator" }));
+    await page.keyboard.press("Enter");
+    const key = page.locator("#own-coordinator-key");
+    await key.waitFor();
+    assert.match(await key.innerText(), /^age1[02-9ac-hj-np-z]{58}$/);
+    assert.equal(await focusedId(page), "coordinator-title");
+
+    // Copy: the clipboard, or else the key is selected for Ctrl+C.
+    await tabTo(page, page.getByRole("button", { name: "Copy the key" }));
+    await page.keyboard.press("Enter");
+    await page.getByRole("status").getByText(/Copied\.|press Ctrl\+C to copy it/).waitFor();
+    if (await page.getByText("press Ctrl+C").count()) {
+      assert.equal(await page.evaluate(() => String(window.getSelection())), await key.innerText());
+    }
+
+    // Choose files: two new volunteers and a file that is not a return.
+    await page.evaluate((dir) => window.quietlineMock.chooseNext([`${dir}/alex-2024-25.qlreturn`, `${dir}/sam-2024-25.qlreturn`, "/tmp/bad.qlreturn"]), RETURNS);
+    await tabTo(page, page.getByRole("button", { name: "Choose files…" }));
+    await page.keyboard.press("Enter");
+    const list = page.getByRole("list", { name: "Returns to merge" });
+    await list.getByRole("listitem").nth(2).waitFor();
+    const alex = list.getByRole("listitem").filter({ hasText: "alex-2024-25.qlreturn" });
+    await alex.getByText("New volunteer").waitFor();
+    await alex.getByText("From Alex: 2024/25, 42 calls, 1 deletion.").waitFor();
+    await alex.getByText(ALEX).waitFor();
+    await list.getByRole("listitem").filter({ hasText: "bad.qlreturn" }).getByText("This file is not a Quietline return.").waitFor();
+    const mergeButton = page.getByRole("button", { name: /^Merge/ });
+    assert.ok(await mergeButton.isDisabled(), "nothing may merge before a fingerprint is confirmed");
+    await page.getByText("2 returns from new volunteers wait until you tick").waitFor();
+
+    // A typed path is answered at the field.
+    await tabTo(page, page.locator("#return-file-path"));
+    await page.keyboard.press("Enter");
+    await page.locator("#return-file-path-error").getByText("Enter the full path of a return file").waitFor();
+    await page.keyboard.type("/tmp/bad.qlreturn");
+    await page.keyboard.press("Enter");
+    await page.locator("#return-file-path-error").getByText("bad.qlreturn: This file is not a Quietline return.").waitFor();
+    assert.equal(await focusedId(page), "return-file-path");
+    assert.equal(await page.locator("#return-file-path").getAttribute("aria-invalid"), "true");
+    await retype(page, `${RETURNS}/jo-2024-25.qlreturn`);
+    await page.keyboard.press("Enter");
+    await list.getByRole("listitem").filter({ hasText: "jo-2024-25.qlreturn" }).waitFor();
+    assert.equal(await page.locator("#return-file-path").inputValue(), "");
+
+    // Confirm Alex only, from the keyboard, and merge.
+    await tabTo(page, page.getByLabel("I have checked this fingerprint with Alex"));
+    await page.keyboard.press("Space");
+    await page.getByRole("button", { name: "Merge 1 return" }).waitFor();
+    await tabTo(page, page.getByRole("button", { name: "Merge 1 return" }));
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "What was merged" }).waitFor();
+    assert.equal(await focusedId(page), "merge-results-title");
+    await page.getByText("Merged Alex’s return for 2024/25: 42 new, 0 updated, 0 unchanged, 1 erased.").waitFor();
+    let state = await mockState(page);
+    assert.deepEqual(state.merged, [`${RETURNS}/alex-2024-25.qlreturn`]);
+    assert.deepEqual(state.volunteers.map((v) => v.name), ["Alex"], "only the confirmed volunteer is trusted");
+    // Sam and Jo still wait; the bad file stays with its reason.
+    assert.equal(await list.getByRole("listitem").count(), 3);
+
+    const volunteers = page.getByRole("region", { name: "Volunteers" });
+    await volunteers.getByRole("heading", { name: /^Alex/ }).waitFor();
+    await volunteers.getByText("2024/25: 42 calls").waitFor();
+
+    // Dropped files: Alex is trusted now, and a merged file is recognised.
+    await page.evaluate((dir) => window.quietlineMock.dropFiles([`${dir}/alex-2025-26.qlreturn`, `${dir}/alex-2024-25.qlreturn`]), RETURNS);
+    await list.getByRole("listitem").filter({ hasText: "alex-2025-26.qlreturn" }).getByText("Ready to merge").waitFor();
+    await list.getByRole("listitem").filter({ hasText: "alex-2024-25.qlreturn" }).getByText("Merged before").waitFor();
+    await page.getByRole("button", { name: "Merge 1 return" }).press("Enter");
+    await page.getByText("Merged Alex’s return for 2025/26").waitFor();
+    await volunteers.getByText("2024/25: 42 calls; 2025/26: 42 calls").waitFor();
+
+    // Revoke, with a confirmation whose safe choice has the focus.
+    await tabTo(page, volunteers.getByRole("button", { name: "Revoke…" }));
+    await page.keyboard.press("Enter");
+    await volunteers.getByRole("group").getByText("Revoke Alex’s key?").waitFor();
+    assert.ok(await isFocused(volunteers.getByRole("button", { name: "Keep Alex" })));
+    await page.keyboard.press("Enter");
+    assert.equal(await volunteers.getByRole("group").count(), 0);
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter"); // Yes, revoke
+    await volunteers.getByText(/^Revoked on /).waitFor();
+    await volunteers.getByText("Alex’s key is revoked.").waitFor();
+    state = await mockState(page);
+    assert.ok(state.volunteers[0].revoked_on);
+
+    // A return from a revoked volunteer is refused with the reason.
+    await page.evaluate((dir) => window.quietlineMock.dropFiles([`${dir}/alex-2026-27.qlreturn`]), RETURNS);
+    await list.getByRole("listitem").filter({ hasText: "alex-2026-27.qlreturn" }).getByText("Alex’s key was revoked on").waitFor();
+    assert.deepEqual(page.errors, []);
+  });
+});
+
+describe("returns: accessibility", () => {
+  for (const colorScheme of ["light", "dark"]) {
+    it(`passes axe in ${colorScheme} mode with files, errors and a confirmation showing, and fits a 200% zoom`, async () => {
+      for (const viewport of [{ width: 1200, height: 900 }, { width: 640, height: 800 }]) {
+        const page = await openReturns("&volunteer=1&coordinator=1", { colorScheme, viewport });
+        await page.locator("#return-year").fill("24");
+        await page.getByRole("button", { name: "Create the return" }).click();
+        await page.locator("#return-year-error").waitFor();
+        await page.evaluate((dir) => window.quietlineMock.chooseNext([`${dir}/alex-2024-25.qlreturn`, `${dir}/jo-2024-25.qlreturn`, "/tmp/bad.qlreturn"]), RETURNS);
+        await page.getByRole("button", { name: "Choose files…" }).click();
+        await page.getByRole("list", { name: "Returns to merge" }).getByRole("listitem").nth(2).waitFor();
+        await page.locator("#return-file-path").fill("/nowhere/x.qlreturn");
+        await page.getByRole("button", { name: "Add", exact: true }).click();
+        await page.locator("#return-file-path-error").waitFor();
+        await page.getByRole("button", { name: "Revoke…" }).click();
+        await assertAccessible(page, `returns ${colorScheme} ${viewport.width}px`);
+        await page.getByRole("button", { name: "Merge 1 return" }).click();
+        await page.getByRole("heading", { name: "What was merged" }).waitFor();
+        await assertAccessible(page, `merged ${colorScheme} ${viewport.width}px`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(overflow <= 0, `the Returns screen scrolls sideways by ${overflow}px at ${viewport.width}px`);
+        assert.deepEqual(page.errors, []);
+        await page.context().close();
+      }
+    });
+  }
+});
