@@ -206,12 +206,10 @@ fn suggested_year(today: NaiveDate) -> i32 {
 }
 
 fn academic_label(month: LocalMonth) -> String {
-    let start = if month.month >= 9 {
-        month.year
-    } else {
-        month.year - 1
-    };
-    format!("{start}/{:02}", (start + 1).rem_euclid(100))
+    month
+        .academic_year()
+        .map(|p| p.label())
+        .unwrap_or_else(|_| month.to_string())
 }
 
 pub(super) fn overview(vault: &mut Vault, now: DateTime<Utc>) -> Result<ReturnsOverview, AppError> {
