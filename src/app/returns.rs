@@ -150,15 +150,15 @@ impl From<ReturnError> for AppError {
         match e {
             ReturnError::Store(e) => e.into(),
             ReturnError::NoCoordinatorKey => AppError::invalid(
-                "coordinator_key",
+                "coordinator key",
                 "Save your coordinator's key in Settings first: it starts age1, and your coordinator can copy it from their Returns screen.",
             ),
             ReturnError::NoDisplayName => AppError::invalid(
-                "display_name",
+                "display name",
                 "Set a display name in Settings first: your coordinator sees it beside your fingerprint.",
             ),
             e @ ReturnError::BadCoordinatorKey(_) => {
-                AppError::invalid("coordinator_key", capitalised(&e.to_string()))
+                AppError::invalid("coordinator key", capitalised(&e.to_string()))
             }
             e @ ReturnError::Exists(_) => AppError::invalid("path", capitalised(&e.to_string())),
             ReturnError::NotCoordinator => AppError::new(
