@@ -347,7 +347,10 @@ fn a_volunteer_sends_a_return_and_the_coordinator_checks_trusts_and_merges_it() 
         .unwrap();
     assert_eq!(twice[0].state, MergeState::AlreadyMerged);
     assert_eq!(
-        coordinator.check_returns(&[made.path.clone()]).unwrap()[0].state,
+        coordinator
+            .check_returns(std::slice::from_ref(&made.path))
+            .unwrap()[0]
+            .state,
         ReturnFileState::AlreadyMerged
     );
 
@@ -375,7 +378,10 @@ fn a_volunteer_sends_a_return_and_the_coordinator_checks_trusts_and_merges_it() 
     let revoked = coordinator.revoke_volunteer(&fingerprint, now()).unwrap();
     assert!(revoked[0].revoked_on.is_some());
     assert_eq!(
-        coordinator.check_returns(&[again.path.clone()]).unwrap()[0].state,
+        coordinator
+            .check_returns(std::slice::from_ref(&again.path))
+            .unwrap()[0]
+            .state,
         ReturnFileState::Refused
     );
     assert_eq!(
