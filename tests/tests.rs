@@ -9,4 +9,5 @@ mod compatibility;
 mod encryption;
 mod import;
 mod report_html;
+mod returns;
 mod vault;
