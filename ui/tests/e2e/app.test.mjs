@@ -58,6 +58,20 @@ before(async () => {
   console.log(`# cold start to first screen: ${Date.now() - started} ms`);
 });
 
+async function goTo(screen) {
+  await (await driver.findByText("nav button", screen)).click();
+}
+
+/** Runs the CLI on `dir`; returns its stdout, failing on a non-zero exit. */
+function cli(dir, ...args) {
+  const run = spawnSync(CLI, ["--store", dir, ...args], {
+    env: { ...process.env, QUIETLINE_PASSPHRASE: PASSPHRASE },
+    encoding: "utf8",
+  });
+  assert.equal(run.status, 0, `quietline ${args.join(" ")}: ${run.stderr}`);
+  return run.stdout;
+}
+
 after(async () => {
   await driver?.quit();
   driverProcess?.kill();
@@ -89,12 +103,12 @@ it("sets up a store, logs a call, locks, unlocks, and the call is in the encrypt
   await (await driver.find("#notes")).type(KEYS.ctrl + KEYS.enter + KEYS.release);
   await driver.waitForText("[role=status]", "Call logged.");
 
-  await (await driver.find("nav li:nth-child(2) button")).click();
+  await goTo("Calls");
   await driver.waitForText("main", "1 call.");
   await driver.waitForText("main", "Ofsted");
   await shot("4-calls");
 
-  await (await driver.find("nav li:nth-child(4) button")).click();
+  await goTo("Settings");
   await driver.waitForText("h2", "Change passphrase");
   await shot("5-settings");
 
@@ -120,4 +134,60 @@ it("left a store the CLI can read, with no note text in any file", () => {
     const bytes = readFileSync(join(store, file));
     assert.equal(bytes.includes("Synthetic end-to-end"), false, `${file} holds note text in the clear`);
   }
+});
+
+/** The Report screen's "All calls" for the academic year starting in `year`. */
+async function reportedCalls(year) {
+  await goTo("Report");
+  const field = await driver.find("#report-year");
+  await driver.script("document.getElementById('report-year').value = ''; return true");
+  await field.type(`${year}${KEYS.enter}`);
+  await driver.waitForText("#view-title", `Calls in ${year}/${String((year + 1) % 100).padStart(2, "0")}`);
+  await driver.waitForText("[role=status]", "shown.");
+  const text = await driver.script(
+    "return [...document.querySelectorAll('ul.figures li')].find(li => li.querySelector('.label').textContent === 'All calls').querySelector('.value').textContent",
+  );
+  return Number(text.replaceAll(",", ""));
+}
+
+it("becomes the coordinator, merges a volunteer's return made with the CLI, and the report counts it", async () => {
+  // The academic year in progress holds the call logged above.
+  const now = new Date();
+  const year = now.getMonth() >= 8 ? now.getFullYear() : now.getFullYear() - 1;
+  const before = await reportedCalls(year);
+  assert.ok(before >= 1, `the app's own call is counted: ${before}`);
+
+  await goTo("Returns");
+  await driver.waitForText("h1", "Returns");
+  await (await driver.findByText("button", "Become the coordinator")).click();
+  await driver.waitForText("#own-coordinator-key", "age1");
+  const key = (await (await driver.find("#own-coordinator-key")).text()).trim();
+  assert.match(key, /^age1[02-9ac-hj-np-z]{58}$/);
+
+  // A volunteer on another laptop: their own store, three calls early in
+  // the same academic year, and a return for the coordinator's key.
+  const volunteer = join(root, "volunteer");
+  cli(volunteer, "init");
+  const settings = cli(volunteer, "settings", "--display-name", "Volunteer B", "--coordinator-key", key);
+  const fingerprint = /signing fingerprint\t(\S+)/.exec(settings)?.[1];
+  assert.ok(fingerprint, settings);
+  for (const minute of [1, 2, 3]) {
+    cli(volunteer, "log", "--at", `${year}-09-01T00:0${minute}:00+01:00`, "--minutes", "20", "--role", "headteacher",
+      "--setting", "primary", "--region", "north_west", "--theme", "wellbeing.workload", "--risk", "low");
+  }
+  const file = join(root, "volunteer-b.qlreturn");
+  cli(volunteer, "return", "--year", String(year), "--academic", "-o", file);
+
+  // Typed path: the file is checked, and the volunteer is new.
+  await (await driver.find("#return-file-path")).type(file + KEYS.enter);
+  await driver.waitForText("ul.files", "New volunteer");
+  await driver.waitForText("ul.files", fingerprint);
+  await driver.waitForText("ul.files", "From Volunteer B: " + `${year}/${String((year + 1) % 100).padStart(2, "0")}, 3 calls`);
+  await shot("7-returns");
+  await (await driver.find("ul.files input[type=checkbox]")).click();
+  await (await driver.findByText("button", "Merge 1 return")).click();
+  await driver.waitForText("main", "Merged Volunteer B’s return");
+  await driver.waitForText("#volunteers-title ~ ul", "Volunteer B");
+
+  assert.equal(await reportedCalls(year), before + 3, "the report counts the merged calls with the coordinator's own");
 });

@@ -36,6 +36,20 @@ export class Driver {
     throw new Error(`no element matches ${css}: ${last?.message}`);
   }
 
+  /** The first element matching `css` whose trimmed text is `text`. */
+  async findByText(css, text, { timeoutMs = 15_000 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = await this.script(
+        "return [...document.querySelectorAll(arguments[0])].find(e => e.textContent.trim() === arguments[1]) ?? null",
+        [css, text],
+      );
+      if (found) return new Element(this, found[ELEMENT] ?? Object.values(found)[0]);
+      await sleep(150);
+    }
+    throw new Error(`no ${css} reads "${text}"`);
+  }
+
   /** Waits until some element matching `css` has text containing `text`. */
   async waitForText(css, text, { timeoutMs = 15_000 } = {}) {
     const deadline = Date.now() + timeoutMs;
