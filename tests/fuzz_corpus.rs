@@ -94,7 +94,9 @@ fn seeds() -> Vec<(String, Kind, Vec<u8>)> {
             } else if name.starts_with("valid-sealed-") {
                 Kind::Sealed
             } else {
-                panic!("fuzz/seeds/{name} is not named valid-payload-, valid-signed- or valid-sealed-")
+                panic!(
+                    "fuzz/seeds/{name} is not named valid-payload-, valid-signed- or valid-sealed-"
+                )
             };
             (name, kind, bytes)
         })
@@ -163,7 +165,10 @@ fn every_changed_bit_of_a_signed_or_sealed_seed_is_refused() {
         }
         let mut longer = bytes.clone();
         longer.push(b'\n');
-        assert!(parse(kind, &longer, &identity).is_err(), "{name}: + newline");
+        assert!(
+            parse(kind, &longer, &identity).is_err(),
+            "{name}: + newline"
+        );
     }
 }
 

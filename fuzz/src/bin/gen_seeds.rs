@@ -36,7 +36,10 @@ fn test_identity() -> CoordinatorIdentity {
 }
 
 fn hex_id(n: u32) -> String {
-    format!("{:032x}", u128::from(n) * 0x0101_0101_0101_0101_0101_0101_0101_0101)
+    format!(
+        "{:032x}",
+        u128::from(n) * 0x0101_0101_0101_0101_0101_0101_0101_0101
+    )
 }
 
 fn call(n: u32, month: &str) -> ReturnedCall {
@@ -44,7 +47,9 @@ fn call(n: u32, month: &str) -> ReturnedCall {
     let call_type = CallType::ALL[i % CallType::ALL.len()];
     let themes = if call_type.is_substantive() {
         let all: Vec<String> = ThemeList::default_list().all_ids().collect();
-        (0..=(i % 4)).map(|k| all[(i * 7 + k * 13) % all.len()].clone()).collect()
+        (0..=(i % 4))
+            .map(|k| all[(i * 7 + k * 13) % all.len()].clone())
+            .collect()
     } else {
         Vec::new()
     };
@@ -64,7 +69,7 @@ fn call(n: u32, month: &str) -> ReturnedCall {
         caller: CallerType::ALL[i % CallerType::ALL.len()],
         themes,
         risk: RiskLevel::ALL[i % RiskLevel::ALL.len()],
-        follow_up: i % 2 == 0,
+        follow_up: i.is_multiple_of(2),
     }
 }
 
@@ -86,14 +91,19 @@ fn payload(
     };
     ReturnPayload {
         format: PAYLOAD_FORMAT,
-        return_id: format!("{:032x}", 0x5eed_0000_u128 + calls as u128 * 31 + deleted as u128),
+        return_id: format!(
+            "{:032x}",
+            0x5eed_0000_u128 + calls as u128 * 31 + deleted as u128
+        ),
         sequence: 1 + calls as u64,
         made_on: format!("{}-09-03", year + 1),
         volunteer: volunteer.into(),
         coordinator: coordinator.into(),
         period: ReturnPeriod { kind, year },
         theme_list_version: ThemeList::default_list().version,
-        calls: (0..calls as u32).map(|n| call(n + 1, &month(n as usize))).collect(),
+        calls: (0..calls as u32)
+            .map(|n| call(n + 1, &month(n as usize)))
+            .collect(),
         deleted: (0..deleted as u32).map(|n| hex_id(200 + n)).collect(),
     }
 }
@@ -147,14 +157,20 @@ fn main() {
     let coordinator = to.to_string();
     let key = VolunteerKey::generate().expect("a random key");
 
-    let valid = [
-        payload(&coordinator, "Test Volunteer", PeriodKind::Academic, 2024, 0, 0),
-        payload(&coordinator, "Test Volunteer", PeriodKind::Academic, 2024, 3, 1),
-        payload(&coordinator, "Zoë Example", PeriodKind::Calendar, 2025, 12, 2),
-        payload(&coordinator, "Quote \"Q\" \\ Tester", PeriodKind::Calendar, 1900, 1, 0),
-        payload(&coordinator, "V", PeriodKind::Academic, 9998, 0, 3),
-        payload(&coordinator, &"x".repeat(80), PeriodKind::Calendar, 2030, 20, 0),
-    ];
+    let long_name = "x".repeat(80);
+    let valid: Vec<ReturnPayload> = [
+        ("Test Volunteer", PeriodKind::Academic, 2024, 0, 0),
+        ("Test Volunteer", PeriodKind::Academic, 2024, 3, 1),
+        ("Zoë Example", PeriodKind::Calendar, 2025, 12, 2),
+        ("Quote \"Q\" \\ Tester", PeriodKind::Calendar, 1900, 1, 0),
+        ("V", PeriodKind::Academic, 9998, 0, 3),
+        (long_name.as_str(), PeriodKind::Calendar, 2030, 20, 0),
+    ]
+    .into_iter()
+    .map(|(name, kind, year, calls, deleted)| {
+        payload(&coordinator, name, kind, year, calls, deleted)
+    })
+    .collect();
     let mut corpus_count = 0;
     let mut to_corpus = |name: &str, bytes: &[u8]| {
         write(corpus, name, bytes);
@@ -257,12 +273,18 @@ fn main() {
         to_corpus(&format!("rule-payload-{k:02}"), &p.to_canonical());
         let signed = sign(p, &key);
         to_corpus(&format!("rule-signed-{k:02}"), &signed);
-        to_corpus(&format!("rule-sealed-{k:02}"), &seal(p, &key, &to).expect("seals"));
+        to_corpus(
+            &format!("rule-sealed-{k:02}"),
+            &seal(p, &key, &to).expect("seals"),
+        );
     }
 
     // age files whose plaintext is not a return, and one for someone else.
     let recipient = age_recipient(&coordinator);
-    for (k, plain) in [&b""[..], b"quietline-return 1\n", b"{}", b"\0\xff"].iter().enumerate() {
+    for (k, plain) in [&b""[..], b"quietline-return 1\n", b"{}", b"\0\xff"]
+        .iter()
+        .enumerate()
+    {
         let sealed = age::encrypt(&recipient, plain).expect("encrypts");
         to_corpus(&format!("other-sealed-{k:02}"), &sealed);
     }
@@ -272,7 +294,6 @@ fn main() {
         &seal(&valid[1], &key, &stranger.key()).expect("seals"),
     );
     to_corpus("other-text", b"age-encryption.org/v1\n-> X25519 \n--- \n");
-    drop(to_corpus);
     println!(
         "wrote {} valid seeds to {} and {corpus_count} inputs to {}",
         valid.len() * 3,
