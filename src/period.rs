@@ -30,6 +30,16 @@ impl LocalMonth {
         }
     }
 
+    /// The academic year (1 September to 31 August) this month is in.
+    pub fn academic_year(self) -> Result<Period, YearOutOfRange> {
+        let start = if self.month >= 9 {
+            self.year
+        } else {
+            self.year - 1
+        };
+        Period::new(PeriodKind::Academic, start)
+    }
+
     pub fn next(self) -> LocalMonth {
         if self.month == 12 {
             LocalMonth {

@@ -233,3 +233,162 @@ fn the_demo_store_is_separate_and_full_of_synthetic_calls() {
         listed.matched
     );
 }
+
+#[test]
+fn a_volunteer_sends_a_return_and_the_coordinator_checks_trusts_and_merges_it() {
+    use quietline::app::{MergeRequest, MergeState, ReportRequest, ReturnFileState, ReturnRequest};
+    let folder = tempfile::tempdir().unwrap();
+    let coordinator_store = TempStore::new();
+    let (mut coordinator, _) = Session::create(&coordinator_store.dir, PASSPHRASE).unwrap();
+    let before = coordinator.returns_overview(now()).unwrap();
+    assert_eq!(before.own_coordinator_key, None);
+    assert_eq!(before.suggested_year, 2023);
+    let key = coordinator
+        .become_coordinator(now())
+        .unwrap()
+        .own_coordinator_key
+        .unwrap();
+    assert!(key.starts_with("age1"));
+
+    let volunteer_store = TempStore::new();
+    let (mut volunteer, _) = Session::create(&volunteer_store.dir, PASSPHRASE).unwrap();
+    let request = ReturnRequest {
+        year: 2023,
+        academic: true,
+        path: folder.path().display().to_string(),
+    };
+    let e = volunteer.create_return(&request, now()).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("coordinator key"), "{e:?}");
+    let mut settings = volunteer.settings();
+    settings.coordinator_key = "age1 not a key".into();
+    let e = volunteer.update_settings(&settings).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("coordinator key"), "{e:?}");
+    settings.coordinator_key = key.clone();
+    settings.display_name = "Volunteer A".into();
+    volunteer.update_settings(&settings).unwrap();
+    volunteer
+        .log_call(&form("2024-03-14T09:35"), now())
+        .unwrap();
+    volunteer
+        .log_call(&form("2024-05-02T16:10"), now())
+        .unwrap();
+    let made = volunteer.create_return(&request, now()).unwrap();
+    assert_eq!(
+        (made.calls, made.deleted, made.period.as_str()),
+        (2, 0, "2023/24")
+    );
+    assert!(
+        made.path.ends_with("quietline-return-2023-24.qlreturn"),
+        "{}",
+        made.path
+    );
+    let again = volunteer.create_return(&request, now()).unwrap();
+    assert!(
+        again
+            .path
+            .ends_with("quietline-return-2023-24 (2).qlreturn"),
+        "{}",
+        again.path
+    );
+    let fingerprint = volunteer.returns_overview(now()).unwrap().fingerprint;
+    assert_eq!(made.fingerprint, fingerprint);
+
+    let junk = folder.path().join("junk.qlreturn");
+    std::fs::write(&junk, b"not a return").unwrap();
+    let paths = vec![made.path.clone(), junk.display().to_string()];
+    let checked = coordinator.check_returns(&paths).unwrap();
+    assert_eq!(checked[0].state, ReturnFileState::NewVolunteer);
+    assert_eq!(checked[0].fingerprint, fingerprint);
+    assert_eq!(
+        (checked[0].volunteer.as_str(), checked[0].calls),
+        ("Volunteer A", 2)
+    );
+    assert_eq!(checked[1].state, ReturnFileState::Refused);
+    assert!(
+        checked[1].problem.contains("not a Quietline return"),
+        "{}",
+        checked[1].problem
+    );
+
+    // Not merged until the coordinator confirms the fingerprint.
+    let unconfirmed = coordinator
+        .merge_returns(
+            &MergeRequest {
+                paths: vec![made.path.clone()],
+                trust: vec![],
+            },
+            now(),
+        )
+        .unwrap();
+    assert_eq!(unconfirmed[0].state, MergeState::Refused);
+    assert!(
+        unconfirmed[0].message.contains(&fingerprint),
+        "{}",
+        unconfirmed[0].message
+    );
+    let merged = coordinator
+        .merge_returns(
+            &MergeRequest {
+                paths: vec![made.path.clone()],
+                trust: vec![fingerprint.clone()],
+            },
+            now(),
+        )
+        .unwrap();
+    assert_eq!(merged[0].state, MergeState::Merged, "{}", merged[0].message);
+    let twice = coordinator
+        .merge_returns(
+            &MergeRequest {
+                paths: vec![made.path.clone()],
+                trust: vec![],
+            },
+            now(),
+        )
+        .unwrap();
+    assert_eq!(twice[0].state, MergeState::AlreadyMerged);
+    assert_eq!(
+        coordinator
+            .check_returns(std::slice::from_ref(&made.path))
+            .unwrap()[0]
+            .state,
+        ReturnFileState::AlreadyMerged
+    );
+
+    let report = coordinator
+        .report(&ReportRequest {
+            year: 2023,
+            academic: true,
+            suppress_below: 0,
+        })
+        .unwrap();
+    let all_calls = report
+        .key_figures
+        .iter()
+        .find(|k| k.id == "total_calls")
+        .unwrap();
+    assert_eq!(
+        all_calls.now.text, "2",
+        "the coordinator's report counts the merged calls"
+    );
+
+    let volunteers = coordinator.volunteers().unwrap();
+    assert_eq!(volunteers.len(), 1);
+    assert_eq!(volunteers[0].calls_by_year[0].label, "2023/24");
+    assert_eq!(volunteers[0].calls_by_year[0].calls, 2);
+    let revoked = coordinator.revoke_volunteer(&fingerprint, now()).unwrap();
+    assert!(revoked[0].revoked_on.is_some());
+    assert_eq!(
+        coordinator
+            .check_returns(std::slice::from_ref(&again.path))
+            .unwrap()[0]
+            .state,
+        ReturnFileState::Refused
+    );
+    assert_eq!(
+        coordinator
+            .revoke_volunteer("AAAA-AAAA", now())
+            .unwrap_err()
+            .code,
+        ErrorCode::NotFound
+    );
+}

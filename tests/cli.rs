@@ -442,3 +442,132 @@ fn a_closed_pipe_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn returns_from_the_command_line_volunteer_to_coordinator() {
+    let coordinator = TempStore::new();
+    init(&coordinator);
+    let out = coordinator.cli(&["coordinator", "key"], &[PASS]);
+    assert_eq!(out.status.code(), Some(1), "no key yet");
+    assert!(
+        stderr(&out).contains("quietline coordinator init"),
+        "{}",
+        stderr(&out)
+    );
+    let out = coordinator.cli(&["coordinator", "init"], &[PASS]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let key = stdout(&out).trim().to_string();
+    assert!(key.starts_with("age1"), "{key}");
+    let out = coordinator.cli(&["coordinator", "init"], &[PASS]);
+    assert_eq!(stdout(&out).trim(), key, "an existing key is kept");
+    assert_eq!(
+        stdout(&coordinator.cli(&["coordinator", "key"], &[PASS])).trim(),
+        key
+    );
+
+    let volunteer = TempStore::new();
+    init(&volunteer);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.qlreturn");
+    let file_arg = file.to_str().unwrap();
+    let ret = ["return", "--year", "2024", "--academic", "-o", file_arg];
+    let out = volunteer.cli(&ret, &[PASS]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--coordinator-key"),
+        "{}",
+        stderr(&out)
+    );
+    let out = volunteer.cli(&["settings", "--coordinator-key", "age1oops"], &[PASS]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = volunteer.cli(
+        &[
+            "settings",
+            "--coordinator-key",
+            &key,
+            "--display-name",
+            "Volunteer A",
+        ],
+        &[PASS],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let settings = stdout(&out);
+    assert!(
+        settings.contains(&format!("coordinator key\t{key}")),
+        "{settings}"
+    );
+    let fingerprint = settings
+        .lines()
+        .find_map(|l| l.strip_prefix("signing fingerprint\t"))
+        .unwrap()
+        .to_string();
+    log_typical(&volunteer, "2024-10-02T09:30:00+01:00", "Synthetic note A");
+    log_typical(&volunteer, "2025-03-02T14:00:00Z", "Synthetic note B");
+    let out = volunteer.cli(&ret, &[PASS]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("2 calls"), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&fingerprint), "{}", stderr(&out));
+    let made = std::fs::read(&file).unwrap();
+    let out = volunteer.cli(&ret, &[PASS]);
+    assert_eq!(out.status.code(), Some(2), "never overwritten");
+    assert_eq!(std::fs::read(&file).unwrap(), made);
+
+    // Unknown signer without --trust and without a terminal: refused, exit 5.
+    let out = coordinator.cli(&["merge", file_arg], &[PASS]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&fingerprint), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--trust"), "{}", stderr(&out));
+    let out = coordinator.cli(&["merge", "--trust", file_arg], &[PASS]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("2 new"), "{}", stderr(&out));
+    let out = coordinator.cli(&["merge", file_arg], &[PASS]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("already merged"), "{}", stderr(&out));
+
+    let junk = dir.path().join("junk.qlreturn");
+    std::fs::write(&junk, b"junk").unwrap();
+    let out = coordinator.cli(&["merge", junk.to_str().unwrap(), file_arg], &[PASS]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a Quietline return"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("1 of 2 returns were refused"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = coordinator.cli(&["volunteers"], &[PASS]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line = stdout(&out);
+    let fields: Vec<&str> = line.trim_end().split('\t').collect();
+    assert_eq!(fields[0], fingerprint);
+    assert_eq!(fields[1], "Volunteer A");
+    assert_eq!(fields[2], "trusted");
+    assert_eq!(fields[5], "2024/25: 2");
+
+    let out = coordinator.cli(
+        &["report", "--year", "2024", "--academic", "--format", "json"],
+        &[PASS],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["total_calls"], 2);
+
+    let out = coordinator.cli(&["volunteers", "--revoke", &fingerprint], &[PASS]);
+    assert!(stdout(&out).contains("revoked"), "{}", stdout(&out));
+    let second = dir.path().join("b.qlreturn");
+    let ret2 = [
+        "return",
+        "--year",
+        "2024",
+        "--academic",
+        "-o",
+        second.to_str().unwrap(),
+    ];
+    assert!(volunteer.cli(&ret2, &[PASS]).status.success());
+    let out = coordinator.cli(&["merge", "--trust", second.to_str().unwrap()], &[PASS]);
+    assert_eq!(out.status.code(), Some(5));
+    assert!(stderr(&out).contains("revoked"), "{}", stderr(&out));
+}

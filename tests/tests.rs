@@ -10,4 +10,5 @@ mod encryption;
 mod fuzz_corpus;
 mod import;
 mod report_html;
+mod returns;
 mod vault;

@@ -150,15 +150,15 @@ impl From<ReturnError> for AppError {
         match e {
             ReturnError::Store(e) => e.into(),
             ReturnError::NoCoordinatorKey => AppError::invalid(
-                "coordinator_key",
+                "coordinator key",
                 "Save your coordinator's key in Settings first: it starts age1, and your coordinator can copy it from their Returns screen.",
             ),
             ReturnError::NoDisplayName => AppError::invalid(
-                "display_name",
+                "display name",
                 "Set a display name in Settings first: your coordinator sees it beside your fingerprint.",
             ),
             e @ ReturnError::BadCoordinatorKey(_) => {
-                AppError::invalid("coordinator_key", capitalised(&e.to_string()))
+                AppError::invalid("coordinator key", capitalised(&e.to_string()))
             }
             e @ ReturnError::Exists(_) => AppError::invalid("path", capitalised(&e.to_string())),
             ReturnError::NotCoordinator => AppError::new(
@@ -206,12 +206,10 @@ fn suggested_year(today: NaiveDate) -> i32 {
 }
 
 fn academic_label(month: LocalMonth) -> String {
-    let start = if month.month >= 9 {
-        month.year
-    } else {
-        month.year - 1
-    };
-    format!("{start}/{:02}", (start + 1).rem_euclid(100))
+    month
+        .academic_year()
+        .map(|p| p.label())
+        .unwrap_or_else(|_| month.to_string())
 }
 
 pub(super) fn overview(vault: &mut Vault, now: DateTime<Utc>) -> Result<ReturnsOverview, AppError> {

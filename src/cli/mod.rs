@@ -3,8 +3,11 @@
 //! progress and messages go to stderr.
 //!
 //! Exit codes: 0 success; 1 any other failure; 2 a usage mistake; 3 wrong
-//! passphrase or recovery key; 4 a damaged or tampered store.
+//! passphrase or recovery key; 4 a damaged or tampered store; 5 a return
+//! refused by `merge` (damaged, tampered, for another coordinator, from an
+//! unknown or revoked volunteer, or superseded).
 
+mod returns;
 mod secrets;
 
 use std::io::{IsTerminal, Write};
@@ -22,6 +25,7 @@ use crate::model::{
 };
 use crate::period::{Period, PeriodKind, YearOutOfRange};
 use crate::report::{Report, ReportError, to_csv, to_html, to_text};
+use crate::returns::ReturnError;
 use crate::store::{StoreError, Vault};
 use crate::synth::SyntheticCalls;
 
@@ -37,6 +41,10 @@ pub enum CliError {
     Report(#[from] ReportError),
     #[error(transparent)]
     Crypto(#[from] CryptoError),
+    #[error(transparent)]
+    Return(#[from] ReturnError),
+    #[error("{refused} of {total} returns were refused (see above); any others were merged")]
+    ReturnsRefused { refused: usize, total: usize },
     #[error("{0}")]
     Output(String),
     /// The reader of our output went away (`quietline list | head`): not a failure.
@@ -59,14 +67,30 @@ impl From<YearOutOfRange> for CliError {
 impl CliError {
     fn exit_code(&self) -> u8 {
         match self {
-            CliError::Usage(_) | CliError::Store(StoreError::Invalid(_)) => 2,
-            CliError::Store(StoreError::WrongPassphrase | StoreError::WrongRecoveryKey) => 3,
+            CliError::Usage(_) => 2,
+            CliError::Store(e) | CliError::Return(ReturnError::Store(e)) => store_exit_code(e),
             CliError::Crypto(CryptoError::MalformedRecoveryKey(_)) => 3,
-            CliError::Store(StoreError::Corrupt { .. })
-            | CliError::Report(ReportError::Store(StoreError::Corrupt { .. }))
+            CliError::Report(ReportError::Store(StoreError::Corrupt { .. }))
             | CliError::Import(ImportError::Store(StoreError::Corrupt { .. })) => 4,
+            CliError::Return(
+                ReturnError::NoCoordinatorKey
+                | ReturnError::BadCoordinatorKey(_)
+                | ReturnError::NoDisplayName
+                | ReturnError::Exists(_),
+            ) => 2,
+            CliError::Return(ReturnError::Io { .. } | ReturnError::NotCoordinator) => 1,
+            CliError::Return(_) | CliError::ReturnsRefused { .. } => 5,
             _ => 1,
         }
+    }
+}
+
+fn store_exit_code(e: &StoreError) -> u8 {
+    match e {
+        StoreError::Invalid(_) => 2,
+        StoreError::WrongPassphrase | StoreError::WrongRecoveryKey => 3,
+        StoreError::Corrupt { .. } => 4,
+        _ => 1,
     }
 }
 
@@ -137,6 +161,49 @@ enum Command {
     Passwd,
     /// Set a new passphrase using the recovery key (QUIETLINE_RECOVERY_KEY or asked for)
     Recover,
+    /// The coordinator's key: create it once, then give it to volunteers
+    Coordinator {
+        #[command(subcommand)]
+        command: CoordinatorCommand,
+    },
+    /// Show the settings and this store's signing fingerprint, or change them
+    Settings {
+        /// The coordinator's key (age1…) that returns are encrypted to; "" removes it
+        #[arg(long, value_name = "AGE1…")]
+        coordinator_key: Option<String>,
+        /// The name the coordinator sees on your returns
+        #[arg(long, value_name = "NAME")]
+        display_name: Option<String>,
+    },
+    /// Make a signed return of the year's calls for the coordinator (no notes, no times)
+    Return {
+        #[arg(long)]
+        year: i32,
+        /// The academic year from 1 September YEAR to 31 August YEAR+1
+        #[arg(long)]
+        academic: bool,
+        /// The .qlreturn file to write (never overwritten)
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Encrypt to this coordinator key instead of the one in settings
+        #[arg(long, value_name = "AGE1…")]
+        to: Option<String>,
+    },
+    /// Check and merge volunteers' returns, each file all or nothing
+    Merge {
+        /// Trust volunteers not seen before (check their fingerprints first)
+        #[arg(long)]
+        trust: bool,
+        #[arg(value_name = "FILE.qlreturn", required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List the volunteers whose returns are merged: fingerprint, name,
+    /// status, trusted on, last return, calls per academic year (tab-separated)
+    Volunteers {
+        /// Refuse this volunteer's returns from now on (calls already merged stay)
+        #[arg(long, value_name = "FINGERPRINT")]
+        revoke: Option<String>,
+    },
     /// Write synthetic calls as import CSV to stdout (for demos and tests; never real data)
     Synth {
         #[arg(long, default_value_t = 1000)]
@@ -148,6 +215,14 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         years: u32,
     },
+}
+
+#[derive(Subcommand)]
+enum CoordinatorCommand {
+    /// Create this store's coordinator key (kept if it already has one) and print it
+    Init,
+    /// Print the coordinator key (age1…) to give to volunteers
+    Key,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -345,6 +420,25 @@ fn run(cli: Cli) -> Result<(), CliError> {
             eprintln!("New passphrase set. The recovery key still works; keep it safe.");
             Ok(())
         }
+        Command::Coordinator { command } => match command {
+            CoordinatorCommand::Init => returns::coordinator_init(&dir),
+            CoordinatorCommand::Key => returns::coordinator_key_command(&dir),
+        },
+        Command::Settings {
+            coordinator_key,
+            display_name,
+        } => returns::settings(&dir, coordinator_key, display_name),
+        Command::Return {
+            year,
+            academic,
+            output,
+            to,
+        } => {
+            let period = Period::new(period_kind(academic), year)?;
+            returns::make_return(&dir, period, &output, to.as_deref(), now)
+        }
+        Command::Merge { trust, files } => returns::merge(&dir, &files, trust, now),
+        Command::Volunteers { revoke } => returns::volunteers(&dir, revoke.as_deref(), now),
         Command::Synth {
             calls,
             seed,

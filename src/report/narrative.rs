@@ -61,6 +61,15 @@ fn movement(now: u64, before: u64) -> String {
 /// Drafts one sentence on the total, then one per notable change: in each
 /// theme category (largest change first; risk to self is left to the next),
 /// and in calls where risk to self was discussed.
+/// "1 call", "1,500 calls".
+fn calls(n: u64) -> String {
+    if n == 1 {
+        "1 call".to_string()
+    } else {
+        format!("{} calls", thousands(n))
+    }
+}
+
 pub fn draft_narrative(report: &Report) -> Vec<String> {
     let mut sentences = Vec::new();
     let (this, last) = (&report.period.label, &report.previous_period.label);
@@ -70,14 +79,11 @@ pub fn draft_narrative(report: &Report) -> Vec<String> {
             movement(now, before)
         )),
         (Some(now), Some(before)) if before > 0 => sentences.push(format!(
-            "The helpline took {} calls in {this}, compared with {} in {last}.",
-            thousands(now),
+            "The helpline took {} in {this}, compared with {} in {last}.",
+            calls(now),
             thousands(before)
         )),
-        (Some(now), _) => sentences.push(format!(
-            "The helpline took {} calls in {this}.",
-            thousands(now)
-        )),
+        (Some(now), _) => sentences.push(format!("The helpline took {} in {this}.", calls(now))),
         (None, _) => {}
     }
     let mut themes: Vec<(u64, u64, &str)> = report
@@ -117,6 +123,13 @@ pub fn draft_narrative(report: &Report) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_call_is_singular() {
+        assert_eq!(calls(1), "1 call");
+        assert_eq!(calls(0), "0 calls");
+        assert_eq!(calls(1500), "1,500 calls");
+    }
 
     #[test]
     fn thresholds_decide_what_is_called_a_change() {

@@ -1,0 +1,247 @@
+//! The CLI's coordinator-return commands: `coordinator`, `settings`,
+//! `return`, `merge` and `volunteers`.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use super::{CliError, output_error, unlock};
+use crate::period::Period;
+use crate::returns::{
+    self, CheckedReturn, Merged, ReturnError, SignerStatus, coordinator_key, merge_checked,
+    read_return_file, write_new_file,
+};
+use crate::store::Vault;
+
+pub fn coordinator_init(dir: &Path) -> Result<(), CliError> {
+    let mut vault = unlock(dir)?;
+    let (key, created) = vault.create_coordinator_identity()?;
+    if created {
+        eprintln!("This store is now a coordinator's. Give volunteers this key:");
+    } else {
+        eprintln!(
+            "This store already has a coordinator key; it is kept (returns made for it must still open):"
+        );
+    }
+    println!("{key}");
+    Ok(())
+}
+
+pub fn coordinator_key_command(dir: &Path) -> Result<(), CliError> {
+    let vault = unlock(dir)?;
+    let identity = vault
+        .coordinator_identity()?
+        .ok_or(ReturnError::NotCoordinator)?;
+    println!("{}", identity.key());
+    Ok(())
+}
+
+pub fn settings(
+    dir: &Path,
+    coordinator_key: Option<String>,
+    display_name: Option<String>,
+) -> Result<(), CliError> {
+    let mut vault = unlock(dir)?;
+    if coordinator_key.is_some() || display_name.is_some() {
+        let mut new = vault.settings().clone();
+        if let Some(key) = coordinator_key {
+            let key = key.trim();
+            new.coordinator_key = if key.is_empty() {
+                None
+            } else {
+                // Parsed here for the clearer message; stored as typed.
+                Some(returns::CoordinatorKey::parse(key)?.to_string())
+            };
+        }
+        if let Some(name) = display_name {
+            new.display_name = name.trim().to_string();
+        }
+        vault.update_settings(new)?;
+        eprintln!("Settings saved.");
+    }
+    let fingerprint = vault.volunteer_key()?.signer().fingerprint();
+    let s = vault.settings();
+    let shown = |v: &str| {
+        if v.is_empty() {
+            "(not set)".to_string()
+        } else {
+            v.to_string()
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    writeln!(out, "display name\t{}", shown(&s.display_name)).map_err(output_error)?;
+    writeln!(out, "time zone\t{}", s.time_zone.name()).map_err(output_error)?;
+    writeln!(out, "idle lock minutes\t{}", s.idle_lock_minutes).map_err(output_error)?;
+    writeln!(
+        out,
+        "coordinator key\t{}",
+        shown(s.coordinator_key.as_deref().unwrap_or(""))
+    )
+    .map_err(output_error)?;
+    writeln!(out, "signing fingerprint\t{fingerprint}").map_err(output_error)?;
+    Ok(())
+}
+
+pub fn make_return(
+    dir: &Path,
+    period: Period,
+    output: &Path,
+    to: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), CliError> {
+    if output.exists() {
+        return Err(ReturnError::Exists(output.to_path_buf()).into());
+    }
+    let mut vault = unlock(dir)?;
+    let to = coordinator_key(&vault, to)?;
+    let made = returns::make_return(&mut vault, period, &to, now.date_naive())?;
+    write_new_file(output, &made.bytes)?;
+    eprintln!(
+        "Return for {} written to {}: {} calls, {} deleted since an earlier return.",
+        period.label(),
+        output.display(),
+        made.calls,
+        made.deleted
+    );
+    eprintln!(
+        "Signed as \"{}\", fingerprint {}; only the coordinator's key opens it.",
+        made.volunteer, made.fingerprint
+    );
+    Ok(())
+}
+
+/// Asks on the terminal whether to trust a new volunteer; `false` without one.
+fn confirm_trust(checked: &CheckedReturn) -> bool {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
+        return false;
+    }
+    eprintln!(
+        "\"{}\" is not trusted yet. Their fingerprint is {}.",
+        checked.signed.payload.volunteer, checked.fingerprint
+    );
+    eprintln!("Check it with them (by phone, say): it is shown in their Quietline.");
+    eprint!("Trust them and merge their return? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if stdin.lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+}
+
+fn merge_one(
+    vault: &mut Vault,
+    file: &Path,
+    trust: bool,
+    now: DateTime<Utc>,
+) -> Result<String, ReturnError> {
+    let bytes = read_return_file(file)?;
+    let checked = returns::check_return(vault, &bytes)?;
+    let trust_new =
+        trust || (matches!(checked.status, SignerStatus::Unknown) && confirm_trust(&checked));
+    let merged = merge_checked(vault, &checked, trust_new, now.date_naive())?;
+    let payload = &checked.signed.payload;
+    let period = checked.period().map(|p| p.label()).unwrap_or_default();
+    Ok(match merged {
+        Merged::AlreadyMerged => format!(
+            "already merged (\"{}\", {period}); nothing changed",
+            payload.volunteer
+        ),
+        Merged::Merged(c) => format!(
+            "merged \"{}\" ({}), {period}: {} new, {} updated, {} unchanged, {} erased",
+            payload.volunteer, checked.fingerprint, c.added, c.updated, c.unchanged, c.removed
+        ),
+    })
+}
+
+pub fn merge(
+    dir: &Path,
+    files: &[PathBuf],
+    trust: bool,
+    now: DateTime<Utc>,
+) -> Result<(), CliError> {
+    let mut vault = unlock(dir)?;
+    if vault.coordinator_identity()?.is_none() {
+        return Err(ReturnError::NotCoordinator.into());
+    }
+    let mut refused = 0;
+    for file in files {
+        match merge_one(&mut vault, file, trust, now) {
+            Ok(done) => eprintln!("{}: {done}", file.display()),
+            // A store that cannot be written stops everything.
+            Err(ReturnError::Store(e)) => return Err(e.into()),
+            Err(e) => {
+                refused += 1;
+                eprintln!("quietline: {}: {e}", file.display());
+                if matches!(e, ReturnError::UnknownSigner { .. }) {
+                    eprintln!(
+                        "  Once you have checked the fingerprint with them, merge again with --trust."
+                    );
+                }
+            }
+        }
+    }
+    if refused > 0 {
+        return Err(CliError::ReturnsRefused {
+            refused,
+            total: files.len(),
+        });
+    }
+    Ok(())
+}
+
+pub fn volunteers(dir: &Path, revoke: Option<&str>, now: DateTime<Utc>) -> Result<(), CliError> {
+    let mut vault = unlock(dir)?;
+    if let Some(fingerprint) = revoke {
+        if !vault.revoke_volunteer(fingerprint, now.date_naive())? {
+            return Err(CliError::Usage(format!(
+                "no volunteer has fingerprint {fingerprint}; `quietline volunteers` lists them"
+            )));
+        }
+        eprintln!("Revoked: their returns will be refused. Calls already merged stay.");
+    }
+    let mut counts = vault.merged_calls_by_month()?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for volunteer in vault.volunteers()? {
+        let mut by_year: BTreeMap<String, u64> = BTreeMap::new();
+        if let Some(signer) = volunteer.signer() {
+            for (month, calls) in counts.remove(&signer.fingerprint()).unwrap_or_default() {
+                let label = month
+                    .academic_year()
+                    .map(|p| p.label())
+                    .unwrap_or_else(|_| month.to_string());
+                *by_year.entry(label).or_default() += calls;
+            }
+        }
+        let status = match volunteer.revoked_on {
+            Some(on) => format!("revoked {on}"),
+            None => "trusted".to_string(),
+        };
+        let periods: Vec<String> = by_year
+            .iter()
+            .map(|(label, calls)| format!("{label}: {calls}"))
+            .collect();
+        let line = [
+            volunteer.fingerprint(),
+            volunteer.name.clone(),
+            status,
+            volunteer.trusted_on.to_string(),
+            volunteer
+                .last_return_on
+                .map_or_else(|| "-".to_string(), |d| d.to_string()),
+            if periods.is_empty() {
+                "-".to_string()
+            } else {
+                periods.join(", ")
+            },
+        ]
+        .join("\t");
+        writeln!(out, "{line}").map_err(output_error)?;
+    }
+    out.flush().map_err(output_error)
+}
