@@ -7,6 +7,7 @@ mod app_report;
 mod cli;
 mod compatibility;
 mod encryption;
+mod fuzz_corpus;
 mod import;
 mod report_html;
 mod returns;

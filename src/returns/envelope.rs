@@ -165,11 +165,11 @@ fn fixed_base64<const N: usize>(text: &str) -> Result<[u8; N], ReturnError> {
 pub fn read_signed(plaintext: &[u8]) -> Result<SignedReturn, ReturnError> {
     let (first, rest) = line(plaintext)?;
     let version = first.strip_prefix(MAGIC).ok_or(ReturnError::NotAReturn)?;
-    let version: u64 = version.parse().map_err(|_| ReturnError::NotAReturn)?;
+    let version = count(version, usize::MAX)? as u64;
     if version > RETURN_FORMAT {
         return Err(ReturnError::UnsupportedVersion { found: version });
     }
-    if version != RETURN_FORMAT || first != format!("{MAGIC}{version}") {
+    if version != RETURN_FORMAT {
         return Err(ReturnError::NotAReturn);
     }
     let (signature_line, signed) = line(rest)?;
@@ -275,6 +275,8 @@ mod tests {
         ));
         for bad in [
             text.replacen("return 1", "return 01", 1),
+            text.replacen("return 1", "return 02", 1),
+            text.replacen("return 1", "return +2", 1),
             text.replacen("return 1", "return 0", 1),
             text.replacen("signature ", "signature  ", 1),
             text.replacen("\ncalls 2", "\ncalls 02", 1),

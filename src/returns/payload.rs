@@ -159,6 +159,17 @@ impl ReturnPayload {
                 "its volunteer name is empty, too long or malformed",
             ));
         }
+        // An age X25519 recipient as age writes it: `age1` and lower-case
+        // bech32 (whether it is this coordinator's is checked on merging).
+        let key_like = self.coordinator.len() <= 100
+            && self.coordinator.starts_with("age1")
+            && self
+                .coordinator
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+        if !key_like {
+            return Err(invalid("its coordinator key is malformed"));
+        }
         if self.theme_list_version != themes.version {
             return Err(ReturnError::ThemeListMismatch {
                 found: self.theme_list_version,
@@ -267,7 +278,7 @@ pub(crate) mod tests {
             sequence: 1,
             made_on: "2025-09-03".into(),
             volunteer: "Volunteer A".into(),
-            coordinator: "age1example".into(),
+            coordinator: "age1ma8nxwyyu0pw0ws6qf6hhr680h7pl88rxpfdqydjpmchcnaduaqsma8uy6".into(),
             period: ReturnPeriod {
                 kind: PeriodKind::Academic,
                 year: 2024,
@@ -352,6 +363,11 @@ pub(crate) mod tests {
             ),
             ("deletion", Box::new(|p| p.deleted = vec!["FF".repeat(16)])),
             ("period", Box::new(|p| p.period.year = 12000)),
+            (
+                "coordinator",
+                Box::new(|p| p.coordinator = format!(" {}", p.coordinator)),
+            ),
+            ("coordinator", Box::new(|p| p.coordinator = "AGE1X".into())),
         ];
         for (expected, change) in cases {
             let mut p = payload();
