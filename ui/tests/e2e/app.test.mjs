@@ -3,7 +3,7 @@
 // Xvfb by scripts/e2e.sh. Checks the store with the CLI afterwards.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
@@ -72,8 +72,45 @@ function cli(dir, ...args) {
   return run.stdout;
 }
 
+/** Processes of this run's app: the app binary, started with this run's store. */
+function appProcesses() {
+  if (!store || !APP) return [];
+  const exe = realpathSync(APP);
+  const marker = `QUIETLINE_STORE=${store}`;
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/exe`) === exe
+          && readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(marker);
+      } catch {
+        return false; // gone, or not ours to read
+      }
+    })
+    .map(Number);
+}
+
+/**
+ * Ending the session should close the app, but if tauri-driver is stopped
+ * before WebKitWebDriver has done so, the app lives on holding this
+ * runner's stdout, and the test run never ends. Wait for it, then stop it.
+ */
+async function stopApp() {
+  const deadline = Date.now() + 10_000;
+  while (appProcesses().length > 0 && Date.now() < deadline) await sleep(200);
+  for (const pid of appProcesses()) {
+    console.log(`# the app (pid ${pid}) outlived its session; stopping it`);
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
 after(async () => {
   await driver?.quit();
+  await stopApp();
   driverProcess?.kill();
   if (root) rmSync(root, { recursive: true, force: true });
 });
