@@ -259,8 +259,16 @@ fn no_note_text_safeguarding_step_call_id_or_exact_time_is_in_a_return() {
         call.facts.duration_minutes = 41 + i as u32;
         ids.push(volunteer.log_call(&call, now()).unwrap());
     }
-    let text = plaintext_of_a_return(&mut volunteer, academic(2024));
+    let plaintext = plaintext_of_a_return(&mut volunteer, academic(2024));
+    // The header's base64 signature and key are random letters; what the
+    // return says is the payload.
+    let (_, text) = plaintext.split_once("\n\n").unwrap();
     assert!(text.contains("\"month\":\"2024-10\""), "{text}");
+    let bytes = text.as_bytes();
+    let time_like = bytes
+        .windows(3)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b'T' && w[2].is_ascii_digit());
+    assert!(!time_like, "an ISO date-time is in the return:\n{text}");
     assert_eq!(text.matches("\"month\":").count(), 3);
     for forbidden in [
         "PRIVATE-NOTE",
@@ -274,9 +282,6 @@ fn no_note_text_safeguarding_step_call_id_or_exact_time_is_in_a_return() {
         "2024-10-03",
         "2024-10-14",
         "2024-10-27",
-        "T0",
-        "T1",
-        "T2",
         "started",
         "created",
         "updated",
