@@ -5,7 +5,6 @@
 //! Files are named by path and read and written here, so return bytes
 //! (which are ciphertext) never cross into the web view.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -13,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{AppError, ErrorCode, capitalised};
 use super::report::{default_export_folder, export_target, write_new_file};
-use crate::period::{LocalMonth, Period, PeriodKind};
+use crate::period::{Period, PeriodKind};
 use crate::returns::{
     self, CheckedReturn, Merged, ReturnError, SignerStatus, coordinator_key, merge_checked,
     read_return_file,
@@ -212,13 +211,6 @@ fn suggested_year(today: NaiveDate) -> i32 {
     }
 }
 
-fn academic_label(month: LocalMonth) -> String {
-    month
-        .academic_year()
-        .map(|p| p.label())
-        .unwrap_or_else(|_| month.to_string())
-}
-
 pub(super) fn overview(vault: &mut Vault, now: DateTime<Utc>) -> Result<ReturnsOverview, AppError> {
     let fingerprint = vault.volunteer_key()?.signer().fingerprint().to_string();
     let own_coordinator_key = vault
@@ -379,13 +371,12 @@ pub(super) fn volunteers(vault: &Vault) -> Result<Vec<VolunteerRow>, AppError> {
         .volunteers()?
         .into_iter()
         .map(|v| {
-            let mut years: BTreeMap<String, u64> = BTreeMap::new();
             let fingerprint = v.fingerprint();
-            if let Some(signer) = v.signer() {
-                for (month, calls) in by_month.remove(&signer.fingerprint()).unwrap_or_default() {
-                    *years.entry(academic_label(month)).or_default() += calls;
-                }
-            }
+            let years = v
+                .signer()
+                .and_then(|signer| by_month.remove(&signer.fingerprint()))
+                .map(returns::by_academic_year)
+                .unwrap_or_default();
             VolunteerRow {
                 name: v.name.clone(),
                 fingerprint,
@@ -419,14 +410,6 @@ pub(super) fn revoke(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn months_fall_in_the_academic_year_they_belong_to() {
-        let m = |year, month| LocalMonth { year, month };
-        assert_eq!(academic_label(m(2024, 9)), "2024/25");
-        assert_eq!(academic_label(m(2025, 8)), "2024/25");
-        assert_eq!(academic_label(m(1999, 12)), "1999/00");
-    }
 
     #[test]
     fn the_suggested_year_is_the_academic_year_in_progress() {

@@ -1,7 +1,6 @@
 //! The CLI's coordinator-return commands: `coordinator`, `settings`,
 //! `return`, `merge` and `volunteers`.
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -208,16 +207,11 @@ pub fn volunteers(dir: &Path, revoke: Option<&str>, now: DateTime<Utc>) -> Resul
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for volunteer in vault.volunteers()? {
-        let mut by_year: BTreeMap<String, u64> = BTreeMap::new();
-        if let Some(signer) = volunteer.signer() {
-            for (month, calls) in counts.remove(&signer.fingerprint()).unwrap_or_default() {
-                let label = month
-                    .academic_year()
-                    .map(|p| p.label())
-                    .unwrap_or_else(|_| month.to_string());
-                *by_year.entry(label).or_default() += calls;
-            }
-        }
+        let by_year = volunteer
+            .signer()
+            .and_then(|signer| counts.remove(&signer.fingerprint()))
+            .map(returns::by_academic_year)
+            .unwrap_or_default();
         let status = match volunteer.revoked_on {
             Some(on) => format!("revoked {on}"),
             None => "trusted".to_string(),

@@ -19,6 +19,7 @@ mod file;
 mod keys;
 pub mod payload;
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -111,6 +112,20 @@ impl From<crate::crypto::CryptoError> for ReturnError {
     fn from(e: crate::crypto::CryptoError) -> Self {
         ReturnError::Store(StoreError::Crypto(e))
     }
+}
+
+/// Calls per academic year (`2024/25`), from calls per local month: how
+/// the volunteer list shows what each volunteer has sent.
+pub fn by_academic_year(months: BTreeMap<LocalMonth, u64>) -> BTreeMap<String, u64> {
+    let mut years = BTreeMap::new();
+    for (month, calls) in months {
+        let label = month
+            .academic_year()
+            .map(|p| p.label())
+            .unwrap_or_else(|_| month.to_string());
+        *years.entry(label).or_default() += calls;
+    }
+    years
 }
 
 /// A return made by a volunteer's store, ready to be saved.
@@ -288,5 +303,30 @@ pub fn merge_checked(
             on,
         }),
         MergeOutcome::Superseded { month } => Err(ReturnError::Superseded { name, month }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_are_counted_in_the_academic_year_they_belong_to() {
+        let m = |year, month| LocalMonth { year, month };
+        let months = BTreeMap::from([
+            (m(2024, 8), 1),
+            (m(2024, 9), 2),
+            (m(2025, 8), 3),
+            (m(1999, 12), 4),
+        ]);
+        let years = by_academic_year(months);
+        assert_eq!(
+            years.into_iter().collect::<Vec<_>>(),
+            [
+                ("1999/00".to_string(), 4),
+                ("2023/24".to_string(), 1),
+                ("2024/25".to_string(), 5)
+            ]
+        );
     }
 }
