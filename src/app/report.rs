@@ -9,7 +9,6 @@
 //! from the same request rather than trusting numbers sent back by the web
 //! view; only the coordinator's narrative comes from the screen.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -475,41 +474,8 @@ pub(super) fn export_target(
 /// path written.
 pub(super) fn write_new_file(target: &Path, bytes: &[u8]) -> Result<PathBuf, AppError> {
     let folder = target.parent().unwrap_or(Path::new("."));
-    let cannot = |e: std::io::Error| io_error(folder, e);
-    let (temp, mut file) = crate::report::new_temp_file(folder).map_err(cannot)?;
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| {
-            drop(file);
-            place_without_overwriting(&temp, target)
-        });
-    // The temporary name is gone after a rename, and a spare link after a
-    // hard link; either way nothing of it should remain.
-    let _ = std::fs::remove_file(&temp);
-    written.map_err(cannot)
-}
-
-/// Gives the finished temporary file its final name. A hard link fails
-/// when the name is taken, so checking and claiming a name is one step; on
-/// file systems without hard links (FAT, some network shares) it falls back
-/// to checking, then renaming.
-fn place_without_overwriting(temp: &Path, target: &Path) -> std::io::Result<PathBuf> {
-    for candidate in numbered(target).take(1000) {
-        match std::fs::hard_link(temp, &candidate) {
-            Ok(()) => return Ok(candidate),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(_) if !candidate.exists() => {
-                std::fs::rename(temp, &candidate)?;
-                return Ok(candidate);
-            }
-            Err(_) => continue,
-        }
-    }
-    Err(std::io::Error::new(
-        std::io::ErrorKind::AlreadyExists,
-        "a thousand reports of this name are already there",
-    ))
+    crate::report::write_under_new_name(folder, numbered(target).take(1000), bytes)
+        .map_err(|e| io_error(folder, e))
 }
 
 /// `name.ext`, `name (2).ext`, `name (3).ext`, …

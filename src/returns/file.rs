@@ -1,7 +1,7 @@
 //! Return files on disk: read with the size limit checked first, written
 //! whole or not at all, and never over an existing file.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 
 use super::{MAX_RETURN_BYTES, ReturnError};
@@ -27,40 +27,21 @@ pub fn read_return_file(path: &Path) -> Result<Vec<u8>, ReturnError> {
     Ok(bytes)
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder,
-/// then claims the name with a hard link, which fails if it is taken: an
-/// existing file is never replaced. Falls back to check-then-rename where
-/// the file system has no hard links.
+/// Writes `bytes` to `path` whole, never over an existing file.
 pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), ReturnError> {
-    let io = |source| ReturnError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    if path.exists() {
-        return Err(ReturnError::Exists(path.to_path_buf()));
-    }
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let (temp, mut file) = crate::report::new_temp_file(folder).map_err(io)?;
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(io)
-        .and_then(|()| {
-            drop(file);
-            match std::fs::hard_link(&temp, path) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    Err(ReturnError::Exists(path.to_path_buf()))
-                }
-                Err(_) if !path.exists() => std::fs::rename(&temp, path).map_err(io),
-                Err(e) => Err(io(e)),
-            }
-        });
-    let _ = std::fs::remove_file(&temp);
-    written
+    crate::report::write_under_new_name(folder, [path.to_path_buf()], bytes)
+        .map(drop)
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::AlreadyExists => ReturnError::Exists(path.to_path_buf()),
+            _ => ReturnError::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+        })
 }
 
 #[cfg(test)]
