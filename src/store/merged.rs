@@ -323,12 +323,14 @@ impl Vault {
         fingerprint: &str,
         today: NaiveDate,
     ) -> Result<bool, StoreError> {
-        let found = self.volunteers()?.into_iter().find(|v| {
-            v.signer()
-                .is_some_and(|s| s.fingerprint().matches(fingerprint))
+        let found = self.volunteers()?.into_iter().find_map(|v| {
+            let signer = v.signer()?;
+            signer
+                .fingerprint()
+                .matches(fingerprint)
+                .then_some((v, signer))
         });
-        let (Some(mut volunteer), Some(signer)) = (found.clone(), found.and_then(|v| v.signer()))
-        else {
+        let Some((mut volunteer, signer)) = found else {
             return Ok(false);
         };
         volunteer.revoked_on.get_or_insert(today);
