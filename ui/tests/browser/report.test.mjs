@@ -132,7 +132,8 @@ describe("report", () => {
     await page.locator("#report-year").press("Enter");
     await page.getByRole("alert").getByText("Enter the year as four digits").waitFor();
     assert.equal(await focusedId(page), "report-year");
-    assert.equal(await page.locator("#report-year").getAttribute("aria-invalid"), "true");
+    // The field is marked in the same update as the message; wait for it rather than race it.
+    await page.locator('#report-year[aria-invalid="true"]').waitFor({ timeout: 5000 });
   });
 
   for (const colorScheme of ["light", "dark"]) {

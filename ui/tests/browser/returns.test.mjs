@@ -87,7 +87,8 @@ describe("returns: a volunteer", () => {
     await page.keyboard.press("Enter");
     await page.locator("#coordinator-key-error").getByText("is not a coordinator key").waitFor();
     assert.equal(await focusedId(page), "coordinator-key");
-    assert.equal(await page.locator("#coordinator-key").getAttribute("aria-invalid"), "true");
+    // The field is marked in the same update as the message; wait for it rather than race it.
+    await page.locator('#coordinator-key[aria-invalid="true"]').waitFor({ timeout: 5000 });
     await retype(page, "age19lszqf7h5p3lv6xvs9m49h6suxvjxzvhlvph0mnk89v83nvc7wgdqv2p4n");
     await page.locator("#display-name").focus();
     await page.keyboard.type("Robin");
@@ -110,7 +111,8 @@ describe("returns: a volunteer", () => {
     await page.keyboard.press("Enter");
     await page.locator("#return-path-error").getByText("is not a full path").waitFor();
     assert.equal(await focusedId(page), "return-path");
-    assert.equal(await page.locator("#return-path").getAttribute("aria-invalid"), "true");
+    // The field is marked in the same update as the message; wait for it rather than race it.
+    await page.locator('#return-path[aria-invalid="true"]').waitFor({ timeout: 5000 });
 
     await retype(page, "~/Documents");
     await page.keyboard.press("Enter");
@@ -169,7 +171,8 @@ describe("returns: the coordinator", () => {
     await page.keyboard.press("Enter");
     await page.locator("#return-file-path-error").getByText("bad.qlreturn: This file is not a Quietline return.").waitFor();
     assert.equal(await focusedId(page), "return-file-path");
-    assert.equal(await page.locator("#return-file-path").getAttribute("aria-invalid"), "true");
+    // The field is marked in the same update as the message; wait for it rather than race it.
+    await page.locator('#return-file-path[aria-invalid="true"]').waitFor({ timeout: 5000 });
     await retype(page, `${RETURNS}/jo-2024-25.qlreturn`);
     await page.keyboard.press("Enter");
     await list.getByRole("listitem").filter({ hasText: "jo-2024-25.qlreturn" }).waitFor();
