@@ -1,39 +1,17 @@
 // The app's screens in a real browser (Debian's chromium), keyboard first,
 // against the in-memory backend. axe-core checks every screen.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { axe, describeViolations, launch, startServer } from "./harness.mjs";
+import { describe, it } from "node:test";
+import { assertAccessible, useMockApp } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const openPage = useMockApp();
 
 /** A fresh page whose mock backend starts in `store` state. */
-async function open(store, { calls = false, colorScheme = "light", viewport = { width: 1200, height: 900 } } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme, locale: "en-GB", timezoneId: "Europe/London" });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${server.url}?store=${store}${calls ? "&calls=1" : ""}`);
-  page.errors = errors;
-  return page;
+function open(store, { calls = false, ...options } = {}) {
+  return openPage(`?store=${store}${calls ? "&calls=1" : ""}`, options);
 }
 
 const mockState = (page) => page.evaluate(() => window.quietlineMock.state());
-
-async function assertAccessible(page, where) {
-  const violations = await axe(page);
-  assert.equal(violations.length, 0, `${where}:\n${describeViolations(violations)}`);
-}
 
 async function press(page, ...keys) {
   for (const k of keys) await page.keyboard.press(k);

@@ -1,8 +1,10 @@
 // Serves the mock build (`vite build --mode mock`) on localhost and drives
 // Debian's chromium with playwright-core: no browser download, no network.
+import assert from "node:assert/strict";
 import { createReadStream, existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize } from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -51,4 +53,39 @@ export async function axe(page) {
 
 export function describeViolations(violations) {
   return violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.join(", ")}`).join("\n");
+}
+
+/** Fails with axe's findings if the page has any violations. */
+export async function assertAccessible(page, where) {
+  const violations = await axe(page);
+  assert.equal(violations.length, 0, `${where}:\n${describeViolations(violations)}`);
+}
+
+export const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? "");
+
+/**
+ * Serves the mock app and starts chromium before the calling file's tests,
+ * and stops both after them. Returns `openPage(query, options)`: a fresh
+ * page (its own context, British locale and time) at the app with `query`,
+ * whose uncaught errors collect in `page.errors`.
+ */
+export function useMockApp() {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return async function openPage(query, { colorScheme = "light", viewport = { width: 1200, height: 900 } } = {}) {
+    const context = await browser.newContext({ viewport, colorScheme, locale: "en-GB", timezoneId: "Europe/London" });
+    const page = await context.newPage();
+    page.errors = [];
+    page.on("pageerror", (e) => page.errors.push(e.message));
+    await page.goto(`${server.url}${query}`);
+    return page;
+  };
 }

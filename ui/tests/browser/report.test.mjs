@@ -4,35 +4,17 @@
 // narrative, save as HTML and CSV. axe-core in light and dark, and at a
 // 640-pixel width (200% zoom) without sideways scrolling.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { axe, describeViolations, launch, startServer } from "./harness.mjs";
+import { describe, it } from "node:test";
+import { assertAccessible, focusedId, useMockApp } from "./harness.mjs";
 
-let server;
-let browser;
+const openPage = useMockApp();
 
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function openReport({ colorScheme = "light", viewport = { width: 1200, height: 900 } } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme, locale: "en-GB", timezoneId: "Europe/London" });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${server.url}?store=unlocked`);
+async function openReport(options = {}) {
+  const page = await openPage("?store=unlocked", options);
   await page.getByRole("button", { name: "Report", exact: true }).click();
   await page.getByRole("heading", { name: "Annual report", exact: true }).waitFor();
-  page.errors = errors;
   return page;
 }
-
-const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? "");
 
 /** Tabs forward until the element with `id` has focus. */
 async function tabTo(page, id) {
@@ -41,11 +23,6 @@ async function tabTo(page, id) {
     await page.keyboard.press("Tab");
   }
   assert.fail(`Tab never reached #${id}`);
-}
-
-async function assertAccessible(page, where) {
-  const violations = await axe(page);
-  assert.equal(violations.length, 0, `${where}:\n${describeViolations(violations)}`);
 }
 
 const withheldCells = (page) => page.locator("td.withheld").count();

@@ -5,35 +5,19 @@
 // volunteer. Errors land on their fields. axe-core in light and dark, and
 // at a 640-pixel width (200% zoom) without sideways scrolling.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { axe, describeViolations, launch, startServer } from "./harness.mjs";
+import { describe, it } from "node:test";
+import { assertAccessible, focusedId, useMockApp } from "./harness.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const openPage = useMockApp();
 
 const RETURNS = "/home/coordinator/Returns";
 const ALEX = "M4QF-2ZRA-KD7P-XW3N";
 
 /** The Returns screen, reached from the navigation with the keyboard. */
-async function openReturns(query = "", { colorScheme = "light", viewport = { width: 1200, height: 900 } } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme, locale: "en-GB", timezoneId: "Europe/London" });
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`${server.url}?store=unlocked&calls=1${query}`);
+async function openReturns(query = "", options = {}) {
+  const page = await openPage(`?store=unlocked&calls=1${query}`, options);
   await goTo(page, "Returns");
   await page.getByRole("heading", { name: "Returns", exact: true }).waitFor();
-  page.errors = errors;
   return page;
 }
 
@@ -44,7 +28,6 @@ async function goTo(page, screen) {
 }
 
 const mockState = (page) => page.evaluate(() => window.quietlineMock.state());
-const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? "");
 const isFocused = (locator) => locator.evaluate((el) => el === document.activeElement);
 
 /** Tabs forward until `locator` has focus. */
@@ -54,11 +37,6 @@ async function tabTo(page, locator) {
     await page.keyboard.press("Tab");
   }
   assert.fail(`Tab never reached ${locator}`);
-}
-
-async function assertAccessible(page, where) {
-  const violations = await axe(page);
-  assert.equal(violations.length, 0, `${where}:\n${describeViolations(violations)}`);
 }
 
 /** Replaces the text in the focused field. */
