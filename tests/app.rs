@@ -311,40 +311,23 @@ fn a_volunteer_sends_a_return_and_the_coordinator_checks_trusts_and_merges_it() 
     );
 
     // Not merged until the coordinator confirms the fingerprint.
-    let unconfirmed = coordinator
-        .merge_returns(
-            &MergeRequest {
-                paths: vec![made.path.clone()],
-                trust: vec![],
-            },
-            now(),
-        )
-        .unwrap();
+    let merge_made = |coordinator: &mut Session, trust: &[&str]| {
+        let request = MergeRequest {
+            paths: vec![made.path.clone()],
+            trust: trust.iter().map(|t| t.to_string()).collect(),
+        };
+        coordinator.merge_returns(&request, now()).unwrap()
+    };
+    let unconfirmed = merge_made(&mut coordinator, &[]);
     assert_eq!(unconfirmed[0].state, MergeState::Refused);
     assert!(
         unconfirmed[0].message.contains(&fingerprint),
         "{}",
         unconfirmed[0].message
     );
-    let merged = coordinator
-        .merge_returns(
-            &MergeRequest {
-                paths: vec![made.path.clone()],
-                trust: vec![fingerprint.clone()],
-            },
-            now(),
-        )
-        .unwrap();
+    let merged = merge_made(&mut coordinator, &[&fingerprint]);
     assert_eq!(merged[0].state, MergeState::Merged, "{}", merged[0].message);
-    let twice = coordinator
-        .merge_returns(
-            &MergeRequest {
-                paths: vec![made.path.clone()],
-                trust: vec![],
-            },
-            now(),
-        )
-        .unwrap();
+    let twice = merge_made(&mut coordinator, &[]);
     assert_eq!(twice[0].state, MergeState::AlreadyMerged);
     assert_eq!(
         coordinator
