@@ -40,7 +40,10 @@ fn a_shift_create_log_list_edit_delete_and_lock() {
     assert_eq!(created.recovery_key.split('-').count(), 8);
     assert!(store_status(&store.dir).exists);
 
-    let id = session.log_call(&form("2024-06-10T09:15"), now()).unwrap();
+    let id = session
+        .log_call(&form("2024-06-10T09:15"), now())
+        .unwrap()
+        .id;
     session.log_call(&form("2024-06-01T16:00"), now()).unwrap();
     let listed = session.list_calls(&CallFilter::default(), now()).unwrap();
     assert_eq!(listed.matched, 2);
@@ -51,6 +54,10 @@ fn a_shift_create_log_list_edit_delete_and_lock() {
     assert_eq!(opened.form, {
         let mut f = form("2024-06-10T09:15");
         f.follow_up_needed = true;
+        // The form of a stored call carries its id, and its due date as
+        // the screen shows dates, UK style.
+        f.id = id.clone();
+        f.follow_up_due = "Mon 10 Jun 2024".into();
         f
     });
     let mut edited = opened.form.clone();
@@ -90,7 +97,7 @@ fn a_shift_create_log_list_edit_delete_and_lock() {
 #[test]
 fn a_draft_survives_a_lock_and_is_gone_once_the_call_is_saved() {
     let store = TempStore::new();
-    let (session, _) = Session::create(&store.dir, PASSPHRASE).unwrap();
+    let (mut session, _) = Session::create(&store.dir, PASSPHRASE).unwrap();
     let mut half = form("2024-06-10T09:15");
     half.role.clear();
     half.notes = "Synthetic: half-typed when the lock came".into();
@@ -374,4 +381,181 @@ fn a_volunteer_sends_a_return_and_the_coordinator_checks_trusts_and_merges_it() 
             .code,
         ErrorCode::NotFound
     );
+}
+
+/// What can reach the store while one call is logged on a slow machine:
+/// two draft writes queued while typing, the save, the same save sent
+/// again, and the next form's first draft (which exists only once the
+/// save has answered).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Step {
+    Draft1,
+    Draft2,
+    Save,
+    SaveAgain,
+    NextDraft,
+}
+
+fn orders(steps: &[Step]) -> Vec<Vec<Step>> {
+    if steps.len() <= 1 {
+        return vec![steps.to_vec()];
+    }
+    let mut out = Vec::new();
+    for (i, first) in steps.iter().enumerate() {
+        let mut rest = steps.to_vec();
+        rest.remove(i);
+        for mut tail in orders(&rest) {
+            tail.insert(0, *first);
+            out.push(tail);
+        }
+    }
+    out
+}
+
+#[test]
+fn draft_writes_and_saves_in_every_order_log_one_call_and_leave_no_ghost_draft() {
+    let store = TempStore::new();
+    let (mut session, _) = Session::create(&store.dir, PASSPHRASE).unwrap();
+    let all = orders(&[
+        Step::Draft1,
+        Step::Draft2,
+        Step::Save,
+        Step::SaveAgain,
+        Step::NextDraft,
+    ]);
+    let mut tried = 0;
+    for order in all {
+        let save_at = order.iter().position(|s| *s == Step::Save).unwrap();
+        let next_at = order.iter().position(|s| *s == Step::NextDraft).unwrap();
+        if next_at < save_at {
+            continue;
+        }
+        tried += 1;
+        let before = session
+            .list_calls(&CallFilter::default(), now())
+            .unwrap()
+            .matched;
+        let opened = session.new_form(now()).unwrap();
+        let mut typed = form("2024-06-10T09:15");
+        typed.id = opened.id.clone();
+        typed.draft_generation = opened.draft_generation;
+        let mut half = typed.clone();
+        half.notes = "Synthetic: half".into();
+        let mut next = None;
+        let mut next_draft = None;
+        for step in &order {
+            match step {
+                Step::Draft1 => {
+                    session.save_draft(&half).unwrap();
+                }
+                Step::Draft2 => {
+                    session.save_draft(&typed).unwrap();
+                }
+                Step::Save | Step::SaveAgain => {
+                    let logged = session.log_call(&typed, now()).unwrap();
+                    assert_eq!(logged.id, typed.id);
+                    next.get_or_insert(logged.next);
+                }
+                Step::NextDraft => {
+                    let mut n = next.clone().unwrap();
+                    n.notes = "Synthetic: the next caller".into();
+                    assert!(session.save_draft(&n).unwrap(), "{order:?}");
+                    next_draft = Some(n);
+                }
+            }
+        }
+        let listed = session.list_calls(&CallFilter::default(), now()).unwrap();
+        assert_eq!(listed.matched, before + 1, "exactly one call: {order:?}");
+        assert!(listed.calls.iter().any(|c| c.id == typed.id), "{order:?}");
+        assert_eq!(
+            session.draft().unwrap(),
+            next_draft,
+            "only the next call's draft, never the saved one: {order:?}"
+        );
+        session.clear_form(now()).unwrap();
+    }
+    assert_eq!(tried, 60);
+}
+
+#[test]
+fn a_draft_written_after_clear_form_is_dropped() {
+    let store = TempStore::new();
+    let (mut session, _) = Session::create(&store.dir, PASSPHRASE).unwrap();
+    let mut opened = session.new_form(now()).unwrap();
+    opened.notes = "Synthetic: typed, then cleared".into();
+    assert!(session.save_draft(&opened).unwrap());
+    let fresh = session.clear_form(now()).unwrap();
+    assert_eq!(session.draft().unwrap(), None);
+    // The write queued before Clear lands late: it must not come back.
+    assert!(!session.save_draft(&opened).unwrap());
+    assert_eq!(session.draft().unwrap(), None);
+    let mut typing = fresh;
+    typing.notes = "Synthetic: the next call".into();
+    assert!(session.save_draft(&typing).unwrap());
+    assert_eq!(session.draft().unwrap(), Some(typing));
+}
+
+#[test]
+fn a_running_timer_survives_a_lock_and_lengthens_the_idle_lock() {
+    let store = TempStore::new();
+    let (mut session, _) = Session::create(&store.dir, PASSPHRASE).unwrap();
+    let idle = session.idle_lock_after();
+    assert_eq!(idle.as_secs(), 5 * 60);
+    let mut form = session.new_form(now()).unwrap();
+    form.timer_started_ms = Some(now().timestamp_millis());
+    session.save_draft(&form).unwrap();
+    assert_eq!(session.idle_lock_after().as_secs(), 60 * 60);
+    drop(session);
+
+    let mut session = Session::unlock(&store.dir, PASSPHRASE).unwrap();
+    assert_eq!(
+        session.idle_lock_after().as_secs(),
+        60 * 60,
+        "still in a call after unlocking"
+    );
+    let draft = session.draft().unwrap().unwrap();
+    assert_eq!(draft.timer_started_ms, form.timer_started_ms);
+    let logged = session.log_short_call(&draft, "hang_up", now()).unwrap();
+    assert!(
+        logged.message.starts_with("Hang-up logged at "),
+        "{}",
+        logged.message
+    );
+    assert_eq!(session.idle_lock_after().as_secs(), 5 * 60);
+}
+
+#[test]
+fn undo_takes_back_the_call_and_gives_the_form_back_under_a_new_id() {
+    let store = TempStore::new();
+    let (mut session, _) = Session::create(&store.dir, PASSPHRASE).unwrap();
+    let opened = session.new_form(now()).unwrap();
+    let mut typed = form("2024-06-10T09:15");
+    typed.id = opened.id;
+    typed.draft_generation = opened.draft_generation;
+    let logged = session.log_call(&typed, now()).unwrap();
+    assert_eq!(logged.message, "Call logged at 13:00.");
+    let back = session.undo_log(&logged.id, &typed).unwrap();
+    assert_ne!(back.id, typed.id);
+    assert_eq!(back.notes, typed.notes);
+    assert_eq!(
+        session
+            .list_calls(&CallFilter::default(), now())
+            .unwrap()
+            .matched,
+        0
+    );
+    assert_eq!(
+        session.draft().unwrap(),
+        Some(back.clone()),
+        "kept as the draft"
+    );
+    session.log_call(&back, now()).unwrap();
+    assert_eq!(
+        session
+            .list_calls(&CallFilter::default(), now())
+            .unwrap()
+            .matched,
+        1
+    );
+    assert_eq!(session.draft().unwrap(), None);
 }

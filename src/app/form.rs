@@ -5,14 +5,14 @@
 //! draft survives a lock or a crash exactly; it becomes a [`NewCall`] only
 //! when saved, with an error naming the field to fix.
 
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::AppError;
 use crate::model::{
-    Call, CallDetails, CallFacts, CallType, CallerType, Employer, FollowUp, NewCall, Region,
-    RiskLevel, Role, Setting,
+    Call, CallDetails, CallFacts, CallId, CallType, CallerType, Employer, FollowUp, NewCall,
+    Region, RiskLevel, Role, Setting,
 };
 use crate::safeguarding::SafeguardingChecklist;
 
@@ -20,6 +20,19 @@ use crate::safeguarding::SafeguardingChecklist;
 #[serde(default)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 pub struct CallForm {
+    /// The id the call is saved under, minted when the form opens, so that
+    /// saving the same form twice replaces the call instead of logging it
+    /// twice. Empty in forms from before ids (a new one is minted on save).
+    pub id: String,
+    /// The draft generation the form was opened under: a draft written
+    /// from it after it was saved or cleared is dropped (see
+    /// [`crate::store::Vault::save_draft`]).
+    #[cfg_attr(test, ts(type = "number"))]
+    pub draft_generation: u64,
+    /// When the call timer was started (milliseconds since 1970, UTC), while
+    /// it runs; kept in the draft so a lock or a crash does not stop it.
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub timer_started_ms: Option<i64>,
     /// When the call started, local time in the helpline's time zone
     /// (`YYYY-MM-DDTHH:MM`, as an `<input type="datetime-local">` gives it).
     pub started_at: String,
@@ -38,15 +51,21 @@ pub struct CallForm {
     pub risk: String,
     pub safeguarding: SafeguardingChecklist,
     pub follow_up_needed: bool,
-    /// `YYYY-MM-DD`, or empty.
+    /// As typed: `8/12`, `8 Dec`, `Tue 8 Dec 2026`, `2026-12-08`; or empty.
     pub follow_up_due: String,
     pub follow_up_done: bool,
     pub notes: String,
+    /// Text typed into the theme box that matches no theme yet; a call is
+    /// not saved with it, so it is never dropped without a word.
+    pub theme_text: String,
 }
 
 impl Default for CallForm {
     fn default() -> Self {
         CallForm {
+            id: String::new(),
+            draft_generation: 0,
+            timer_started_ms: None,
             started_at: String::new(),
             duration_minutes: String::new(),
             call_type: CallType::Substantive.id().into(),
@@ -62,6 +81,7 @@ impl Default for CallForm {
             follow_up_due: String::new(),
             follow_up_done: false,
             notes: String::new(),
+            theme_text: String::new(),
         }
     }
 }
@@ -75,12 +95,42 @@ pub fn local_form_time(instant: DateTime<Utc>, tz: Tz) -> String {
 }
 
 impl CallForm {
-    /// A blank form for a call starting now.
-    pub fn starting_at(now: DateTime<Utc>, tz: Tz) -> CallForm {
+    /// A blank form for a new call starting now, with the id it will be
+    /// saved under, opened under draft generation `draft_generation`.
+    pub fn starting_at(now: DateTime<Utc>, tz: Tz, draft_generation: u64) -> CallForm {
         CallForm {
+            id: CallId::random().to_string(),
+            draft_generation,
             started_at: local_form_time(now, tz),
             ..CallForm::default()
         }
+    }
+
+    /// The short call (silent, hang-up…) a one-key outcome logs from this
+    /// form: its id, start and length only. Whatever was typed for a
+    /// longer call (who rang, themes, risk, safeguarding, notes) is not
+    /// carried into a call that says nothing about the caller.
+    pub fn short_call(&self, call_type: CallType) -> CallForm {
+        CallForm {
+            id: self.id.clone(),
+            draft_generation: self.draft_generation,
+            started_at: self.started_at.clone(),
+            duration_minutes: self.duration_minutes.clone(),
+            call_type: call_type.id().into(),
+            ..CallForm::default()
+        }
+    }
+
+    /// The id the call is saved under: the form's own, or a new one for a
+    /// form from before forms had ids.
+    pub fn call_id(&self) -> Result<CallId, AppError> {
+        if self.id.trim().is_empty() {
+            return Ok(CallId::random());
+        }
+        self.id
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("id", "This form is damaged; clear it and start again"))
     }
 
     /// The form for editing a stored call.
@@ -99,15 +149,19 @@ impl CallForm {
             risk: f.risk.id().into(),
             safeguarding: SafeguardingChecklist::from_steps(&call.details.safeguarding),
             follow_up_needed: f.follow_up.needed,
-            follow_up_due: f.follow_up.due.map(|d| d.to_string()).unwrap_or_default(),
+            follow_up_due: f.follow_up.due.map(shown_date).unwrap_or_default(),
             follow_up_done: f.follow_up.done,
             notes: call.details.notes.clone(),
+            id: call.summary.id.to_string(),
+            ..CallForm::default()
         }
     }
 
     /// The call this form describes. Checks the form's own shape; the
     /// store checks the call's rules (themes, limits) when it is saved.
-    pub fn to_new_call(&self, tz: Tz) -> Result<NewCall, AppError> {
+    /// `today` (in the helpline's time zone) places a due date typed
+    /// without a year.
+    pub fn to_new_call(&self, tz: Tz, today: NaiveDate) -> Result<NewCall, AppError> {
         let call_type: CallType = pick(
             "call_type",
             "Choose what kind of call it was",
@@ -160,15 +214,16 @@ impl CallForm {
         } else {
             pick("risk", "Choose a risk level", &self.risk)?
         };
-        let follow_up_due = match self.follow_up_due.trim() {
-            "" => None,
-            text => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-                AppError::invalid(
-                    "follow_up_due",
-                    "Enter the follow-up date as a date (day, month, year)",
-                )
-            })?),
-        };
+        let follow_up_due = parse_due_date(&self.follow_up_due, today)?;
+        let theme_text = self.theme_text.trim();
+        if !quiet && !theme_text.is_empty() {
+            return Err(AppError::invalid(
+                "themes",
+                format!(
+                    "No theme matches '{theme_text}': choose one from the list, or clear the theme box"
+                ),
+            ));
+        }
         Ok(NewCall {
             facts: CallFacts {
                 started_at: parse_local_time(&self.started_at, tz)?,
@@ -241,6 +296,116 @@ fn parse_minutes(text: &str, quiet: bool) -> Result<u32, AppError> {
     })
 }
 
+/// A date as the form shows it: `Tue 8 Dec 2026`, UK style whatever the
+/// system's language.
+pub fn shown_date(date: NaiveDate) -> String {
+    date.format("%a %-d %b %Y").to_string()
+}
+
+const DUE_DATE_HELP: &str =
+    "Enter the follow-up date with the day first, such as 8/12 or 8 Dec, or leave it empty";
+
+/// Reads a follow-up date as a volunteer types it, day first (UK):
+/// `8/12`, `8/12/26`, `08/12/2026`, `8 Dec`, `8th December 2026`,
+/// `Tue 8 Dec 2026`, or `2026-12-08`. Without a year it is the next such
+/// day from `today` on. Empty means no date; anything else that is not a
+/// whole date is refused, never silently dropped.
+pub fn parse_due_date(text: &str, today: NaiveDate) -> Result<Option<NaiveDate>, AppError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let refuse = || AppError::invalid("follow_up_due", DUE_DATE_HELP);
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(Some(date));
+    }
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '/' | '.' | '-' | ','))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // A leading weekday ("Tue") is only a reading aid.
+    let words = match words.split_first() {
+        Some((first, rest)) if weekday(first) => rest,
+        _ => &words[..],
+    };
+    let (day, month, year) = match words {
+        [d, m] => (*d, *m, None),
+        [d, m, y] => (*d, *m, Some(*y)),
+        _ => return Err(refuse()),
+    };
+    let day: u32 = day
+        .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+        .parse()
+        .map_err(|_| refuse())?;
+    let month = month_number(month).ok_or_else(refuse)?;
+    let date = match year {
+        Some(y) => {
+            let y: i32 = y.parse().map_err(|_| refuse())?;
+            let y = if (0..100).contains(&y) && y.to_string().len() <= 2 {
+                2000 + y
+            } else {
+                y
+            };
+            NaiveDate::from_ymd_opt(y, month, day)
+        }
+        None => (today.year()..today.year() + 8)
+            .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
+            .find(|d| *d >= today),
+    };
+    date.map(Some).ok_or_else(|| {
+        AppError::invalid(
+            "follow_up_due",
+            format!("There is no such day as '{text}'. {DUE_DATE_HELP}"),
+        )
+    })
+}
+
+fn weekday(word: &str) -> bool {
+    let w = word.to_ascii_lowercase();
+    w.len() >= 3
+        && [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ]
+        .iter()
+        .any(|d| d.starts_with(&w))
+}
+
+fn month_number(word: &str) -> Option<u32> {
+    if let Ok(n) = word.parse::<u32>() {
+        return (1..=12).contains(&n).then_some(n);
+    }
+    let w = word.to_ascii_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    // "Sept" is a common spelling of September's short form.
+    let w = if w == "sept" { "sep".to_string() } else { w };
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(&w))
+        .and_then(|i| u32::try_from(i + 1).ok())
+}
+
 /// Reads a local time in `tz`. In the autumn hour that happens twice, the
 /// first (summer time) is taken; a spring-forward time that never happened
 /// is refused rather than silently moved.
@@ -274,6 +439,10 @@ mod tests {
     use crate::app::ErrorCode;
     use crate::period::DEFAULT_TIME_ZONE;
 
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 3, 14).unwrap()
+    }
+
     fn filled() -> CallForm {
         CallForm {
             started_at: "2024-03-14T09:30".into(),
@@ -296,7 +465,7 @@ mod tests {
 
     #[test]
     fn a_filled_form_becomes_the_call_it_describes_and_back() {
-        let call = filled().to_new_call(DEFAULT_TIME_ZONE).unwrap();
+        let call = filled().to_new_call(DEFAULT_TIME_ZONE, today()).unwrap();
         assert_eq!(
             call.facts.started_at.to_rfc3339(),
             "2024-03-14T09:30:00+00:00"
@@ -316,14 +485,14 @@ mod tests {
             details: call.details.clone(),
         };
         let back = CallForm::from_call(&stored, DEFAULT_TIME_ZONE);
-        assert_eq!(back.to_new_call(DEFAULT_TIME_ZONE).unwrap(), call);
+        assert_eq!(back.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap(), call);
     }
 
     #[test]
     fn local_times_follow_british_summer_time() {
         let mut form = filled();
         form.started_at = "2024-07-01T09:30".into();
-        let call = form.to_new_call(DEFAULT_TIME_ZONE).unwrap();
+        let call = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap();
         assert_eq!(
             call.facts.started_at.to_rfc3339(),
             "2024-07-01T08:30:00+00:00"
@@ -338,7 +507,7 @@ mod tests {
     fn a_time_skipped_by_the_clocks_going_forward_is_refused() {
         let mut form = filled();
         form.started_at = "2024-03-31T01:30".into();
-        let err = form.to_new_call(DEFAULT_TIME_ZONE).unwrap_err();
+        let err = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("started_at"));
         assert!(
             err.message.contains("clocks went forward"),
@@ -362,7 +531,7 @@ mod tests {
         for (field, spoil) in cases {
             let mut form = filled();
             spoil(&mut form);
-            let err = form.to_new_call(DEFAULT_TIME_ZONE).unwrap_err();
+            let err = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap_err();
             assert_eq!(err.code, ErrorCode::Invalid);
             assert_eq!(err.field.as_deref(), Some(field), "{}", err.message);
         }
@@ -376,7 +545,7 @@ mod tests {
             themes: vec!["inspection.ofsted".into()],
             ..CallForm::default()
         };
-        let call = form.to_new_call(DEFAULT_TIME_ZONE).unwrap();
+        let call = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap();
         assert_eq!(call.facts.role, Role::Unknown);
         assert_eq!(call.facts.setting, Setting::Unknown);
         assert_eq!(call.facts.region, Region::Unknown);
@@ -391,7 +560,7 @@ mod tests {
     fn a_due_date_implies_a_follow_up_is_needed() {
         let mut form = filled();
         form.follow_up_due = "2024-03-20".into();
-        let call = form.to_new_call(DEFAULT_TIME_ZONE).unwrap();
+        let call = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap();
         assert!(call.facts.follow_up.needed);
     }
 
@@ -406,5 +575,108 @@ mod tests {
         let old: CallForm = serde_json::from_str(r#"{"notes":"x"}"#).unwrap();
         assert_eq!(old.notes, "x");
         assert_eq!(old.call_type, "substantive");
+    }
+
+    #[test]
+    fn due_dates_are_read_day_first_as_volunteers_type_them() {
+        let d = |y, m, day| Some(NaiveDate::from_ymd_opt(y, m, day).unwrap());
+        let cases = [
+            ("8/12", d(2024, 12, 8)),
+            ("8/12/24", d(2024, 12, 8)),
+            ("08/12/2025", d(2025, 12, 8)),
+            ("8 Dec", d(2024, 12, 8)),
+            ("8th December 2026", d(2026, 12, 8)),
+            ("Tue 8 Dec 2026", d(2026, 12, 8)),
+            ("2026-12-08", d(2026, 12, 8)),
+            ("14/3", d(2024, 3, 14)),
+            // Without a year, a day already past is next year's.
+            ("13/3", d(2025, 3, 13)),
+            ("1 sept", d(2024, 9, 1)),
+            ("29/2", d(2028, 2, 29)),
+            ("", None),
+            ("   ", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_due_date(text, today()).unwrap(), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_half_typed_due_date_is_refused_naming_the_field() {
+        for text in [
+            "8/",
+            "8",
+            "8/13",
+            "31/4",
+            "tomorrowish",
+            "8 Dex",
+            "8/12/20x6",
+        ] {
+            let mut form = filled();
+            form.follow_up_needed = true;
+            form.follow_up_due = text.into();
+            let err = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap_err();
+            assert_eq!(err.field.as_deref(), Some("follow_up_due"), "{text}");
+            assert!(err.message.contains("day first"), "{text}: {}", err.message);
+        }
+        // Saving a follow-up without any date stays allowed.
+        let mut form = filled();
+        form.follow_up_needed = true;
+        let call = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap();
+        assert!(call.facts.follow_up.needed);
+        assert_eq!(call.facts.follow_up.due, None);
+    }
+
+    #[test]
+    fn a_stored_due_date_is_shown_uk_style_and_reads_back() {
+        let mut form = filled();
+        form.follow_up_due = "20/3".into();
+        let call = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap();
+        let due = call.facts.follow_up.due.unwrap();
+        assert_eq!(shown_date(due), "Wed 20 Mar 2024");
+        assert_eq!(
+            parse_due_date(&shown_date(due), today()).unwrap(),
+            Some(due)
+        );
+    }
+
+    #[test]
+    fn a_short_call_keeps_only_the_forms_id_start_and_length() {
+        let mut form = filled();
+        form.id = CallId::random().to_string();
+        form.draft_generation = 7;
+        form.duration_minutes = "2".into();
+        form.follow_up_needed = true;
+        let short = form.short_call(CallType::HangUp);
+        assert_eq!(short.id, form.id);
+        assert_eq!(short.draft_generation, 7);
+        assert_eq!(short.started_at, form.started_at);
+        assert_eq!(short.duration_minutes, "2");
+        assert_eq!(short.call_type, "hang_up");
+        let call = short.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap();
+        assert!(call.details.notes.is_empty());
+        assert!(call.details.safeguarding.is_empty());
+        assert_eq!(call.facts.risk, RiskLevel::None);
+        assert_eq!(call.facts.role, Role::Unknown);
+        assert!(!call.facts.follow_up.needed);
+    }
+
+    #[test]
+    fn text_left_in_the_theme_box_stops_the_save_and_is_named() {
+        let mut form = filled();
+        form.theme_text = "sleepless".into();
+        let err = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("themes"));
+        assert!(err.message.contains("'sleepless'"), "{}", err.message);
+    }
+
+    #[test]
+    fn each_new_form_has_its_own_id() {
+        let now = Utc::now();
+        let a = CallForm::starting_at(now, DEFAULT_TIME_ZONE, 3);
+        let b = CallForm::starting_at(now, DEFAULT_TIME_ZONE, 3);
+        assert_ne!(a.id, b.id);
+        assert_eq!(a.draft_generation, 3);
+        assert!(a.call_id().is_ok());
     }
 }

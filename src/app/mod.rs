@@ -20,7 +20,7 @@ mod strength;
 mod vocabulary;
 
 pub use error::{AppError, ErrorCode};
-pub use form::{CallForm, local_form_time};
+pub use form::{CallForm, local_form_time, parse_due_date, shown_date};
 pub use listing::{CallFilter, CallList, CallRow, FollowUpState};
 pub use report::{
     CrossRow, CrossTable, ExportFormat, Exported, KeyFigure, ReportRequest, ReportRow, ReportTable,
@@ -31,7 +31,7 @@ pub use returns::{
     ReturnsOverview, VolunteerRow, YearCount,
 };
 pub use session::{
-    AppSettings, Created, DEMO_PASSPHRASE, OpenedCall, Session, StoreStatus, store_status,
+    AppSettings, Created, DEMO_PASSPHRASE, Logged, OpenedCall, Session, StoreStatus, store_status,
 };
 pub use strength::{PassphraseStrength, passphrase_strength};
 pub use vocabulary::{Choice, ThemeChoice, Vocabulary};

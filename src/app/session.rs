@@ -2,6 +2,7 @@
 //! the vault's keys are zeroed with it.
 
 use std::path::Path;
+use std::time::Duration;
 
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
@@ -16,9 +17,9 @@ use super::returns::{
 use super::vocabulary::Vocabulary;
 use super::{AppError, ErrorCode};
 use crate::crypto::{Passphrase, RecoveryKey};
-use crate::model::CallId;
+use crate::model::{CallId, CallType};
 use crate::safeguarding::Signpost;
-use crate::store::{Settings, Vault};
+use crate::store::{DraftWrite, Settings, Vault};
 use crate::synth::SyntheticCalls;
 
 /// The demo store holds only synthetic calls, so its passphrase is public:
@@ -44,6 +45,18 @@ pub struct Created {
     pub recovery_key: String,
 }
 
+/// Answer to saving a new call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct Logged {
+    /// The saved call's id, for Undo.
+    pub id: String,
+    /// What was logged and when: "Hang-up logged at 14:32."
+    pub message: String,
+    /// A blank form for the next call.
+    pub next: CallForm,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 pub struct OpenedCall {
@@ -62,6 +75,8 @@ pub struct AppSettings {
     /// An IANA time zone name, e.g. `Europe/London`.
     pub time_zone: String,
     pub idle_lock_minutes: u32,
+    /// The idle time before locking while the call timer runs.
+    pub call_idle_lock_minutes: u32,
     pub signposting: Vec<Signpost>,
     /// The coordinator's key (`age1…`) returns are encrypted to; empty if none.
     pub coordinator_key: String,
@@ -79,6 +94,9 @@ pub fn store_status(dir: &Path) -> StoreStatus {
 pub struct Session {
     vault: Vault,
     demo: bool,
+    /// Whether the call being logged has its timer running, as its draft
+    /// last said: the idle lock then waits longer.
+    timer_running: bool,
 }
 
 fn call_id(text: &str) -> Result<CallId, AppError> {
@@ -87,6 +105,19 @@ fn call_id(text: &str) -> Result<CallId, AppError> {
 }
 
 impl Session {
+    fn new(vault: Vault, demo: bool) -> Session {
+        let mut session = Session {
+            vault,
+            demo,
+            timer_running: false,
+        };
+        // A call whose timer ran when the app was locked or closed is
+        // still in progress.
+        session.timer_running =
+            matches!(session.draft(), Ok(Some(f)) if f.timer_started_ms.is_some());
+        session
+    }
+
     /// Creates the volunteer's store. The recovery key is returned once and
     /// never stored in readable form.
     pub fn create(dir: &Path, passphrase: &str) -> Result<(Session, Created), AppError> {
@@ -95,12 +126,12 @@ impl Session {
         let created = Created {
             recovery_key: recovery.to_display().to_string(),
         };
-        Ok((Session { vault, demo: false }, created))
+        Ok((Session::new(vault, false), created))
     }
 
     pub fn unlock(dir: &Path, passphrase: &str) -> Result<Session, AppError> {
         let vault = Vault::open(dir, &Passphrase::new(passphrase))?;
-        Ok(Session { vault, demo: false })
+        Ok(Session::new(vault, false))
     }
 
     /// Sets a new passphrase with the recovery key, and unlocks.
@@ -112,7 +143,7 @@ impl Session {
         let new_passphrase = Passphrase::new_for_store(new_passphrase)?;
         let recovery = RecoveryKey::parse(recovery_key)?;
         let vault = Vault::recover(dir, &recovery, &new_passphrase)?;
-        Ok(Session { vault, demo: false })
+        Ok(Session::new(vault, false))
     }
 
     /// Opens the demo store in `dir`, filling it with synthetic calls from
@@ -121,7 +152,7 @@ impl Session {
         let passphrase = Passphrase::new(DEMO_PASSPHRASE);
         if Vault::exists(dir) {
             let vault = Vault::open(dir, &passphrase)?;
-            return Ok(Session { vault, demo: true });
+            return Ok(Session::new(vault, true));
         }
         // Keep the vault just created: opening it again would only derive
         // the same key a second time.
@@ -139,7 +170,7 @@ impl Session {
             batch.add(&call)?;
         }
         batch.commit()?;
-        Ok(Session { vault, demo: true })
+        Ok(Session::new(vault, true))
     }
 
     pub fn status(&self) -> StoreStatus {
@@ -154,16 +185,70 @@ impl Session {
         Vocabulary::new(self.vault.themes())
     }
 
-    /// A blank form for a call starting now, in the helpline's time zone.
-    pub fn new_form(&self, now: DateTime<Utc>) -> CallForm {
-        CallForm::starting_at(now, self.vault.settings().time_zone)
+    /// A blank form for a call starting now, in the helpline's time zone,
+    /// with the id it will be saved under.
+    pub fn new_form(&self, now: DateTime<Utc>) -> Result<CallForm, AppError> {
+        let generation = self.vault.draft_generation()?;
+        Ok(CallForm::starting_at(
+            now,
+            self.vault.settings().time_zone,
+            generation,
+        ))
     }
 
-    /// Saves a new call and discards the draft it was typed into. Returns its id.
-    pub fn log_call(&mut self, form: &CallForm, now: DateTime<Utc>) -> Result<String, AppError> {
-        let call = form.to_new_call(self.vault.settings().time_zone)?;
-        let id = self.vault.log_call_clearing_draft(&call, now)?;
-        Ok(id.to_string())
+    fn today(&self, now: DateTime<Utc>) -> chrono::NaiveDate {
+        now.with_timezone(&self.vault.settings().time_zone)
+            .date_naive()
+    }
+
+    /// Saves the call typed into `form` and closes its draft. Saving the
+    /// same form again replaces the call it saved: never two calls.
+    pub fn log_call(&mut self, form: &CallForm, now: DateTime<Utc>) -> Result<Logged, AppError> {
+        let call = form.to_new_call(self.vault.settings().time_zone, self.today(now))?;
+        let id = form.call_id()?;
+        let saved = self
+            .vault
+            .save_form_call(id, &call, form.draft_generation, now)?;
+        self.timer_running = false;
+        let tz = self.vault.settings().time_zone;
+        let what = logged_name(call.facts.call_type);
+        let at = now.with_timezone(&tz).format("%H:%M");
+        let message = if saved.replaced {
+            format!("{what} saved again at {at}; it is still one call.")
+        } else {
+            format!("{what} logged at {at}.")
+        };
+        Ok(Logged {
+            id: id.to_string(),
+            message,
+            next: CallForm::starting_at(now, tz, saved.next_generation),
+        })
+    }
+
+    /// Logs a short call (silent, hang-up…) from `form` at once: only its
+    /// start and length are kept (see [`CallForm::short_call`]).
+    pub fn log_short_call(
+        &mut self,
+        form: &CallForm,
+        call_type: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Logged, AppError> {
+        let call_type: CallType = call_type
+            .parse()
+            .map_err(|_| AppError::invalid("call_type", "Choose what kind of call it was"))?;
+        self.log_call(&form.short_call(call_type), now)
+    }
+
+    /// Takes back a call just logged: deletes it and gives back `form` (the
+    /// form as it was before saving) to carry on with, under a new id and
+    /// kept as the draft, so a lock straight after loses nothing.
+    pub fn undo_log(&mut self, id: &str, form: &CallForm) -> Result<CallForm, AppError> {
+        self.vault.delete_call(call_id(id)?)?;
+        let mut restored = form.clone();
+        restored.id = CallId::random().to_string();
+        restored.draft_generation = self.vault.draft_generation()?;
+        self.save_draft(&restored)?;
+        Ok(restored)
     }
 
     pub fn open_call(&self, id: &str) -> Result<OpenedCall, AppError> {
@@ -185,7 +270,7 @@ impl Session {
         form: &CallForm,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        let call = form.to_new_call(self.vault.settings().time_zone)?;
+        let call = form.to_new_call(self.vault.settings().time_zone, self.today(now))?;
         self.vault.update_call(call_id(id)?, &call, now)?;
         Ok(())
     }
@@ -216,6 +301,7 @@ impl Session {
             display_name: s.display_name.clone(),
             time_zone: s.time_zone.name().to_string(),
             idle_lock_minutes: s.idle_lock_minutes,
+            call_idle_lock_minutes: s.call_idle_lock_minutes,
             signposting: s.signposting.clone(),
             coordinator_key: s.coordinator_key.clone().unwrap_or_default(),
         }
@@ -239,6 +325,7 @@ impl Session {
             time_zone,
             display_name: new.display_name.trim().to_string(),
             idle_lock_minutes: new.idle_lock_minutes,
+            call_idle_lock_minutes: new.call_idle_lock_minutes,
             signposting: new
                 .signposting
                 .iter()
@@ -308,12 +395,17 @@ impl Session {
         })
     }
 
-    pub fn save_draft(&self, form: &CallForm) -> Result<(), AppError> {
+    /// Keeps the form being typed, sealed. A write from a form that has
+    /// been saved or cleared since is dropped: returns whether it was kept.
+    pub fn save_draft(&mut self, form: &CallForm) -> Result<bool, AppError> {
         let json = zeroize::Zeroizing::new(
             serde_json::to_vec(form).map_err(|e| AppError::invalid("draft", e.to_string()))?,
         );
-        self.vault.save_draft(&json)?;
-        Ok(())
+        let kept = self.vault.save_draft(form.draft_generation, &json)? == DraftWrite::Kept;
+        if kept {
+            self.timer_running = form.timer_started_ms.is_some();
+        }
+        Ok(kept)
     }
 
     /// The draft left by a lock, a crash or closing the app, if any. A draft
@@ -325,9 +417,27 @@ impl Session {
         Ok(serde_json::from_slice(&bytes).ok())
     }
 
-    pub fn clear_draft(&self) -> Result<(), AppError> {
-        self.vault.clear_draft()?;
-        Ok(())
+    /// Discards the form being typed and its draft; returns a blank form.
+    pub fn clear_form(&mut self, now: DateTime<Utc>) -> Result<CallForm, AppError> {
+        let generation = self.vault.clear_draft()?;
+        self.timer_running = false;
+        Ok(CallForm::starting_at(
+            now,
+            self.vault.settings().time_zone,
+            generation,
+        ))
+    }
+
+    /// How long the app may sit without a key press before it locks:
+    /// longer while a call's timer runs, since calls are mostly listening.
+    pub fn idle_lock_after(&self) -> Duration {
+        let s = self.vault.settings();
+        let minutes = if self.timer_running {
+            s.call_idle_lock_minutes
+        } else {
+            s.idle_lock_minutes
+        };
+        Duration::from_secs(u64::from(minutes) * 60)
     }
 
     /// What the Returns screen needs: this store's fingerprint, the saved
@@ -378,5 +488,16 @@ impl Session {
         now: DateTime<Utc>,
     ) -> Result<Vec<VolunteerRow>, AppError> {
         returns::revoke(&mut self.vault, fingerprint, now)
+    }
+}
+
+/// How the saved-call message names each kind of call.
+fn logged_name(call_type: CallType) -> &'static str {
+    match call_type {
+        CallType::Substantive => "Call",
+        CallType::Silent => "Silent call",
+        CallType::HangUp => "Hang-up",
+        CallType::WrongNumber => "Wrong-number call",
+        CallType::InformationOnly => "Information-only call",
     }
 }

@@ -138,6 +138,31 @@ fn check_version(id: CallId, version: u32) -> Result<(), StoreError> {
     }
 }
 
+/// What [`Vault::save_form_call`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SavedCall {
+    /// Whether the form had been saved before, so its call was replaced.
+    pub replaced: bool,
+    /// The generation the next form opens under.
+    pub next_generation: u64,
+}
+
+/// The facts of call `id`, if the store holds it.
+fn summary_in(
+    conn: &Connection,
+    keys: &Keys,
+    id: CallId,
+) -> Result<Option<CallSummary>, StoreError> {
+    let row: Option<(Vec<u8>, u32, Vec<u8>)> = conn
+        .prepare_cached("SELECT period_tag, version, sealed FROM calls WHERE id = ?1")?
+        .query_row(params![id.as_bytes().as_slice()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    row.map(|(tag, version, sealed)| open_facts(keys, &tag, id.as_bytes(), version, &sealed))
+        .transpose()
+}
+
 pub(super) fn open_facts(
     keys: &Keys,
     tag: &[u8],
@@ -179,6 +204,32 @@ impl ImportBatch<'_> {
         Ok(summary.id)
     }
 
+    /// Adds a call under an id chosen by the caller (a form's own id).
+    fn add_as(&mut self, id: CallId, call: &NewCall) -> Result<(), StoreError> {
+        call.validate(self.writer.themes, self.now)?;
+        let summary = CallSummary {
+            id,
+            ..self.writer.new_summary(call, self.now)
+        };
+        self.writer
+            .put(&self.tx, &mut self.pages, &summary, &call.details, false)?;
+        self.added += 1;
+        Ok(())
+    }
+
+    /// Replaces a stored call's content, keeping its id, author and
+    /// creation time.
+    fn replace(&mut self, old: CallSummary, call: &NewCall) -> Result<(), StoreError> {
+        call.validate(self.writer.themes, self.now)?;
+        let summary = CallSummary {
+            updated_at: self.now,
+            facts: call.facts.clone(),
+            ..old
+        };
+        self.writer
+            .put(&self.tx, &mut self.pages, &summary, &call.details, true)
+    }
+
     pub fn added(&self) -> usize {
         self.added
     }
@@ -203,18 +254,40 @@ impl Vault {
         Ok(id)
     }
 
-    /// Logs a call and discards the draft it was typed into, atomically, so
-    /// a crash can never leave both the saved call and its draft behind.
-    pub fn log_call_clearing_draft(
+    /// Saves the call typed into the form whose call id is `id`, and closes
+    /// that form's draft, in one transaction, so a crash can never leave
+    /// both the saved call and its draft behind, and no draft write queued
+    /// before the save can land after it (see [`super::drafts`]).
+    ///
+    /// Saving the same form again (a second press while the first was
+    /// slow, a retry) replaces the call it saved rather than logging it
+    /// twice; and if the next form has been opened meanwhile (a later
+    /// generation than `form_generation`), its draft is left alone.
+    pub fn save_form_call(
         &mut self,
+        id: CallId,
         call: &NewCall,
+        form_generation: u64,
         now: DateTime<Utc>,
-    ) -> Result<CallId, StoreError> {
+    ) -> Result<SavedCall, StoreError> {
         let mut batch = self.begin_import(now)?;
-        let id = batch.add(call)?;
-        super::drafts::clear(&batch.tx)?;
+        let existing = summary_in(&batch.tx, batch.writer.keys, id)?;
+        let replaced = existing.is_some();
+        match existing {
+            None => batch.add_as(id, call)?,
+            Some(old) => batch.replace(old, call)?,
+        }
+        let current = super::drafts::generation(&batch.tx)?;
+        let next_generation = if form_generation == current {
+            super::drafts::close(&batch.tx)?
+        } else {
+            current
+        };
         batch.commit()?;
-        Ok(id)
+        Ok(SavedCall {
+            replaced,
+            next_generation,
+        })
     }
 
     /// Starts an all-or-nothing batch of new calls.
@@ -306,15 +379,7 @@ impl Vault {
     }
 
     fn call_summary(&self, id: CallId) -> Result<CallSummary, StoreError> {
-        let row: Option<(Vec<u8>, u32, Vec<u8>)> = self
-            .conn
-            .prepare_cached("SELECT period_tag, version, sealed FROM calls WHERE id = ?1")?
-            .query_row(params![id.as_bytes().as_slice()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?;
-        let (tag, version, sealed) = row.ok_or(StoreError::CallNotFound(id))?;
-        open_facts(&self.keys, &tag, id.as_bytes(), version, &sealed)
+        summary_in(&self.conn, &self.keys, id)?.ok_or(StoreError::CallNotFound(id))
     }
 
     /// Opens one call in full, private details included.

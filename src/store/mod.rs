@@ -31,13 +31,16 @@ use crate::themes::ThemeList;
 use keyslots::Slot;
 use schema::STORE_FORMAT;
 
-pub use calls::ImportBatch;
-pub use drafts::MAX_DRAFT_BYTES;
+pub use calls::{ImportBatch, SavedCall};
+pub use drafts::{DraftWrite, MAX_DRAFT_BYTES};
 pub use merged::{MergeCounts, MergeOutcome, MergedCall, Volunteer};
 pub use pages::{CountedCall, Page};
 pub use schema::DB_FILE;
 pub use sealed_rows::SealedRecords;
-pub use settings::{DEFAULT_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES, Settings};
+pub use settings::{
+    DEFAULT_CALL_IDLE_LOCK_MINUTES, DEFAULT_IDLE_LOCK_MINUTES, MAX_CALL_IDLE_LOCK_MINUTES,
+    MAX_IDLE_LOCK_MINUTES, Settings,
+};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -283,9 +286,20 @@ impl Vault {
         &self.themes
     }
 
-    /// Keeps the call being logged, sealed, replacing any earlier draft.
-    pub fn save_draft(&self, draft: &[u8]) -> Result<(), StoreError> {
-        drafts::write(&self.conn, &self.keys.records, draft)
+    /// The generation new forms are opened under (see [`drafts`]).
+    pub fn draft_generation(&self) -> Result<u64, StoreError> {
+        drafts::generation(&self.conn)
+    }
+
+    /// Keeps the call being logged, sealed, replacing any earlier draft,
+    /// unless the form it came from (opened under `form_generation`) has
+    /// been saved or cleared since.
+    pub fn save_draft(
+        &mut self,
+        form_generation: u64,
+        draft: &[u8],
+    ) -> Result<DraftWrite, StoreError> {
+        drafts::write(&mut self.conn, &self.keys.records, form_generation, draft)
     }
 
     /// The draft kept by [`Vault::save_draft`], zeroed when dropped.
@@ -293,8 +307,15 @@ impl Vault {
         drafts::read(&self.conn, &self.keys.records)
     }
 
-    pub fn clear_draft(&self) -> Result<(), StoreError> {
-        drafts::clear(&self.conn)
+    /// Discards the draft and closes its form: later writes from that form
+    /// are dropped. Returns the generation the next form opens under.
+    pub fn clear_draft(&mut self) -> Result<u64, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let next = drafts::close(&tx)?;
+        tx.commit()?;
+        Ok(next)
     }
 
     /// Whether `passphrase` is this store's current one, without touching

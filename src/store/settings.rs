@@ -19,6 +19,12 @@ pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 5;
 /// Longest idle time a volunteer may choose: an unattended unlocked laptop
 /// is the risk the lock exists for.
 pub const MAX_IDLE_LOCK_MINUTES: u32 = 60;
+/// Minutes without a key press before the app locks while the call timer
+/// runs: calls are mostly listening, so the ordinary idle time would lock
+/// the app in the middle of one.
+pub const DEFAULT_CALL_IDLE_LOCK_MINUTES: u32 = 60;
+/// Longest idle time during a call a volunteer may choose.
+pub const MAX_CALL_IDLE_LOCK_MINUTES: u32 = 180;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -28,6 +34,8 @@ pub struct Settings {
     pub display_name: String,
     /// The app locks after this many idle minutes (1 to [`MAX_IDLE_LOCK_MINUTES`]).
     pub idle_lock_minutes: u32,
+    /// The same while the call timer runs (1 to [`MAX_CALL_IDLE_LOCK_MINUTES`]).
+    pub call_idle_lock_minutes: u32,
     /// The signposting directory offered on high-risk calls.
     pub signposting: Vec<Signpost>,
     /// The coordinator's public key (`age1…`) that returns are encrypted to.
@@ -40,6 +48,7 @@ impl Default for Settings {
             time_zone: DEFAULT_TIME_ZONE,
             display_name: String::new(),
             idle_lock_minutes: DEFAULT_IDLE_LOCK_MINUTES,
+            call_idle_lock_minutes: DEFAULT_CALL_IDLE_LOCK_MINUTES,
             signposting: default_directory(),
             coordinator_key: None,
         }
@@ -54,6 +63,8 @@ struct SealedSettingsV1 {
     display_name: String,
     #[serde(default = "default_idle_lock_minutes")]
     idle_lock_minutes: u32,
+    #[serde(default = "default_call_idle_lock_minutes")]
+    call_idle_lock_minutes: u32,
     #[serde(default = "default_directory")]
     signposting: Vec<Signpost>,
     #[serde(default)]
@@ -62,6 +73,10 @@ struct SealedSettingsV1 {
 
 fn default_idle_lock_minutes() -> u32 {
     DEFAULT_IDLE_LOCK_MINUTES
+}
+
+fn default_call_idle_lock_minutes() -> u32 {
+    DEFAULT_CALL_IDLE_LOCK_MINUTES
 }
 
 const ROW: &str = "settings";
@@ -131,6 +146,7 @@ pub fn write(conn: &Connection, key: &RecordKey, settings: &Settings) -> Result<
         time_zone: settings.time_zone.name().to_string(),
         display_name: settings.display_name.clone(),
         idle_lock_minutes: settings.idle_lock_minutes,
+        call_idle_lock_minutes: settings.call_idle_lock_minutes,
         signposting: settings.signposting.clone(),
         coordinator_key: settings.coordinator_key.clone(),
     })
@@ -145,6 +161,12 @@ impl Settings {
             return Err(ValidationError::new(
                 "idle lock",
                 format!("choose between 1 and {MAX_IDLE_LOCK_MINUTES} minutes"),
+            ));
+        }
+        if !(1..=MAX_CALL_IDLE_LOCK_MINUTES).contains(&self.call_idle_lock_minutes) {
+            return Err(ValidationError::new(
+                "idle lock during a call",
+                format!("choose between 1 and {MAX_CALL_IDLE_LOCK_MINUTES} minutes"),
             ));
         }
         if self.display_name.chars().count() > MAX_DISPLAY_NAME_CHARS {
@@ -201,6 +223,7 @@ pub fn read(conn: &Connection, key: &RecordKey) -> Result<Settings, StoreError> 
         time_zone: stored.time_zone.parse().map_err(|_| damaged())?,
         display_name: stored.display_name,
         idle_lock_minutes: stored.idle_lock_minutes,
+        call_idle_lock_minutes: stored.call_idle_lock_minutes,
         signposting: stored.signposting,
         coordinator_key: stored.coordinator_key,
     })

@@ -5,7 +5,11 @@ export type AppSettings = { display_name: string,
 /**
  * An IANA time zone name, e.g. `Europe/London`.
  */
-time_zone: string, idle_lock_minutes: number, signposting: Array<Signpost>, 
+time_zone: string, idle_lock_minutes: number, 
+/**
+ * The idle time before locking while the call timer runs.
+ */
+call_idle_lock_minutes: number, signposting: Array<Signpost>, 
 /**
  * The coordinator's key (`age1…`) returns are encrypted to; empty if none.
  */

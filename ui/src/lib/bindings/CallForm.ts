@@ -3,6 +3,23 @@ import type { SafeguardingChecklist } from "./SafeguardingChecklist";
 
 export type CallForm = { 
 /**
+ * The id the call is saved under, minted when the form opens, so that
+ * saving the same form twice replaces the call instead of logging it
+ * twice. Empty in forms from before ids (a new one is minted on save).
+ */
+id: string, 
+/**
+ * The draft generation the form was opened under: a draft written
+ * from it after it was saved or cleared is dropped (see
+ * [`crate::store::Vault::save_draft`]).
+ */
+draft_generation: number, 
+/**
+ * When the call timer was started (milliseconds since 1970, UTC), while
+ * it runs; kept in the draft so a lock or a crash does not stop it.
+ */
+timer_started_ms: number | null, 
+/**
  * When the call started, local time in the helpline's time zone
  * (`YYYY-MM-DDTHH:MM`, as an `<input type="datetime-local">` gives it).
  */
@@ -24,6 +41,11 @@ employer: string, region: string, caller_type: string,
  */
 themes: Array<string>, risk: string, safeguarding: SafeguardingChecklist, follow_up_needed: boolean, 
 /**
- * `YYYY-MM-DD`, or empty.
+ * As typed: `8/12`, `8 Dec`, `Tue 8 Dec 2026`, `2026-12-08`; or empty.
  */
-follow_up_due: string, follow_up_done: boolean, notes: string, };
+follow_up_due: string, follow_up_done: boolean, notes: string, 
+/**
+ * Text typed into the theme box that matches no theme yet; a call is
+ * not saved with it, so it is never dropped without a word.
+ */
+theme_text: string, };
