@@ -13,6 +13,8 @@ const COMMANDS: &[&str] = &[
     "vocabulary",
     "new_form",
     "log_call",
+    "log_short_call",
+    "undo_log",
     "open_call",
     "update_call",
     "delete_call",

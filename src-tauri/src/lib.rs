@@ -82,6 +82,8 @@ pub fn run() {
             commands::calls::vocabulary,
             commands::calls::new_form,
             commands::calls::log_call,
+            commands::calls::log_short_call,
+            commands::calls::undo_log,
             commands::calls::open_call,
             commands::calls::update_call,
             commands::calls::delete_call,

@@ -13,6 +13,11 @@ use tauri::{AppHandle, Emitter, Manager};
 
 /// The event the web view hears when the store has been locked.
 pub const LOCKED_EVENT: &str = "quietline://locked";
+/// The event the web view hears shortly before an idle lock, with the
+/// seconds left, so a volunteer listening to a caller can stay unlocked.
+pub const LOCKING_SOON_EVENT: &str = "quietline://locking-soon";
+/// How long before an idle lock the warning shows.
+const WARN_BEFORE: Duration = Duration::from_secs(30);
 
 pub struct SessionHolder {
     store_dir: PathBuf,
@@ -22,6 +27,17 @@ pub struct SessionHolder {
 struct Inner {
     session: Option<Session>,
     last_activity: Instant,
+    /// Whether the coming idle lock has been announced.
+    warned: bool,
+}
+
+/// What the idle watcher found.
+#[derive(Debug, PartialEq, Eq)]
+enum Idle {
+    Active,
+    /// The lock is this many seconds away: warn.
+    LockingIn(u64),
+    Locked,
 }
 
 impl SessionHolder {
@@ -31,6 +47,7 @@ impl SessionHolder {
             inner: Mutex::new(Inner {
                 session: None,
                 last_activity: Instant::now(),
+                warned: false,
             }),
         }
     }
@@ -63,6 +80,7 @@ impl SessionHolder {
         let mut inner = self.lock_inner()?;
         inner.session = Some(session);
         inner.last_activity = Instant::now();
+        inner.warned = false;
         Ok(())
     }
 
@@ -72,7 +90,9 @@ impl SessionHolder {
     }
 
     pub fn touch(&self) -> Result<(), AppError> {
-        self.lock_inner()?.last_activity = Instant::now();
+        let mut inner = self.lock_inner()?;
+        inner.last_activity = Instant::now();
+        inner.warned = false;
         Ok(())
     }
 
@@ -83,39 +103,50 @@ impl SessionHolder {
     ) -> Result<T, AppError> {
         let mut inner = self.lock_inner()?;
         inner.last_activity = Instant::now();
+        inner.warned = false;
         let session = inner.session.as_mut().ok_or_else(AppError::locked)?;
         f(session)
     }
 
-    /// Locks if the session has been idle longer than its setting allows.
-    fn lock_if_idle(&self) -> Result<bool, AppError> {
+    /// Locks if the session has been idle longer than it allows (longer
+    /// while a call's timer runs), and says when the lock is near.
+    fn check_idle(&self) -> Result<Idle, AppError> {
         let mut inner = self.lock_inner()?;
         let Some(session) = &inner.session else {
-            return Ok(false);
+            return Ok(Idle::Active);
         };
-        let allowed = Duration::from_secs(u64::from(session.settings().idle_lock_minutes) * 60);
-        if inner.last_activity.elapsed() >= allowed {
+        let allowed = session.idle_lock_after();
+        let idle = inner.last_activity.elapsed();
+        if idle >= allowed {
             inner.session = None;
-            return Ok(true);
+            return Ok(Idle::Locked);
         }
-        Ok(false)
+        let left = allowed - idle;
+        if left <= WARN_BEFORE && !inner.warned {
+            inner.warned = true;
+            return Ok(Idle::LockingIn(left.as_secs_f64().ceil() as u64));
+        }
+        Ok(Idle::Active)
     }
 }
 
-/// Checks every few seconds whether the idle time has run out.
+/// Checks every second whether the idle time has run out or nearly has.
 pub fn watch_for_idle(app: AppHandle) {
     std::thread::spawn(move || {
         loop {
-            std::thread::sleep(Duration::from_secs(5));
+            std::thread::sleep(Duration::from_secs(1));
             let holder = app.state::<SessionHolder>();
-            match holder.lock_if_idle() {
-                Ok(true) => {
-                    if let Err(e) = app.emit(LOCKED_EVENT, "idle") {
-                        eprintln!("quietline: could not tell the window it was locked: {e}");
-                    }
+            let told = match holder.check_idle() {
+                Ok(Idle::Locked) => app.emit(LOCKED_EVENT, "idle"),
+                Ok(Idle::LockingIn(seconds)) => app.emit(LOCKING_SOON_EVENT, seconds),
+                Ok(Idle::Active) => Ok(()),
+                Err(e) => {
+                    log_error("idle lock", &e);
+                    Ok(())
                 }
-                Ok(false) => {}
-                Err(e) => log_error("idle lock", &e),
+            };
+            if let Err(e) = told {
+                eprintln!("quietline: could not tell the window about the idle lock: {e}");
             }
         }
     });

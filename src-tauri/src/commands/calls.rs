@@ -1,7 +1,7 @@
 //! Logging, listing, opening, editing and deleting calls, and the draft.
 
 use chrono::Utc;
-use quietline::app::{AppError, CallFilter, CallForm, CallList, OpenedCall, Vocabulary};
+use quietline::app::{AppError, CallFilter, CallForm, CallList, Logged, OpenedCall, Vocabulary};
 use tauri::AppHandle;
 
 use super::off_main_thread;
@@ -13,15 +13,32 @@ pub async fn vocabulary(app: AppHandle) -> Result<Vocabulary, AppError> {
 
 #[tauri::command]
 pub async fn new_form(app: AppHandle) -> Result<CallForm, AppError> {
-    off_main_thread(app, "new form", |h| h.with(|s| Ok(s.new_form(Utc::now())))).await
+    off_main_thread(app, "new form", |h| h.with(|s| s.new_form(Utc::now()))).await
 }
 
 #[tauri::command]
-pub async fn log_call(app: AppHandle, form: CallForm) -> Result<String, AppError> {
+pub async fn log_call(app: AppHandle, form: CallForm) -> Result<Logged, AppError> {
     off_main_thread(app, "log call", move |h| {
         h.with(|s| s.log_call(&form, Utc::now()))
     })
     .await
+}
+
+#[tauri::command]
+pub async fn log_short_call(
+    app: AppHandle,
+    form: CallForm,
+    call_type: String,
+) -> Result<Logged, AppError> {
+    off_main_thread(app, "log short call", move |h| {
+        h.with(|s| s.log_short_call(&form, &call_type, Utc::now()))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn undo_log(app: AppHandle, id: String, form: CallForm) -> Result<CallForm, AppError> {
+    off_main_thread(app, "undo log", move |h| h.with(|s| s.undo_log(&id, &form))).await
 }
 
 #[tauri::command]
@@ -51,7 +68,7 @@ pub async fn list_calls(app: AppHandle, filter: CallFilter) -> Result<CallList, 
 }
 
 #[tauri::command]
-pub async fn save_draft(app: AppHandle, form: CallForm) -> Result<(), AppError> {
+pub async fn save_draft(app: AppHandle, form: CallForm) -> Result<bool, AppError> {
     off_main_thread(app, "save draft", move |h| h.with(|s| s.save_draft(&form))).await
 }
 
@@ -61,6 +78,6 @@ pub async fn load_draft(app: AppHandle) -> Result<Option<CallForm>, AppError> {
 }
 
 #[tauri::command]
-pub async fn clear_draft(app: AppHandle) -> Result<(), AppError> {
-    off_main_thread(app, "clear draft", |h| h.with(|s| s.clear_draft())).await
+pub async fn clear_draft(app: AppHandle) -> Result<CallForm, AppError> {
+    off_main_thread(app, "clear draft", |h| h.with(|s| s.clear_form(Utc::now()))).await
 }
