@@ -57,6 +57,7 @@ fn a_shift_create_log_list_edit_delete_and_lock() {
         // The form of a stored call carries its id, and its due date as
         // the screen shows dates, UK style.
         f.id = id.clone();
+        f.started_at = "Mon 10 Jun 2024 09:15".into();
         f.follow_up_due = "Mon 10 Jun 2024".into();
         f
     });

@@ -5,7 +5,9 @@
 //! draft survives a lock or a crash exactly; it becomes a [`NewCall`] only
 //! when saved, with an error naming the field to fix.
 
-use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -101,7 +103,7 @@ impl CallForm {
         CallForm {
             id: CallId::random().to_string(),
             draft_generation,
-            started_at: local_form_time(now, tz),
+            started_at: shown_time(now, tz),
             ..CallForm::default()
         }
     }
@@ -137,7 +139,7 @@ impl CallForm {
     pub fn from_call(call: &Call, tz: Tz) -> CallForm {
         let f = &call.summary.facts;
         CallForm {
-            started_at: local_form_time(f.started_at, tz),
+            started_at: shown_time(f.started_at, tz),
             duration_minutes: f.duration_minutes.to_string(),
             call_type: f.call_type.id().into(),
             role: f.role.id().into(),
@@ -226,7 +228,7 @@ impl CallForm {
         }
         Ok(NewCall {
             facts: CallFacts {
-                started_at: parse_local_time(&self.started_at, tz)?,
+                started_at: parse_local_time(&self.started_at, tz, today)?,
                 duration_minutes: parse_minutes(&self.duration_minutes, quiet)?,
                 call_type,
                 role,
@@ -302,22 +304,33 @@ pub fn shown_date(date: NaiveDate) -> String {
     date.format("%a %-d %b %Y").to_string()
 }
 
+/// An instant as the form shows it, in the helpline's time zone:
+/// `Tue 8 Dec 2026 14:05`.
+pub fn shown_time(instant: DateTime<Utc>, tz: Tz) -> String {
+    instant
+        .with_timezone(&tz)
+        .format("%a %-d %b %Y %H:%M")
+        .to_string()
+}
+
 const DUE_DATE_HELP: &str =
     "Enter the follow-up date with the day first, such as 8/12 or 8 Dec, or leave it empty";
 
-/// Reads a follow-up date as a volunteer types it, day first (UK):
-/// `8/12`, `8/12/26`, `08/12/2026`, `8 Dec`, `8th December 2026`,
-/// `Tue 8 Dec 2026`, or `2026-12-08`. Without a year it is the next such
-/// day from `today` on. Empty means no date; anything else that is not a
-/// whole date is refused, never silently dropped.
-pub fn parse_due_date(text: &str, today: NaiveDate) -> Result<Option<NaiveDate>, AppError> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let refuse = || AppError::invalid("follow_up_due", DUE_DATE_HELP);
+/// Which way a date typed without its year looks from today.
+#[derive(Clone, Copy)]
+enum Without {
+    /// The next such day from today on (a follow-up).
+    YearAhead,
+    /// The last such day up to today (a call that has happened).
+    YearBehind,
+}
+
+/// Reads a date typed day first (UK): `8/12`, `8/12/26`, `08/12/2026`,
+/// `8 Dec`, `8th December 2026`, `Tue 8 Dec 2026` or `2026-12-08`.
+/// `None` if it is not a whole date.
+fn parse_uk_date(text: &str, today: NaiveDate, without: Without) -> Option<NaiveDate> {
     if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok(Some(date));
+        return Some(date);
     }
     let words: Vec<&str> = text
         .split(|c: char| c.is_whitespace() || matches!(c, '/' | '.' | '-' | ','))
@@ -331,33 +344,53 @@ pub fn parse_due_date(text: &str, today: NaiveDate) -> Result<Option<NaiveDate>,
     let (day, month, year) = match words {
         [d, m] => (*d, *m, None),
         [d, m, y] => (*d, *m, Some(*y)),
-        _ => return Err(refuse()),
+        _ => return None,
     };
     let day: u32 = day
         .trim_end_matches(|c: char| c.is_ascii_alphabetic())
         .parse()
-        .map_err(|_| refuse())?;
-    let month = month_number(month).ok_or_else(refuse)?;
-    let date = match year {
+        .ok()?;
+    let month = month_number(month)?;
+    match year {
         Some(y) => {
-            let y: i32 = y.parse().map_err(|_| refuse())?;
-            let y = if (0..100).contains(&y) && y.to_string().len() <= 2 {
-                2000 + y
-            } else {
-                y
-            };
-            NaiveDate::from_ymd_opt(y, month, day)
+            let short = y.len() <= 2;
+            let y: i32 = y.parse().ok()?;
+            NaiveDate::from_ymd_opt(if short { 2000 + y } else { y }, month, day)
         }
-        None => (today.year()..today.year() + 8)
-            .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
-            .find(|d| *d >= today),
-    };
-    date.map(Some).ok_or_else(|| {
-        AppError::invalid(
-            "follow_up_due",
-            format!("There is no such day as '{text}'. {DUE_DATE_HELP}"),
-        )
-    })
+        None => match without {
+            Without::YearAhead => (today.year()..today.year() + 8)
+                .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
+                .find(|d| *d >= today),
+            Without::YearBehind => (today.year() - 8..=today.year())
+                .rev()
+                .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
+                .find(|d| *d <= today),
+        },
+    }
+}
+
+/// Reads a follow-up date as a volunteer types it, day first (see
+/// [`parse_uk_date`]); without a year it is the next such day from
+/// `today` on. Empty means no date; anything else that is not a whole date
+/// is refused, never silently dropped.
+pub fn parse_due_date(text: &str, today: NaiveDate) -> Result<Option<NaiveDate>, AppError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    parse_uk_date(text, today, Without::YearAhead)
+        .map(Some)
+        .ok_or_else(|| {
+            let shape_ok = parse_uk_date(text, NaiveDate::MIN, Without::YearAhead).is_some();
+            if shape_ok {
+                AppError::invalid("follow_up_due", DUE_DATE_HELP)
+            } else {
+                AppError::invalid(
+                    "follow_up_due",
+                    format!("'{text}' is not a date. {DUE_DATE_HELP}"),
+                )
+            }
+        })
 }
 
 fn weekday(word: &str) -> bool {
@@ -406,19 +439,29 @@ fn month_number(word: &str) -> Option<u32> {
         .and_then(|i| u32::try_from(i + 1).ok())
 }
 
-/// Reads a local time in `tz`. In the autumn hour that happens twice, the
-/// first (summer time) is taken; a spring-forward time that never happened
-/// is refused rather than silently moved.
-fn parse_local_time(text: &str, tz: Tz) -> Result<DateTime<Utc>, AppError> {
+/// Reads when a call started, in `tz`: a date day first (as
+/// [`parse_uk_date`] reads it; without a year, the last such day up to
+/// `today`) and a time, `Tue 8 Dec 2026 14:05` or `8/12 14:05`; or the
+/// `2026-12-08T14:05` an older draft holds. In the autumn hour that
+/// happens twice, the first (summer time) is taken; a spring-forward time
+/// that never happened is refused rather than silently moved.
+fn parse_local_time(text: &str, tz: Tz, today: NaiveDate) -> Result<DateTime<Utc>, AppError> {
     let text = text.trim();
+    let refuse = || {
+        AppError::invalid(
+            "started_at",
+            "Enter when the call started: a date, day first, and a time, such as 8/12 14:05",
+        )
+    };
     let naive = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| {
-            AppError::invalid(
-                "started_at",
-                "Enter when the call started: a date and a time",
-            )
-        })?;
+        .ok()
+        .or_else(|| {
+            let (date, time) = text.rsplit_once(char::is_whitespace)?;
+            let time = NaiveTime::parse_from_str(&time.replace('.', ":"), "%H:%M").ok()?;
+            Some(parse_uk_date(date.trim(), today, Without::YearBehind)?.and_time(time))
+        })
+        .ok_or_else(refuse)?;
     match tz.from_local_datetime(&naive) {
         LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
         LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
@@ -678,5 +721,35 @@ mod tests {
         assert_ne!(a.id, b.id);
         assert_eq!(a.draft_generation, 3);
         assert!(a.call_id().is_ok());
+    }
+
+    #[test]
+    fn the_start_is_shown_and_typed_uk_style() {
+        let mut form = filled();
+        let at = "2024-07-01T08:30:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(shown_time(at, DEFAULT_TIME_ZONE), "Mon 1 Jul 2024 09:30");
+        for typed in [
+            "Mon 1 Jul 2024 09:30",
+            "1/7/2024 09:30",
+            "1/7/24 9:30",
+            "1 July 2024 09.30",
+            "2024-07-01T09:30",
+        ] {
+            form.started_at = typed.into();
+            let call = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap();
+            assert_eq!(call.facts.started_at, at, "{typed}");
+        }
+        // Without a year, the call happened this year or last: never ahead.
+        form.started_at = "14/3 09:30".into();
+        let call = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap();
+        assert_eq!(call.facts.started_at.to_rfc3339(), "2024-03-14T09:30:00+00:00");
+        form.started_at = "20/3 09:30".into();
+        let call = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap();
+        assert_eq!(call.facts.started_at.to_rfc3339(), "2023-03-20T09:30:00+00:00");
+        for bad in ["1/7/2024", "09:30", "1/7/2024 25:00", "soon"] {
+            form.started_at = bad.into();
+            let err = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap_err();
+            assert_eq!(err.field.as_deref(), Some("started_at"), "{bad}");
+        }
     }
 }

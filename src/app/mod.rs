@@ -20,7 +20,7 @@ mod strength;
 mod vocabulary;
 
 pub use error::{AppError, ErrorCode};
-pub use form::{CallForm, local_form_time, parse_due_date, shown_date};
+pub use form::{CallForm, local_form_time, parse_due_date, shown_date, shown_time};
 pub use listing::{CallFilter, CallList, CallRow, FollowUpState};
 pub use report::{
     CrossRow, CrossTable, ExportFormat, Exported, KeyFigure, ReportRequest, ReportRow, ReportTable,

@@ -7,6 +7,7 @@ import type { CallForm } from "./bindings/CallForm";
 import type { CallList } from "./bindings/CallList";
 import type { Created } from "./bindings/Created";
 import type { ExportFormat } from "./bindings/ExportFormat";
+import type { Logged } from "./bindings/Logged";
 import type { Exported } from "./bindings/Exported";
 import type { MergeRequest } from "./bindings/MergeRequest";
 import type { MergeResult } from "./bindings/MergeResult";
@@ -35,15 +36,23 @@ export interface Backend {
   lock(): Promise<void>;
   stillHere(): Promise<void>;
   vocabulary(): Promise<Vocabulary>;
+  /** A blank form with the id its call will be saved under. */
   newForm(): Promise<CallForm>;
-  logCall(form: CallForm): Promise<string>;
+  /** Saves the form's call; saving the same form again never logs it twice. */
+  logCall(form: CallForm): Promise<Logged>;
+  /** Logs a short call (silent, hang-up…) from the form's time and length only. */
+  logShortCall(form: CallForm, callType: string): Promise<Logged>;
+  /** Deletes a call just logged; gives `form` back under a new id, kept as the draft. */
+  undoLog(id: string, form: CallForm): Promise<CallForm>;
   openCall(id: string): Promise<OpenedCall>;
   updateCall(id: string, form: CallForm): Promise<void>;
   deleteCall(id: string): Promise<void>;
   listCalls(filter: CallFilter): Promise<CallList>;
-  saveDraft(form: CallForm): Promise<void>;
+  /** Keeps the form as the draft; false if its form was saved or cleared since. */
+  saveDraft(form: CallForm): Promise<boolean>;
   loadDraft(): Promise<CallForm | null>;
-  clearDraft(): Promise<void>;
+  /** Throws the draft away; returns a blank form. */
+  clearDraft(): Promise<CallForm>;
   report(request: ReportRequest): Promise<ReportView>;
   /** Saves the report at `path` (a file or a folder); never replaces a file. */
   exportReport(request: ReportRequest, narrative: string[], format: ExportFormat, path: string): Promise<Exported>;
@@ -65,6 +74,8 @@ export interface Backend {
   onFileDrop(handler: (drop: FileDrop) => void): Promise<() => void>;
   /** Calls `handler` when the backend locks the store (idle time ran out). */
   onLocked(handler: () => void): Promise<() => void>;
+  /** Calls `handler` with the seconds left shortly before an idle lock. */
+  onLockingSoon(handler: (seconds: number) => void): Promise<() => void>;
 }
 
 export function isAppError(e: unknown): e is AppError {

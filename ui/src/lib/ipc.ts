@@ -7,6 +7,7 @@ import { open } from "@tauri-apps/plugin-dialog";
 import type { Backend } from "./contract";
 
 const LOCKED_EVENT = "quietline://locked";
+const LOCKING_SOON_EVENT = "quietline://locking-soon";
 
 export const backend: Backend = {
   status: () => invoke("status"),
@@ -20,6 +21,8 @@ export const backend: Backend = {
   vocabulary: () => invoke("vocabulary"),
   newForm: () => invoke("new_form"),
   logCall: (form) => invoke("log_call", { form }),
+  logShortCall: (form, callType) => invoke("log_short_call", { form, callType }),
+  undoLog: (id, form) => invoke("undo_log", { id, form }),
   openCall: (id) => invoke("open_call", { id }),
   updateCall: (id, form) => invoke("update_call", { id, form }),
   deleteCall: (id) => invoke("delete_call", { id }),
@@ -56,4 +59,5 @@ export const backend: Backend = {
       else handler({ kind: "over" });
     }),
   onLocked: (handler) => listen(LOCKED_EVENT, () => handler()),
+  onLockingSoon: (handler) => listen<number>(LOCKING_SOON_EVENT, (e) => handler(e.payload)),
 };

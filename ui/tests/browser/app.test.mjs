@@ -114,7 +114,7 @@ describe("log a call", () => {
     await page.locator("#notes").focus();
     await page.keyboard.type("Synthetic: talked through the inspection.");
     await press(page, "Control+Enter");
-    await page.getByRole("status").getByText("Call logged.").waitFor();
+    await page.getByRole("status").getByText(/^Call logged at \d\d:\d\d\.$/).waitFor();
 
     const state = await mockState(page);
     assert.equal(state.calls.length, 1);
@@ -144,7 +144,7 @@ describe("log a call", () => {
     const page = await open("unlocked");
     await page.getByRole("heading", { name: "Log a call" }).waitFor();
     await press(page, "Alt+2");
-    await page.getByRole("status").getByText("Hang-up call logged.").waitFor();
+    await page.getByRole("status").getByText(/^Hang-up logged at \d\d:\d\d\.$/).waitFor();
     const state = await mockState(page);
     assert.equal(state.calls[0].form.call_type, "hang_up");
   });

@@ -80,9 +80,11 @@ export function useMockApp() {
     await browser?.close();
     await server?.close();
   });
-  return async function openPage(query, { colorScheme = "light", viewport = { width: 1200, height: 900 } } = {}) {
+  return async function openPage(query, { colorScheme = "light", viewport = { width: 1200, height: 900 }, clock = null } = {}) {
     const context = await browser.newContext({ viewport, colorScheme, locale: "en-GB", timezoneId: "Europe/London" });
     const page = await context.newPage();
+    // A pretend clock the test moves on with page.clock.fastForward.
+    if (clock) await page.clock.install({ time: clock });
     page.errors = [];
     page.on("pageerror", (e) => page.errors.push(e.message));
     await page.goto(`${server.url}${query}`);

@@ -47,6 +47,8 @@ interface MockState {
   passphrase: string;
   calls: StoredCall[];
   draft: CallForm | null;
+  /** The draft generation: saving or clearing a form moves it on. */
+  generation: number;
   settings: AppSettings;
   saved: SavedReport[];
   /** Return files this store has written. */
@@ -69,10 +71,12 @@ function initial(): MockState {
     passphrase: "correct horse battery staple",
     calls: [],
     draft: null,
+    generation: 0,
     settings: {
       display_name: "",
       time_zone: "Europe/London",
       idle_lock_minutes: 5,
+      call_idle_lock_minutes: 60,
       signposting: [
         { name: "Samaritans", contact: "116 123" },
         { name: "Education Support", contact: "08000 562 561" },
@@ -130,9 +134,33 @@ function localNow(): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-function blankForm(): CallForm {
+/** Now as the backend shows a call's start: `Wed 2 Dec 2026 10:20`. */
+// A function, not a constant: sample calls are made before the module's
+// later constants exist.
+function months(): string[] {
+  return ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+}
+
+function shownNow(): string {
+  const d = new Date();
+  const day = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][d.getDay()];
+  return `${day} ${d.getDate()} ${months()[d.getMonth()]} ${d.getFullYear()} ${localNow().slice(11)}`;
+}
+
+/** A start as shown (or typed as the old `2026-12-02T10:20`), as `2026-12-02T10:20`. */
+function isoStart(text: string): string | null {
+  if (/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(text)) return text;
+  const m = /^(?:\w{3}\s+)?(\d{1,2})\s+(\w{3})\w*\s+(\d{4})\s+(\d{1,2}):(\d\d)$/.exec(text.trim());
+  const month = m ? months().indexOf(m[2]!.slice(0, 3)) : -1;
+  if (!m || month < 0) return null;
+  const pad = (n: string | number) => String(n).padStart(2, "0");
+  return `${m[3]}-${pad(month + 1)}-${pad(m[1]!)}T${pad(m[4]!)}:${m[5]}`;
+}
+
+function blankForm(generation = 0): CallForm {
   return {
-    started_at: localNow(), duration_minutes: "", call_type: "substantive", role: "", setting: "",
+    id: crypto.randomUUID(), draft_generation: generation, timer_started_ms: null, theme_text: "",
+    started_at: shownNow(), duration_minutes: "", call_type: "substantive", role: "", setting: "",
     employer: "", region: "", caller_type: "unknown", themes: [], risk: "none",
     safeguarding: {
       asked_directly_about_suicide: false, plan_discussed: false, means_discussed: false,
@@ -143,14 +171,24 @@ function blankForm(): CallForm {
   };
 }
 
+/** As the backend names each kind of call in "… logged at 14:32." */
+const LOGGED_NAMES: Record<string, string> = {
+  substantive: "Call", silent: "Silent call", hang_up: "Hang-up", wrong_number: "Wrong-number call",
+  information_only: "Information-only call",
+};
+
 function check(form: CallForm) {
   const quiet = form.call_type !== "substantive";
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(form.started_at)) fail("invalid", "Enter when the call started: a date and a time", "started_at");
+  if (isoStart(form.started_at) === null) fail("invalid", "Enter when the call started: a date, day first, and a time, such as 8/12 14:05", "started_at");
   if (!quiet && form.duration_minutes.trim() === "") fail("invalid", "Enter how long the call lasted, in minutes (or use the call timer)", "duration_minutes");
   if (!/^\d*$/.test(form.duration_minutes.trim())) fail("invalid", `'${form.duration_minutes}' is not a number of minutes; enter whole minutes, such as 25`, "duration_minutes");
   if (!quiet && !form.role) fail("invalid", "Choose the caller's role", "role");
   if (!quiet && !form.setting) fail("invalid", "Choose the type of setting", "setting");
   if (!quiet && !form.region) fail("invalid", "Choose the region", "region");
+  // Roughly the backend's rule: a due date needs a day and a month.
+  if (form.follow_up_due.trim() && !/^(\w+\s+)?\d{1,2}(st|nd|rd|th)?[\s/.-]+(\d{1,2}|[a-z]{3,})\b/i.test(form.follow_up_due.trim()) && !/^\d{4}-\d\d-\d\d$/.test(form.follow_up_due.trim())) {
+    fail("invalid", "Enter the follow-up date with the day first, such as 8/12 or 8 Dec, or leave it empty", "follow_up_due");
+  }
   if (!quiet && form.themes.length === 0) fail("invalid", "Themes: a substantive call needs at least one theme", "themes");
 }
 
@@ -289,13 +327,30 @@ export const backend: Backend = {
   async lock() { state.unlocked = false; state.log.push("lock"); save(); },
   async stillHere() { state.log.push("still_here"); save(); },
   async vocabulary() { requireUnlocked(); return vocabulary; },
-  async newForm() { requireUnlocked(); return blankForm(); },
+  async newForm() { requireUnlocked(); return blankForm(state.generation); },
   async logCall(form) {
     requireUnlocked(); check(form);
-    const id = crypto.randomUUID();
-    state.calls.push({ id, form: structuredClone(form), loggedAt: localNow().replace("T", " ") });
-    state.draft = null; state.log.push(`log_call:${form.call_type}`); save();
-    return id;
+    // As the backend: the form's id makes a second save replace the first.
+    // Kept with the start as `2026-12-02T10:20`, which the listing sorts by.
+    const stored = { ...structuredClone(form), started_at: isoStart(form.started_at) ?? form.started_at };
+    const again = state.calls.find((c) => c.id === form.id);
+    if (again) again.form = stored;
+    else state.calls.push({ id: form.id, form: stored, loggedAt: localNow().replace("T", " ") });
+    if (form.draft_generation === state.generation) { state.draft = null; state.generation += 1; }
+    state.log.push(`log_call:${form.call_type}`); save();
+    const what = LOGGED_NAMES[form.call_type] ?? "Call";
+    return { id: form.id, message: `${what} logged at ${localNow().slice(11)}.`, next: blankForm(state.generation) };
+  },
+  async logShortCall(form, callType) {
+    const short = { ...blankForm(state.generation), id: form.id, draft_generation: form.draft_generation, started_at: form.started_at, duration_minutes: form.duration_minutes, call_type: callType };
+    return backend.logCall(short);
+  },
+  async undoLog(id, form) {
+    requireUnlocked();
+    state.calls = state.calls.filter((c) => c.id !== id);
+    const back = { ...structuredClone(form), id: crypto.randomUUID(), draft_generation: state.generation };
+    state.draft = back; state.log.push("undo_log"); save();
+    return back;
   },
   async openCall(id) {
     requireUnlocked();
@@ -316,9 +371,14 @@ export const backend: Backend = {
     const shown = rows.filter((r) => (!filter.follow_up_due || due(r)) && (!filter.risk || r.risk.id === filter.risk));
     return { calls: shown, matched: shown.length, follow_ups_due: rows.filter(due).length };
   },
-  async saveDraft(form) { requireUnlocked(); state.draft = structuredClone(form); save(); },
+  async saveDraft(form) {
+    requireUnlocked();
+    if (form.draft_generation !== state.generation) return false;
+    state.draft = structuredClone(form); save();
+    return true;
+  },
   async loadDraft() { requireUnlocked(); return state.draft; },
-  async clearDraft() { requireUnlocked(); state.draft = null; save(); },
+  async clearDraft() { requireUnlocked(); state.draft = null; state.generation += 1; save(); return blankForm(state.generation); },
   async report(request) {
     requireUnlocked();
     // Long enough for the progress message to be seen, as on a large store.
@@ -416,6 +476,11 @@ export const backend: Backend = {
     fileDrops.addEventListener("drop", listener);
     return () => fileDrops.removeEventListener("drop", listener);
   },
+  async onLockingSoon(handler) {
+    const listener = (e: Event) => handler((e as CustomEvent<number>).detail);
+    window.addEventListener("quietline-mock-locking-soon", listener);
+    return () => window.removeEventListener("quietline-mock-locking-soon", listener);
+  },
   async onLocked(handler) {
     const listener = () => { state = load(); state.unlocked = false; save(); handler(); };
     window.addEventListener("quietline-mock-locked", listener);
@@ -427,6 +492,8 @@ export const backend: Backend = {
 (window as unknown as { quietlineMock: unknown }).quietlineMock = {
   state: () => load(),
   lockFromBackend: () => window.dispatchEvent(new Event("quietline-mock-locked")),
+  /** As the backend warns of an idle lock `seconds` away. */
+  lockingSoon: (seconds: number) => window.dispatchEvent(new CustomEvent("quietline-mock-locking-soon", { detail: seconds })),
   /** What "Choose files…" answers next, as if picked in the chooser. */
   chooseNext: (paths: string[]) => { state.chooserPaths = paths; save(); },
   /** As Tauri reports files dragged over and dropped on the window. */
