@@ -18,6 +18,10 @@ pub struct ThemeList {
 pub struct Category {
     pub id: String,
     pub label: String,
+    /// Everyday words a volunteer might type for this theme ("money" for
+    /// funding). Only for finding a theme: never stored, counted or shown.
+    #[serde(default)]
+    pub search_words: Vec<String>,
     pub subthemes: Vec<Subtheme>,
 }
 
@@ -25,6 +29,9 @@ pub struct Category {
 pub struct Subtheme {
     pub id: String,
     pub label: String,
+    /// As for [`Category::search_words`].
+    #[serde(default)]
+    pub search_words: Vec<String>,
 }
 
 /// Where a theme id sits in the list: a category, and perhaps one of its subthemes.
@@ -223,5 +230,100 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("appears twice"));
+    }
+
+    #[test]
+    fn a_list_without_search_words_still_loads() {
+        let list = ThemeList::from_json(
+            r#"{"version":1,"categories":[{"id":"a","label":"A","subthemes":[{"id":"b","label":"B"}]}]}"#,
+        )
+        .unwrap();
+        assert!(list.categories[0].search_words.is_empty());
+        assert!(list.categories[0].subthemes[0].search_words.is_empty());
+    }
+
+    /// Each theme's id, label and search words, both levels in list order.
+    fn every_theme(list: &ThemeList) -> Vec<(String, &str, &[String])> {
+        list.categories
+            .iter()
+            .flat_map(|c| {
+                std::iter::once((c.id.clone(), c.label.as_str(), c.search_words.as_slice())).chain(
+                    c.subthemes.iter().map(move |s| {
+                        (
+                            format!("{}.{}", c.id, s.id),
+                            s.label.as_str(),
+                            s.search_words.as_slice(),
+                        )
+                    }),
+                )
+            })
+            .collect()
+    }
+
+    /// The themes whose label or search words have a word starting with
+    /// `typed`, as the picker finds them.
+    fn found_by(list: &ThemeList, typed: &str) -> Vec<String> {
+        let starts_a_word = |text: &str| {
+            let text = text.to_lowercase();
+            text.starts_with(typed) || text.split([' ', '-']).any(|word| word.starts_with(typed))
+        };
+        every_theme(list)
+            .into_iter()
+            .filter(|(_, label, words)| {
+                starts_a_word(label) || words.iter().any(|w| starts_a_word(w))
+            })
+            .map(|(id, _, _)| id)
+            .collect()
+    }
+
+    #[test]
+    fn every_theme_has_tidy_search_words() {
+        let list = ThemeList::default_list();
+        for (id, label, words) in every_theme(&list) {
+            assert!(!words.is_empty(), "{id} has no search words");
+            for (i, word) in words.iter().enumerate() {
+                assert!(
+                    !word.is_empty() && word.trim() == word && word.to_lowercase() == *word,
+                    "{id}: search word '{word}' should be lowercase with no outer spaces"
+                );
+                assert_ne!(word, &label.to_lowercase(), "{id}: '{word}' is the label");
+                assert!(!words[..i].contains(word), "{id}: '{word}' appears twice");
+            }
+        }
+    }
+
+    #[test]
+    fn everyday_words_find_the_themes_they_mean() {
+        let list = ThemeList::default_list();
+        for (typed, theme) in [
+            ("suicide", "risk_to_self.suicidal_thoughts"),
+            ("suicidal", "risk_to_self.suicidal_thoughts"),
+            ("self-harm", "risk_to_self.self_harm"),
+            ("self harm", "risk_to_self.self_harm"),
+            ("money", "funding"),
+            ("budget", "funding"),
+            ("cuts", "funding"),
+            ("deficit", "funding"),
+            ("sleep", "wellbeing.burnout_stress"),
+            ("exhausted", "wellbeing.burnout_stress"),
+            ("tired", "wellbeing.burnout_stress"),
+            ("stress", "wellbeing.burnout_stress"),
+            ("stress", "wellbeing"),
+            ("bullying", "staffing.grievance"),
+            ("bullying", "parents.unreasonable_behaviour"),
+            ("bullying", "pupils.behaviour"),
+            ("bullying", "wellbeing"),
+        ] {
+            let found = found_by(&list, typed);
+            assert!(
+                found.iter().any(|id| id == theme),
+                "'{typed}' finds {found:?}, not {theme}"
+            );
+        }
+        // Suicide is a risk to the caller: it must not lead elsewhere first.
+        assert_eq!(
+            found_by(&list, "suicide"),
+            ["risk_to_self.suicidal_thoughts"]
+        );
     }
 }

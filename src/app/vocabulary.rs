@@ -23,6 +23,8 @@ pub struct ThemeChoice {
     pub category_id: String,
     pub category_label: String,
     pub is_category: bool,
+    /// Everyday words that also find this theme ("money" for funding).
+    pub search_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -91,6 +93,7 @@ fn theme_choices(themes: &ThemeList) -> Vec<ThemeChoice> {
             category_id: c.id.clone(),
             category_label: c.label.clone(),
             is_category: true,
+            search_words: c.search_words.clone(),
         });
         for s in &c.subthemes {
             out.push(ThemeChoice {
@@ -99,6 +102,7 @@ fn theme_choices(themes: &ThemeList) -> Vec<ThemeChoice> {
                 category_id: c.id.clone(),
                 category_label: c.label.clone(),
                 is_category: false,
+                search_words: s.search_words.clone(),
             });
         }
     }
@@ -134,6 +138,18 @@ mod tests {
             assert_eq!(theme_label(&list, &t.id), t.label);
         }
         assert_eq!(vocab.risk_levels_needing_safeguarding, ["high", "imminent"]);
+    }
+
+    #[test]
+    fn theme_choices_carry_their_search_words() {
+        let vocab = Vocabulary::new(&ThemeList::default_list());
+        let words = |id: &str| {
+            let theme = vocab.themes.iter().find(|t| t.id == id).unwrap();
+            theme.search_words.clone()
+        };
+        assert!(words("funding").contains(&"money".to_string()));
+        assert!(words("risk_to_self.suicidal_thoughts").contains(&"suicide".to_string()));
+        assert!(vocab.themes.iter().all(|t| !t.search_words.is_empty()));
     }
 }
 

@@ -4,22 +4,42 @@
 export interface Matchable {
   id: string;
   label: string;
+  /** Everyday words or phrases that also find this option ("money" for funding). */
+  words?: readonly string[];
   /** Extra words that also match (a subtheme's category, say). */
   also?: string;
+}
+
+const SEPARATORS = /[\s\-–,()]+/;
+
+/** Lowercase words joined by single spaces: "Self-harm" and "self  harm" are alike. */
+function words(text: string): string {
+  return text.toLowerCase().split(SEPARATORS).filter(Boolean).join(" ");
+}
+
+/** Whether `query` starts one of the words of `phrase` (or a run of them). */
+function startsAWord(query: string, phrase: string): boolean {
+  return ` ${words(phrase)}`.includes(` ${query}`);
 }
 
 function rank(query: string, option: Matchable): number {
   const label = option.label.toLowerCase();
   if (label === query) return 0;
   if (label.startsWith(query)) return 1;
-  if (label.split(/[\s\-–,()]+/).some((word) => word.startsWith(query))) return 2;
+  if (label.split(SEPARATORS).some((word) => word.startsWith(query))) return 2;
   if (label.includes(query)) return 3;
-  if (option.id.toLowerCase().includes(query.replace(/\s+/g, "_"))) return 4;
-  if (option.also?.toLowerCase().includes(query)) return 5;
+  const asWords = words(query);
+  if (asWords !== "" && option.words?.some((phrase) => startsAWord(asWords, phrase))) return 4;
+  if (option.id.toLowerCase().includes(query.replace(/\s+/g, "_"))) return 5;
+  if (option.also?.toLowerCase().includes(query)) return 6;
   return -1;
 }
 
-/** Options matching `query`, best first; all of them, in order, for an empty query. */
+/**
+ * Options matching `query`, best first; all of them, in order, for an empty
+ * query. Labels come first, then an option's everyday words (`words`), then
+ * its id, then `also`.
+ */
 export function matchChoices<T extends Matchable>(query: string, options: readonly T[]): T[] {
   const q = query.trim().toLowerCase();
   if (q === "") return [...options];

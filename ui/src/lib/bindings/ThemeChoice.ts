@@ -7,4 +7,8 @@ export type ThemeChoice = {
 /**
  * `category` or `category.subtheme`.
  */
-id: string, label: string, category_id: string, category_label: string, is_category: boolean, };
+id: string, label: string, category_id: string, category_label: string, is_category: boolean, 
+/**
+ * Everyday words that also find this theme ("money" for funding).
+ */
+search_words: Array<string>, };
