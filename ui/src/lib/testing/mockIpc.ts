@@ -15,6 +15,7 @@ import type { ReturnsOverview } from "../bindings/ReturnsOverview";
 import type { Vocabulary } from "../bindings/Vocabulary";
 import type { VolunteerRow } from "../bindings/VolunteerRow";
 import type { Backend, FileDrop } from "../contract";
+import { longDate } from "../dates";
 import vocabularyJson from "./vocabulary.json";
 // Real library output (see `export_reports_for_the_browser_tests`): 2024,
 // calendar and academic, without suppression and with K = 5.
@@ -166,7 +167,7 @@ function row(c: StoredCall): CallRow {
     : due && due < today ? "overdue" : due === today ? "due_today" : "open";
   return {
     id: c.id, started_at: f.started_at,
-    date_label: new Date(`${date}T12:00`).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric" }).replace(",", ""),
+    date_label: longDate(date),
     time_label: time.slice(0, 5), duration_minutes: Number(f.duration_minutes || 0),
     call_type: label(vocabulary.call_types, f.call_type), role: label(vocabulary.roles, f.role || "unknown"),
     setting: label(vocabulary.settings, f.setting || "unknown"), region: label(vocabulary.regions, f.region || "unknown"),
@@ -249,8 +250,9 @@ function checkFile(path: string): ReturnFile & { who?: PretendVolunteer } {
   return { ...filled, state: known ? "ready" : "new_volunteer" };
 }
 
+/** Today as the library's returns write it: "2 Dec 2026". */
 function today(): string {
-  return new Date().toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" });
+  return longDate(new Date()).replace(/^\S+ /, "");
 }
 
 const fileDrops = new EventTarget();
