@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { longDate, longDateTime, shortDate } from "./dates";
+import { longDate, longDateTime, parseDate, shortDate } from "./dates";
 
 describe("dates, UK style whatever the locale", () => {
   it("writes the long form with the day of the week", () => {
@@ -32,6 +32,23 @@ describe("dates, UK style whatever the locale", () => {
     expect(shortDate("2026-02-30")).toBe("2026-02-30");
     expect(longDateTime("Nov 2026")).toBe("Nov 2026");
     expect(longDate("31 Sep 2025")).toBe("31 Sep 2025");
+  });
+
+  it("reads a date typed day first", () => {
+    expect(parseDate("1/12/2026")).toBe("2026-12-01");
+    expect(parseDate(" 01.12.26 ")).toBe("2026-12-01");
+    expect(parseDate("5-11-2026")).toBe("2026-11-05");
+    expect(parseDate("29 2 2024")).toBe("2024-02-29");
+    expect(parseDate("Tue 1 Dec 2026")).toBe("2026-12-01");
+    expect(parseDate("2026-12-01")).toBe("2026-12-01");
+    expect(parseDate("")).toBe("");
+  });
+
+  it("refuses a day that does not exist or is not a date", () => {
+    expect(parseDate("31/2/2026")).toBeNull();
+    expect(parseDate("13/13/2026")).toBeNull();
+    expect(parseDate("12/2026")).toBeNull();
+    expect(parseDate("yesterday")).toBeNull();
   });
 
   it("does not depend on the computer's time zone", () => {

@@ -56,6 +56,27 @@ export function shortDate(value: string | Date): string {
   return d ? `${d.day}/${d.month}/${d.year}` : String(value);
 }
 
+/**
+ * A date typed day first, as a calendar string for the backend:
+ * "1/12/2026", "01.12.26", "1 12 2026" or "1 Dec 2026" give "2026-12-01".
+ * Empty gives "" (no date); anything else, or a day that does not exist
+ * (31/2/2026), gives null.
+ */
+export function parseDate(text: string): string | null {
+  const t = text.trim();
+  if (t === "") return "";
+  const typed = /^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{2}|\d{4})$/.exec(t);
+  const found = typed
+    ? ([Number(typed[3]!.length === 2 ? `20${typed[3]}` : typed[3]), Number(typed[2]), Number(typed[1])] as const)
+    : parts(t);
+  if (!found) return null;
+  const [year, month, day] = found;
+  const check = new Date(Date.UTC(year, month - 1, day));
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${year}-${pad(month)}-${pad(day)}`;
+}
+
 /** "Tue 1 Dec 2026 at 09:30" (without "at" when there is no time). */
 export function longDateTime(value: string | Date): string {
   const d = dayOf(value);

@@ -315,7 +315,9 @@ export const backend: Backend = {
     if (filter.from && filter.to && filter.from > filter.to) fail("invalid", "The end date is before the start date", "to");
     const rows = state.calls.map(row).sort((a, b) => b.started_at.localeCompare(a.started_at));
     const due = (r: CallRow) => r.follow_up === "due_today" || r.follow_up === "overdue";
-    const shown = rows.filter((r) => (!filter.follow_up_due || due(r)) && (!filter.risk || r.risk.id === filter.risk));
+    const day = (r: CallRow) => r.started_at.slice(0, 10);
+    const shown = rows.filter((r) => (!filter.follow_up_due || due(r)) && (!filter.risk || r.risk.id === filter.risk)
+      && (!filter.from || day(r) >= filter.from) && (!filter.to || day(r) <= filter.to));
     return { calls: shown, matched: shown.length, follow_ups_due: rows.filter(due).length };
   },
   async saveDraft(form) { requireUnlocked(); state.draft = structuredClone(form); save(); },
