@@ -11,7 +11,7 @@ const WAIT_MS = 5000;
  * Focuses the first element in `container` that matches `selector` (by
  * default `[data-autofocus]`), now or as soon as it appears; meanwhile the
  * container's h1, made focusable with tabindex="-1". Gives up after a few
- * seconds, or once the focus is somewhere the volunteer put it. Returns a
+ * seconds, or once the volunteer clicks or moves the focus. Returns a
  * function that stops waiting.
  */
 export function focusFirstField(container: HTMLElement, selector = "[data-autofocus]"): () => void {
@@ -43,11 +43,15 @@ export function focusFirstField(container: HTMLElement, selector = "[data-autofo
   const observer = new MutationObserver(attempt);
   observer.observe(container, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-autofocus", "disabled", "id"] });
   const timer = setTimeout(stop, WAIT_MS);
+  // A click anywhere is the volunteer choosing where to be, even on a spot
+  // that takes no focus.
+  document.addEventListener("pointerdown", stop, true);
 
   function stop() {
     stopped = true;
     observer.disconnect();
     clearTimeout(timer);
+    document.removeEventListener("pointerdown", stop, true);
   }
 
   attempt();
