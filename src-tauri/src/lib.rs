@@ -63,7 +63,9 @@ pub fn run() {
                 tauri::WebviewUrl::App("index.html".into()),
             )
             .title("Quietline")
-            .inner_size(1200.0, 820.0)
+            // Fits a 1366×768 laptop screen once its panels and the title
+            // bar have taken their share of the 768 pixels.
+            .inner_size(1200.0, 700.0)
             .min_inner_size(720.0, 560.0)
             .on_navigation(is_own_page)
             .build()?;

@@ -5,9 +5,7 @@
 //! draft survives a lock or a crash exactly; it becomes a [`NewCall`] only
 //! when saved, with an error naming the field to fix.
 
-use chrono::{
-    DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
-};
+use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -742,10 +740,16 @@ mod tests {
         // Without a year, the call happened this year or last: never ahead.
         form.started_at = "14/3 09:30".into();
         let call = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap();
-        assert_eq!(call.facts.started_at.to_rfc3339(), "2024-03-14T09:30:00+00:00");
+        assert_eq!(
+            call.facts.started_at.to_rfc3339(),
+            "2024-03-14T09:30:00+00:00"
+        );
         form.started_at = "20/3 09:30".into();
         let call = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap();
-        assert_eq!(call.facts.started_at.to_rfc3339(), "2023-03-20T09:30:00+00:00");
+        assert_eq!(
+            call.facts.started_at.to_rfc3339(),
+            "2023-03-20T09:30:00+00:00"
+        );
         for bad in ["1/7/2024", "09:30", "1/7/2024 25:00", "soon"] {
             form.started_at = bad.into();
             let err = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap_err();

@@ -2,6 +2,7 @@
 // form holds a call yet, and the quick follow-up dates. The rules a call
 // must meet live in Rust; these only steer the screen.
 import type { CallForm } from "./bindings/CallForm";
+import { longDate } from "./dates";
 
 /** Fields that say who rang and what about: what a slip must never lose. */
 type ContentField = Exclude<
@@ -24,14 +25,6 @@ export function hasContent(form: CallForm, blank: CallForm): boolean {
   return JSON.stringify(content(form)) !== JSON.stringify(content(blank));
 }
 
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** `Tue 8 Dec 2026`: how the app shows a date, whatever the system language. */
-export function ukDate(d: Date): string {
-  return `${DAYS[d.getDay()]} ${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}`;
-}
-
 /** The quick choices for a follow-up's due date. */
 export const DUE_CHOICES: readonly { label: string; days: number }[] = [
   { label: "Tomorrow", days: 1 },
@@ -42,5 +35,5 @@ export const DUE_CHOICES: readonly { label: string; days: number }[] = [
 /** The date `days` after `today`, as the due-date box shows it. */
 export function dueIn(days: number, today: Date = new Date()): string {
   const d = new Date(today.getFullYear(), today.getMonth(), today.getDate() + days, 12);
-  return ukDate(d);
+  return longDate(d);
 }

@@ -63,11 +63,22 @@ export async function assertAccessible(page, where) {
 
 export const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? "");
 
+/** Whether all of `locator`'s box is inside the window (not scrolled out of it). */
+export const inViewport = (locator) => locator.evaluate((el) => {
+  const r = el.getBoundingClientRect();
+  return r.width > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth;
+});
+
+/** How far the page scrolls sideways, in pixels (0 or less: not at all). */
+export const sidewaysScroll = (page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
 /**
  * Serves the mock app and starts chromium before the calling file's tests,
  * and stops both after them. Returns `openPage(query, options)`: a fresh
- * page (its own context, British locale and time) at the app with `query`,
- * whose uncaught errors collect in `page.errors`.
+ * page (its own context, British locale and time unless `locale` and
+ * `timezoneId` say otherwise, and today's date unless `now` fixes it) at the
+ * app with `query`, whose uncaught errors collect in `page.errors`.
  */
 export function useMockApp() {
   let server;
@@ -80,8 +91,13 @@ export function useMockApp() {
     await browser?.close();
     await server?.close();
   });
-  return async function openPage(query, { colorScheme = "light", viewport = { width: 1200, height: 900 }, clock = null } = {}) {
-    const context = await browser.newContext({ viewport, colorScheme, locale: "en-GB", timezoneId: "Europe/London" });
+  return async function openPage(query, {
+    colorScheme = "light", viewport = { width: 1200, height: 900 }, locale = "en-GB", timezoneId = "Europe/London", now = null,
+    clock = null,
+  } = {}) {
+    const context = await browser.newContext({ viewport, colorScheme, locale, timezoneId });
+    // Only the date is fixed: timers keep running.
+    if (now) await context.clock.setFixedTime(now);
     const page = await context.newPage();
     // A pretend clock the test moves on with page.clock.fastForward.
     if (clock) await page.clock.install({ time: clock });

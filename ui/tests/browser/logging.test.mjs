@@ -115,6 +115,31 @@ describe("saving", () => {
   });
 });
 
+describe("themes", () => {
+  it("never drop text left in the theme box: saving stops and says so", async () => {
+    const page = await openLog();
+    await page.locator("#duration").fill("10");
+    await page.locator("#role").focus();
+    await page.keyboard.type("head");
+    await page.keyboard.press("Enter");
+    await page.locator("#setting").focus();
+    await page.keyboard.type("prim");
+    await page.keyboard.press("Enter");
+    await page.locator("#region").focus();
+    await page.keyboard.type("london");
+    await page.keyboard.press("Enter");
+    await page.locator("#themes").focus();
+    await page.keyboard.type("ofsted");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("zzzq");
+    await page.keyboard.press("Control+Enter");
+    await page.locator("p[role=alert]").getByText("'zzzq'").waitFor();
+    assert.equal(await focusedId(page), "themes");
+    assert.equal(await page.locator("#themes").inputValue(), "zzzq", "the text stays in the box");
+    assert.equal((await mockState(page)).calls.length, 0);
+  });
+});
+
 describe("follow-ups", () => {
   it("take a quick choice, and a half-typed date is refused naming the field", async () => {
     const page = await openLog({ clock: new Date("2026-12-02T10:00:00Z") });

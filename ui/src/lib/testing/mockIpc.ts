@@ -15,6 +15,7 @@ import type { ReturnsOverview } from "../bindings/ReturnsOverview";
 import type { Vocabulary } from "../bindings/Vocabulary";
 import type { VolunteerRow } from "../bindings/VolunteerRow";
 import type { Backend, FileDrop } from "../contract";
+import { longDate } from "../dates";
 import vocabularyJson from "./vocabulary.json";
 // Real library output (see `export_reports_for_the_browser_tests`): 2024,
 // calendar and academic, without suppression and with K = 5.
@@ -189,6 +190,7 @@ function check(form: CallForm) {
   if (form.follow_up_due.trim() && !/^(\w+\s+)?\d{1,2}(st|nd|rd|th)?[\s/.-]+(\d{1,2}|[a-z]{3,})\b/i.test(form.follow_up_due.trim()) && !/^\d{4}-\d\d-\d\d$/.test(form.follow_up_due.trim())) {
     fail("invalid", "Enter the follow-up date with the day first, such as 8/12 or 8 Dec, or leave it empty", "follow_up_due");
   }
+  if (!quiet && form.theme_text.trim()) fail("invalid", `No theme matches '${form.theme_text.trim()}': choose one from the list, or clear the theme box`, "themes");
   if (!quiet && form.themes.length === 0) fail("invalid", "Themes: a substantive call needs at least one theme", "themes");
 }
 
@@ -204,7 +206,7 @@ function row(c: StoredCall): CallRow {
     : due && due < today ? "overdue" : due === today ? "due_today" : "open";
   return {
     id: c.id, started_at: f.started_at,
-    date_label: new Date(`${date}T12:00`).toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric" }).replace(",", ""),
+    date_label: longDate(date),
     time_label: time.slice(0, 5), duration_minutes: Number(f.duration_minutes || 0),
     call_type: label(vocabulary.call_types, f.call_type), role: label(vocabulary.roles, f.role || "unknown"),
     setting: label(vocabulary.settings, f.setting || "unknown"), region: label(vocabulary.regions, f.region || "unknown"),
@@ -287,8 +289,9 @@ function checkFile(path: string): ReturnFile & { who?: PretendVolunteer } {
   return { ...filled, state: known ? "ready" : "new_volunteer" };
 }
 
+/** Today as the library's returns write it: "2 Dec 2026". */
 function today(): string {
-  return new Date().toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric" });
+  return longDate(new Date()).replace(/^\S+ /, "");
 }
 
 const fileDrops = new EventTarget();
@@ -368,7 +371,9 @@ export const backend: Backend = {
     if (filter.from && filter.to && filter.from > filter.to) fail("invalid", "The end date is before the start date", "to");
     const rows = state.calls.map(row).sort((a, b) => b.started_at.localeCompare(a.started_at));
     const due = (r: CallRow) => r.follow_up === "due_today" || r.follow_up === "overdue";
-    const shown = rows.filter((r) => (!filter.follow_up_due || due(r)) && (!filter.risk || r.risk.id === filter.risk));
+    const day = (r: CallRow) => r.started_at.slice(0, 10);
+    const shown = rows.filter((r) => (!filter.follow_up_due || due(r)) && (!filter.risk || r.risk.id === filter.risk)
+      && (!filter.from || day(r) >= filter.from) && (!filter.to || day(r) <= filter.to));
     return { calls: shown, matched: shown.length, follow_ups_due: rows.filter(due).length };
   },
   async saveDraft(form) {
