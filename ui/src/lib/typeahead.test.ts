@@ -80,4 +80,16 @@ describe("matchChoices with everyday words", () => {
     ];
     expect(matchChoices("money", mixed).map((t) => t.id)).toEqual(["b.two", "a.one"]);
   });
+
+  it("finds a label of several words by its initials", () => {
+    const regions = [
+      { id: "north_east", label: "North East" },
+      { id: "north_west", label: "North West" },
+      { id: "south_west", label: "South West" },
+      { id: "london", label: "London" },
+    ];
+    expect(matchChoices("nw", regions)[0]?.id).toBe("north_west");
+    expect(matchChoices("sw", regions)[0]?.id).toBe("south_west");
+    expect(matchChoices("no", regions).map((r) => r.id)).toEqual(["north_east", "north_west"]);
+  });
 });

@@ -22,12 +22,19 @@ function startsAWord(query: string, phrase: string): boolean {
   return ` ${words(phrase)}`.includes(` ${query}`);
 }
 
+/** "nw" for North West: the first letters of a label of two words or more. */
+function initials(label: string): string {
+  const parts = label.split(SEPARATORS).filter(Boolean);
+  return parts.length > 1 ? parts.map((w) => w[0]).join("") : "";
+}
+
 function rank(query: string, option: Matchable): number {
   const label = option.label.toLowerCase();
   if (label === query) return 0;
   if (label.startsWith(query)) return 1;
   if (label.split(SEPARATORS).some((word) => word.startsWith(query))) return 2;
   if (label.includes(query)) return 3;
+  if (initials(label) === query) return 3;
   const asWords = words(query);
   if (asWords !== "" && option.words?.some((phrase) => startsAWord(asWords, phrase))) return 4;
   if (option.id.toLowerCase().includes(query.replace(/\s+/g, "_"))) return 5;
