@@ -87,20 +87,20 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::WrongPassphrase => AppError::new(
                 ErrorCode::WrongPassphrase,
-                "That passphrase does not unlock this store. Check Caps Lock and try again; \
+                "That passphrase does not unlock this call log. Check Caps Lock and try again; \
                  if it is lost, use your recovery key.",
             ),
             StoreError::WrongRecoveryKey => AppError::new(
                 ErrorCode::WrongRecoveryKey,
-                "That recovery key does not unlock this store. Check each group of four characters.",
+                "That recovery key does not unlock this call log. Check each group of four characters.",
             ),
             StoreError::NotFound(_) => AppError::new(
                 ErrorCode::NoStore,
-                "There is no Quietline store here yet. Create one to start.",
+                "There is no Quietline call log here yet. Create one to start.",
             ),
             StoreError::AlreadyExists(_) => AppError::new(
                 ErrorCode::StoreExists,
-                "A Quietline store already exists here; unlock it instead. Nothing was changed.",
+                "A Quietline call log already exists here; unlock it instead. Nothing was changed.",
             ),
             StoreError::CallNotFound(_) => AppError::new(
                 ErrorCode::NotFound,

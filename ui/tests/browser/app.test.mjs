@@ -26,11 +26,11 @@ describe("first run", () => {
     await page.getByLabel("New passphrase").fill("kettle morning oxbow lantern");
     await page.getByText("Strong.").waitFor();
     await page.getByLabel("Type it again").fill("kettle morning oxbow lantren");
-    await page.getByRole("button", { name: "Create my store" }).click();
+    await page.getByRole("button", { name: "Create my call log" }).click();
     await page.getByRole("alert").getByText("The two passphrases are different").waitFor();
 
     await page.getByLabel("Type it again").fill("kettle morning oxbow lantern");
-    await page.getByRole("button", { name: "Create my store" }).click();
+    await page.getByRole("button", { name: "Create my call log" }).click();
     await page.getByRole("heading", { name: "Write down your recovery key" }).waitFor();
     const key = await page.locator("#recovery-key-shown").innerText();
     assert.match(key.replace(/\s+/g, "-"), /^([A-Z0-9]{4}-){7}[A-Z0-9]{4}$/);
@@ -47,8 +47,8 @@ describe("first run", () => {
 
   it("opens the demo store without touching the volunteer's store", async () => {
     const page = await open("none");
-    await page.getByRole("button", { name: "Open the demo store" }).click();
-    await page.getByRole("note").getByText("Demo store").waitFor();
+    await page.getByRole("button", { name: "Open the demo call log" }).click();
+    await page.getByRole("note").getByText("Demo call log").waitFor();
     await page.getByRole("button", { name: "Calls" }).click();
     await page.getByText("3 calls.").waitFor();
     assert.equal((await mockState(page)).exists, false);
@@ -63,7 +63,7 @@ describe("unlock", () => {
     await page.keyboard.type("not my passphrase");
     await page.keyboard.press("Enter");
     await page.getByRole("status").getByText("Unlocking").waitFor();
-    await page.getByRole("alert").getByText("does not unlock this store").waitFor();
+    await page.getByRole("alert").getByText("does not unlock this call log").waitFor();
     await page.getByLabel("Passphrase").fill("correct horse battery staple");
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Log a call" }).waitFor();

@@ -315,7 +315,7 @@ describe("5. the window fits a 1366×768 laptop", () => {
 describe("6. the demo is offered on first run only", () => {
   it("offers the demo when there is no call log yet, not on the unlock screen", async () => {
     const first = await openPage("?store=none");
-    await first.getByRole("button", { name: "Open the demo store" }).waitFor();
+    await first.getByRole("button", { name: "Open the demo call log" }).waitFor();
     const locked = await openPage("?store=locked");
     await locked.getByRole("heading", { name: "Unlock" }).waitFor();
     assert.equal(await locked.getByRole("button", { name: /demo/i }).count(), 0);
@@ -414,11 +414,8 @@ const visibleWords = (page) => page.evaluate(() => {
   return text;
 });
 
-/**
- * Words the older browser tests pin (app.test.mjs, returns.test.mjs); the
- * lead changes them together with those assertions.
- */
-const PINNED = ["Create my store", "Open the demo store", "Demo store", "I have checked this fingerprint with"];
+/** The coordinator's merge step keeps the word the return format uses. */
+const PINNED = ["I have checked this fingerprint with"];
 const JARGON = /\bstores?\b|substantive|age1|fingerprint/i;
 
 function assertPlain(text, where) {
@@ -441,7 +438,7 @@ describe("9. plain words", () => {
     assertPlain(await visibleWords(locked), "recover");
 
     const demo = await openPage("?store=none");
-    await demo.getByRole("button", { name: "Open the demo store" }).click();
+    await demo.getByRole("button", { name: "Open the demo call log" }).click();
     await demo.getByRole("note").waitFor();
     for (const [screen, ready] of [["Calls", "3 calls."], ["Settings", "Change passphrase"]]) {
       await goTo(demo, screen);

@@ -306,7 +306,7 @@ export const backend: Backend = {
     return { score, label: ["Too short", "Weak", "Fair", "Good", "Strong"][score] ?? "", advice: "Four unrelated words work well.", acceptable: n >= 8 };
   },
   async createStore(p) {
-    if (state.exists) fail("store_exists", "A Quietline store already exists here; unlock it instead. Nothing was changed.");
+    if (state.exists) fail("store_exists", "A Quietline call log already exists here; unlock it instead. Nothing was changed.");
     if ([...p].length < 8) fail("invalid", "The passphrase is too short: use at least 8 characters", "passphrase");
     Object.assign(state, { exists: true, unlocked: true, passphrase: p });
     save();
@@ -314,12 +314,12 @@ export const backend: Backend = {
   },
   async unlock(p) {
     await new Promise((r) => setTimeout(r, 150));
-    if (p !== state.passphrase) fail("wrong_passphrase", "That passphrase does not unlock this store. Check Caps Lock and try again; if it is lost, use your recovery key.");
+    if (p !== state.passphrase) fail("wrong_passphrase", "That passphrase does not unlock this call log. Check Caps Lock and try again; if it is lost, use your recovery key.");
     state.unlocked = true; state.demo = false; save();
     return { exists: true, unlocked: true, demo: false };
   },
   async recover(key, p) {
-    if (key.replaceAll(/[\s-]/g, "").toUpperCase() !== RECOVERY_KEY.replaceAll("-", "")) fail("wrong_recovery_key", "That recovery key does not unlock this store. Check each group of four characters.");
+    if (key.replaceAll(/[\s-]/g, "").toUpperCase() !== RECOVERY_KEY.replaceAll("-", "")) fail("wrong_recovery_key", "That recovery key does not unlock this call log. Check each group of four characters.");
     state.passphrase = p; state.unlocked = true; save();
     return { exists: true, unlocked: true, demo: false };
   },
