@@ -115,19 +115,31 @@ impl SessionHolder {
         let Some(session) = &inner.session else {
             return Ok(Idle::Active);
         };
-        let allowed = session.idle_lock_after();
-        let idle = inner.last_activity.elapsed();
-        if idle >= allowed {
-            inner.session = None;
-            return Ok(Idle::Locked);
+        let found = idle_state(
+            inner.last_activity.elapsed(),
+            session.idle_lock_after(),
+            inner.warned,
+        );
+        match found {
+            Idle::Locked => inner.session = None,
+            Idle::LockingIn(_) => inner.warned = true,
+            Idle::Active => {}
         }
-        let left = allowed - idle;
-        if left <= WARN_BEFORE && !inner.warned {
-            inner.warned = true;
-            return Ok(Idle::LockingIn(left.as_secs_f64().ceil() as u64));
-        }
-        Ok(Idle::Active)
+        Ok(found)
     }
+}
+
+/// What `idle` time means when `allowed` is the limit: lock, warn (once:
+/// `warned` says it has been), or nothing yet.
+fn idle_state(idle: Duration, allowed: Duration, warned: bool) -> Idle {
+    if idle >= allowed {
+        return Idle::Locked;
+    }
+    let left = allowed - idle;
+    if left <= WARN_BEFORE && !warned {
+        return Idle::LockingIn(left.as_secs_f64().ceil() as u64);
+    }
+    Idle::Active
 }
 
 /// Checks every second whether the idle time has run out or nearly has.
@@ -159,5 +171,34 @@ pub fn log_error(operation: &str, e: &AppError) {
             "quietline: {operation}: {}",
             e.detail.as_deref().unwrap_or(&e.message)
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINUTE: Duration = Duration::from_secs(60);
+
+    #[test]
+    fn the_idle_lock_warns_once_thirty_seconds_ahead_then_locks() {
+        let allowed = 5 * MINUTE;
+        assert_eq!(idle_state(4 * MINUTE, allowed, false), Idle::Active);
+        assert_eq!(
+            idle_state(allowed - Duration::from_secs(30), allowed, false),
+            Idle::LockingIn(30)
+        );
+        assert_eq!(
+            idle_state(allowed - Duration::from_millis(12_300), allowed, false),
+            Idle::LockingIn(13)
+        );
+        assert_eq!(
+            idle_state(allowed - Duration::from_secs(10), allowed, true),
+            Idle::Active,
+            "warned once"
+        );
+        assert_eq!(idle_state(allowed, allowed, true), Idle::Locked);
+        // During a call the limit is longer: five idle minutes lock nothing.
+        assert_eq!(idle_state(5 * MINUTE, 60 * MINUTE, false), Idle::Active);
     }
 }
