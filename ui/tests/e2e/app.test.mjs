@@ -2,36 +2,19 @@
 // tauri-driver and WebKitWebDriver, on its own temporary store. Run under
 // Xvfb by scripts/e2e.sh. Checks the store with the CLI afterwards.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
-import { Driver, KEYS, sleep } from "./webdriver.mjs";
+import { CLI, PASSPHRASE, cli, startApp } from "./harness.mjs";
+import { KEYS, sleep } from "./webdriver.mjs";
 
-const APP = process.env.QUIETLINE_APP_BIN;
-const CLI = process.env.QUIETLINE_CLI_BIN;
 const SHOTS = process.env.QUIETLINE_SCREENSHOTS; // a directory, or unset
-const PORT = 4444;
-const PASSPHRASE = "kettle morning oxbow lantern";
 
-let driverProcess;
+let app;
 let driver;
 let root;
 let store;
-
-async function waitForDriver() {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${PORT}/status`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error("tauri-driver did not start");
-}
 
 async function shot(name) {
   if (!SHOTS) return;
@@ -43,16 +26,9 @@ async function shot(name) {
 }
 
 before(async () => {
-  assert.ok(APP && CLI, "set QUIETLINE_APP_BIN and QUIETLINE_CLI_BIN (scripts/e2e.sh does)");
-  root = mkdtempSync(join(tmpdir(), "quietline-e2e-"));
-  store = join(root, "store");
-  driverProcess = spawn("tauri-driver", ["--port", String(PORT)], {
-    env: { ...process.env, QUIETLINE_STORE: store },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  await waitForDriver();
   const started = Date.now();
-  driver = await Driver.start(`http://127.0.0.1:${PORT}`, APP);
+  app = await startApp();
+  ({ driver, root, store } = app);
   await driver.waitForText("h2", "Set up Quietline", { timeoutMs: 30_000 });
   if (SHOTS) await driver.setWindowSize(1280, 1500).catch((e) => console.log(`# window size unchanged: ${e.message}`));
   console.log(`# cold start to first screen: ${Date.now() - started} ms`);
@@ -62,57 +38,8 @@ async function goTo(screen) {
   await (await driver.findByText("nav button", screen)).click();
 }
 
-/** Runs the CLI on `dir`; returns its stdout, failing on a non-zero exit. */
-function cli(dir, ...args) {
-  const run = spawnSync(CLI, ["--store", dir, ...args], {
-    env: { ...process.env, QUIETLINE_PASSPHRASE: PASSPHRASE },
-    encoding: "utf8",
-  });
-  assert.equal(run.status, 0, `quietline ${args.join(" ")}: ${run.stderr}`);
-  return run.stdout;
-}
-
-/** Processes of this run's app: the app binary, started with this run's store. */
-function appProcesses() {
-  if (!store || !APP) return [];
-  const exe = realpathSync(APP);
-  const marker = `QUIETLINE_STORE=${store}`;
-  return readdirSync("/proc")
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readlinkSync(`/proc/${pid}/exe`) === exe
-          && readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(marker);
-      } catch {
-        return false; // gone, or not ours to read
-      }
-    })
-    .map(Number);
-}
-
-/**
- * Ending the session should close the app, but if tauri-driver is stopped
- * before WebKitWebDriver has done so, the app lives on holding this
- * runner's stdout, and the test run never ends. Wait for it, then stop it.
- */
-async function stopApp() {
-  const deadline = Date.now() + 10_000;
-  while (appProcesses().length > 0 && Date.now() < deadline) await sleep(200);
-  for (const pid of appProcesses()) {
-    console.log(`# the app (pid ${pid}) outlived its session; stopping it`);
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-}
-
 after(async () => {
-  await driver?.quit();
-  await stopApp();
-  driverProcess?.kill();
-  if (root) rmSync(root, { recursive: true, force: true });
+  await app?.stop();
 });
 
 it("sets up a store, logs a call, locks, unlocks, and the call is in the encrypted store", async () => {
@@ -138,7 +65,7 @@ it("sets up a store, logs a call, locks, unlocks, and the call is in the encrypt
   await (await driver.find("#notes")).type("Synthetic end-to-end note");
   await shot("3-log-a-call");
   await (await driver.find("#notes")).type(KEYS.ctrl + KEYS.enter + KEYS.release);
-  await driver.waitForText("[role=status]", "Call logged.");
+  await driver.waitForText("[role=status]", "Call logged at");
 
   await goTo("Calls");
   await driver.waitForText("main", "1 call.");
@@ -153,7 +80,7 @@ it("sets up a store, logs a call, locks, unlocks, and the call is in the encrypt
   await driver.waitForText("h2", "Unlock");
   await shot("6-unlock");
   await (await driver.find("#passphrase")).type("wrong passphrase" + KEYS.enter);
-  await driver.waitForText("[role=alert]", "does not unlock this store");
+  await driver.waitForText("[role=alert]", "does not unlock this call log");
   await driver.script("document.getElementById('passphrase').value=''");
   await (await driver.find("#passphrase")).type(PASSPHRASE + KEYS.enter);
   await driver.waitForText("h1", "Log a call");

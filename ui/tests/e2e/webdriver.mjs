@@ -2,7 +2,10 @@
 // through tauri-driver and WebKitWebDriver without another dependency.
 
 const ELEMENT = "element-6066-11e4-a6e0-4c4f3e2d9d0a";
-export const KEYS = { ctrl: "\uE009", enter: "\uE007", tab: "\uE004", shift: "\uE008", release: "\uE000" };
+export const KEYS = {
+  ctrl: "\uE009", alt: "\uE00A", enter: "\uE007", tab: "\uE004", shift: "\uE008", escape: "\uE00C",
+  arrowRight: "\uE014", arrowDown: "\uE015", release: "\uE000",
+};
 
 export class Driver {
   constructor(base, session) {
@@ -63,6 +66,32 @@ export class Driver {
       await sleep(150);
     }
     throw new Error(`waited for "${text}" in ${css}; saw: ${seen.slice(0, 300)}`);
+  }
+
+  /** Presses keys on whatever has focus, as a person would: each item is
+   *  a key, or an array of keys held together (a chord such as Ctrl+Enter). */
+  async press(...keys) {
+    const actions = [];
+    for (const key of keys) {
+      const chord = Array.isArray(key) ? key : [key];
+      for (const k of chord) actions.push({ type: "keyDown", value: k });
+      for (const k of [...chord].reverse()) actions.push({ type: "keyUp", value: k });
+    }
+    await call(this.url("/actions"), "POST", { actions: [{ type: "key", id: "keyboard", actions }] });
+  }
+
+  /** Types `text` on whatever has focus, one key at a time. */
+  async typeText(text) {
+    await this.press(...text);
+  }
+
+  /** Asks the app's backend directly, as the window does (a test's check, not a path the UI takes). */
+  async invoke(command, args = {}) {
+    return (await call(this.url("/execute/async"), "POST", {
+      script: "const done = arguments[arguments.length - 1];"
+        + "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((v) => done({ ok: v }), (e) => done({ err: e }));",
+      args: [command, args],
+    })).value;
   }
 
   async script(body, args = []) {
