@@ -70,6 +70,24 @@ describe("one-key short calls", () => {
   });
 });
 
+describe("accessibility of the new states", () => {
+  for (const colorScheme of ["light", "dark"]) {
+    it(`passes axe with the short-call question, the Undo message and a field's message (${colorScheme})`, async () => {
+      const page = await openLog({ colorScheme });
+      await halfWrittenCall(page);
+      await page.keyboard.press("Alt+3");
+      await page.getByRole("alertdialog").waitFor();
+      await assertAccessible(page, `short-call question (${colorScheme})`);
+      await page.keyboard.press("Enter");
+      await page.getByRole("button", { name: "Undo" }).waitFor();
+      await assertAccessible(page, `Undo message (${colorScheme})`);
+      await page.keyboard.press("Control+Enter");
+      await page.locator("p[role=alert]").waitFor();
+      await assertAccessible(page, `a message about a field (${colorScheme})`);
+    });
+  }
+});
+
 describe("saving", () => {
   it("never brings a saved call back as a restored draft", async () => {
     const page = await openLog();
