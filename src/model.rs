@@ -330,7 +330,7 @@ impl NewCall {
         if f.call_type.is_substantive() && f.themes.is_empty() {
             return Err(ValidationError::new(
                 "themes",
-                "a substantive call needs at least one theme",
+                "a call about something needs at least one theme (a silent call or a hang-up needs none)",
             ));
         }
         for (i, theme) in f.themes.iter().enumerate() {

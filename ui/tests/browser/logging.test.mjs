@@ -22,6 +22,16 @@ async function halfWrittenCall(page) {
   await page.locator("#notes").fill("Synthetic: the caller was talking about the inspection");
 }
 
+/** Answers every question a call must answer, leaving the cursor in the theme box. */
+async function everythingButTheSnag(page) {
+  await page.locator("#duration").fill("10");
+  for (const [id, typed] of [["role", "head"], ["setting", "prim"], ["region", "london"], ["themes", "ofsted"]]) {
+    await page.locator(`#${id}`).focus();
+    await page.keyboard.type(typed);
+    await page.keyboard.press("Enter");
+  }
+}
+
 describe("one-key short calls", () => {
   it("ask before turning a half-written call into a hang-up, and Escape keeps it", async () => {
     const page = await openLog();
@@ -136,19 +146,7 @@ describe("saving", () => {
 describe("themes", () => {
   it("never drop text left in the theme box: saving stops and says so", async () => {
     const page = await openLog();
-    await page.locator("#duration").fill("10");
-    await page.locator("#role").focus();
-    await page.keyboard.type("head");
-    await page.keyboard.press("Enter");
-    await page.locator("#setting").focus();
-    await page.keyboard.type("prim");
-    await page.keyboard.press("Enter");
-    await page.locator("#region").focus();
-    await page.keyboard.type("london");
-    await page.keyboard.press("Enter");
-    await page.locator("#themes").focus();
-    await page.keyboard.type("ofsted");
-    await page.keyboard.press("Enter");
+    await everythingButTheSnag(page);
     await page.keyboard.type("zzzq");
     await page.keyboard.press("Control+Enter");
     await page.locator("p[role=alert]").getByText("'zzzq'").waitFor();
@@ -167,19 +165,7 @@ describe("follow-ups", () => {
     assert.equal(await page.locator("#follow-up-due").getAttribute("placeholder"), null, "no grey date that looks filled in");
 
     await page.locator("#follow-up-due").fill("8/");
-    await page.locator("#duration").fill("10");
-    await page.locator("#role").focus();
-    await page.keyboard.type("head");
-    await page.keyboard.press("Enter");
-    await page.locator("#setting").focus();
-    await page.keyboard.type("prim");
-    await page.keyboard.press("Enter");
-    await page.locator("#region").focus();
-    await page.keyboard.type("london");
-    await page.keyboard.press("Enter");
-    await page.locator("#themes").focus();
-    await page.keyboard.type("ofsted");
-    await page.keyboard.press("Enter");
+    await everythingButTheSnag(page);
     await page.keyboard.press("Control+Enter");
     await page.getByRole("alert").waitFor();
     assert.equal(await focusedId(page), "follow-up-due");

@@ -148,6 +148,8 @@ it("becomes the coordinator, merges a volunteer's return made with the CLI, and 
   await driver.waitForText("ul.files", fingerprint);
   await driver.waitForText("ul.files", "From Volunteer B: " + `${year}/${String((year + 1) % 100).padStart(2, "0")}, 3 calls`);
   await shot("7-returns");
+  // In the 1200×700 window the box sits below the fold: bring it into view first.
+  await driver.script("document.querySelector('ul.files input[type=checkbox]').scrollIntoView({ block: 'center' }); return true");
   await (await driver.find("ul.files input[type=checkbox]")).click();
   await (await driver.findByText("button", "Merge 1 return")).click();
   await driver.waitForText("main", "Merged Volunteer B’s return");

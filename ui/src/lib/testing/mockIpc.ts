@@ -191,7 +191,7 @@ function check(form: CallForm) {
     fail("invalid", "Enter the follow-up date with the day first, such as 8/12 or 8 Dec, or leave it empty", "follow_up_due");
   }
   if (!quiet && form.theme_text.trim()) fail("invalid", `No theme matches '${form.theme_text.trim()}': choose one from the list, or clear the theme box`, "themes");
-  if (!quiet && form.themes.length === 0) fail("invalid", "Themes: a substantive call needs at least one theme", "themes");
+  if (!quiet && form.themes.length === 0) fail("invalid", "Themes: a call about something needs at least one theme (a silent call or a hang-up needs none)", "themes");
 }
 
 const label = (list: { id: string; label: string }[], id: string) =>
