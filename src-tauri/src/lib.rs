@@ -115,7 +115,54 @@ pub fn run() {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::is_own_page;
+
+    /// The words inside the first `open … close` after `start` in `text`
+    /// that look like command names, with `prefix` taken off.
+    fn names(text: &str, start: &str, close: &str, prefix: &str) -> BTreeSet<String> {
+        let from = text.find(start).map_or("", |i| &text[i + start.len()..]);
+        let body = from.find(close).map_or(from, |end| &from[..end]);
+        body.split(|c: char| !(c.is_ascii_alphanumeric() || "_-:\"".contains(c)))
+            .filter_map(|w| w.trim_matches('"').strip_prefix(prefix))
+            .filter(|w| !w.is_empty())
+            .map(|w| w.replace('-', "_"))
+            .collect()
+    }
+
+    /// A command is listed in build.rs (its permission), registered with
+    /// the handler, granted by the capability and called by the window's
+    /// one IPC module: a command added in one place and not the others
+    /// fails here, not in front of a volunteer.
+    #[test]
+    fn every_command_is_listed_registered_granted_and_called_alike() {
+        let listed = names(include_str!("../build.rs"), "&[&str] = &[", "];", "");
+        let registered = names(
+            include_str!("lib.rs"),
+            "generate_handler![",
+            "]",
+            "commands::",
+        )
+        .into_iter()
+        .filter_map(|path| path.split("::").nth(1).map(str::to_string))
+        .collect::<BTreeSet<_>>();
+        let granted = names(
+            include_str!("../capabilities/main.json"),
+            "\"permissions\"",
+            "]",
+            "allow-",
+        );
+        let called: BTreeSet<String> = include_str!("../../ui/src/lib/ipc.ts")
+            .split("invoke(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next().map(str::to_string))
+            .collect();
+        assert!(listed.len() > 20, "{listed:?}");
+        assert_eq!(registered, listed, "generate_handler! and build.rs");
+        assert_eq!(granted, listed, "capabilities/main.json and build.rs");
+        assert_eq!(called, listed, "ui/src/lib/ipc.ts and build.rs");
+    }
 
     #[test]
     fn only_the_apps_own_pages_may_load() {
