@@ -143,6 +143,21 @@ describe("saving", () => {
   });
 });
 
+describe("pickers on a slow laptop", () => {
+  it("keep what is typed after the cursor leaves and comes straight back", async () => {
+    const page = await openLog();
+    // Leaving starts the picker's close-up; coming back must cancel it,
+    // or it wipes the letters typed since (seen as a role lost on a lock).
+    await page.evaluate(() => { const role = document.getElementById("role"); role.focus(); role.blur(); role.focus(); });
+    await page.keyboard.type("de");
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator("#role").inputValue(), "de", "the letters typed stay in the box");
+    await page.keyboard.type("p");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.locator("#role").inputValue(), "Deputy or assistant head");
+  });
+});
+
 describe("themes", () => {
   it("never drop text left in the theme box: saving stops and says so", async () => {
     const page = await openLog();

@@ -211,8 +211,8 @@ it("under load, a lock at any moment of a call loses nothing, the running timer 
       await driver.waitForText("h2", "Unlock", { timeoutMs: 30_000 });
       await unlock();
       await driver.waitForText("[role=status]", "has been restored");
-      assert.equal(await driver.script("return document.getElementById('notes').value"), note);
-      assert.equal(await driver.script("return document.getElementById('role').value"), "Deputy or assistant head");
+      assert.equal(await driver.script("return document.getElementById('notes').value"), note, `locked ${wait} ms after typing`);
+      assert.equal(await driver.script("return document.getElementById('role').value"), "Deputy or assistant head", `locked ${wait} ms after typing`);
       await driver.findByText("#timer", "Stop timer");
       assert.ok((await storedDraft())?.timer_started_ms, "the timer's start is in the draft");
       // Clear the form for the next round: it holds a call, so it asks.
