@@ -379,15 +379,10 @@ pub fn parse_due_date(text: &str, today: NaiveDate) -> Result<Option<NaiveDate>,
     parse_uk_date(text, today, Without::YearAhead)
         .map(Some)
         .ok_or_else(|| {
-            let shape_ok = parse_uk_date(text, NaiveDate::MIN, Without::YearAhead).is_some();
-            if shape_ok {
-                AppError::invalid("follow_up_due", DUE_DATE_HELP)
-            } else {
-                AppError::invalid(
-                    "follow_up_due",
-                    format!("'{text}' is not a date. {DUE_DATE_HELP}"),
-                )
-            }
+            AppError::invalid(
+                "follow_up_due",
+                format!("'{text}' is not a date. {DUE_DATE_HELP}"),
+            )
         })
 }
 
