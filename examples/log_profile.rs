@@ -12,75 +12,31 @@
 //! log_profile report COPY 20       # times the 2023 report
 //! ```
 //!
-//! Same synthetic data, passphrase and plaintext schema as `benches/vault.rs`.
+//! Same synthetic data and passphrase as `benches/vault.rs`, and the very
+//! same plaintext baseline (`benches/common/plaintext.rs`).
+
+#[path = "../benches/common/plaintext.rs"]
+mod plaintext;
+
 use std::path::Path;
 use std::time::Instant;
 
+use plaintext::{plain_fill, plain_insert, plain_pragmas, plain_store};
 use quietline::crypto::Passphrase;
 use quietline::import::{import_csv, write_csv};
 use quietline::model::NewCall;
-use quietline::period::{DEFAULT_TIME_ZONE, LocalMonth};
 use quietline::store::Vault;
 use quietline::synth::SyntheticCalls;
 use quietline::themes::ThemeList;
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
 const P: &str = "benchmark passphrase, synthetic data";
 
+/// An existing plaintext baseline file, opened as the benchmark opens it.
 fn plain_conn(path: &Path) -> Connection {
     let conn = Connection::open(path).unwrap();
-    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
-    conn.pragma_update(None, "synchronous", "FULL").unwrap();
-    conn.pragma_update(None, "secure_delete", "ON").unwrap();
-    conn.pragma_update(None, "temp_store", "MEMORY").unwrap();
-    conn.pragma_update(None, "foreign_keys", "ON").unwrap();
-    conn.set_db_config(
-        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
-        true,
-    )
-    .unwrap();
+    plain_pragmas(&conn);
     conn
-}
-
-fn plain_insert(conn: &Connection, themes: &ThemeList, id: i64, call: &NewCall) {
-    let f = &call.facts;
-    let m = LocalMonth::of(f.started_at, DEFAULT_TIME_ZONE);
-    let month = i64::from(m.year) * 12 + i64::from(m.month) - 1;
-    conn.prepare_cached(
-        "INSERT INTO calls VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )
-    .unwrap()
-    .execute(params![
-        id,
-        month,
-        f.started_at.timestamp(),
-        f.duration_minutes,
-        f.call_type.index() as i64,
-        f.role.index() as i64,
-        f.setting.index() as i64,
-        f.employer.map(|e| e.index() as i64),
-        f.region.index() as i64,
-        f.caller_type.index() as i64,
-        f.risk.index() as i64,
-        f.follow_up.needed,
-        call.details.notes,
-        call.details.safeguarding.join("\n"),
-    ])
-    .unwrap();
-    let mut stmt = conn
-        .prepare_cached("INSERT INTO call_themes VALUES (?1, ?2, ?3, ?4, ?5)")
-        .unwrap();
-    for (position, theme) in f.themes.iter().enumerate() {
-        let r = themes.resolve(theme).unwrap();
-        stmt.execute(params![
-            id,
-            month,
-            position as i64,
-            r.category as i64,
-            r.subtheme.map_or(-1, |s| s as i64)
-        ])
-        .unwrap();
-    }
 }
 
 #[inline(never)]
@@ -118,26 +74,9 @@ fn main() {
                 |_| {},
             )
             .unwrap();
-            let mut conn = plain_conn(&dir.join("plain.db"));
-            conn.execute_batch(
-                "CREATE TABLE calls (
-                    id INTEGER PRIMARY KEY, month INTEGER NOT NULL, started_at INTEGER NOT NULL,
-                    duration INTEGER NOT NULL, call_type INTEGER NOT NULL, role INTEGER NOT NULL,
-                    setting INTEGER NOT NULL, employer INTEGER, region INTEGER NOT NULL,
-                    caller_type INTEGER NOT NULL, risk INTEGER NOT NULL, follow_up INTEGER NOT NULL,
-                    notes TEXT NOT NULL, safeguarding TEXT NOT NULL);
-                 CREATE INDEX calls_by_month ON calls (month, call_type, duration, risk);
-                 CREATE TABLE call_themes (
-                    call_id INTEGER NOT NULL, month INTEGER NOT NULL, position INTEGER NOT NULL,
-                    category INTEGER NOT NULL, subtheme INTEGER NOT NULL);
-                 CREATE INDEX call_themes_by_month ON call_themes (month, call_id, category, subtheme);",
-            ).unwrap();
-            let tx = conn.transaction().unwrap();
-            for (i, c) in calls.iter().enumerate() {
-                plain_insert(&tx, &themes, i as i64, c);
-            }
-            tx.commit().unwrap();
-            conn.execute_batch("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")
+            let mut conn = plain_store(&dir.join("plain.db"));
+            plain_fill(&mut conn, &themes, &calls);
+            conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
                 .unwrap();
         }
         "report" => {
