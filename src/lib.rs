@@ -4,6 +4,9 @@
 //! list, the encrypted store, import, the report and the CLI. The desktop
 //! shell only adapts its commands to this API.
 
+// Nothing from a user, a file or the disk may panic the program; tests may.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod app;
 pub mod cli;
 pub mod crypto;

@@ -2,6 +2,9 @@
 //! command per operation to the `quietline` library. No SQL, crypto or
 //! business rules live here.
 
+// Nothing from a user, a file or the disk may panic the program; tests may.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod commands;
 mod secret;
 mod session;
