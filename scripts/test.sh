@@ -16,6 +16,8 @@ echo "== cargo fmt --check" >&2
 cargo fmt --all --check
 echo "== cargo clippy (library and CLI)" >&2
 cargo clippy --all-targets --locked -- -D warnings
+echo "== the fuzz crate still compiles (fuzzing itself needs nightly: docs/fuzzing.md)" >&2
+cargo check --locked --manifest-path fuzz/Cargo.toml --bins
 echo "== benchmark smoke run (small; every variant must count the same)" >&2
 cargo bench --locked --bench vault -- --calls 3000 --runs 1 --log-samples 20
 echo "== cargo test (also regenerates the app's TypeScript types)" >&2
