@@ -21,7 +21,6 @@ use super::schema::SCHEMA_VERSION;
 use super::{Keys, StoreError, Vault};
 use crate::crypto::{self, RecordAad};
 use crate::period::LocalMonth;
-use crate::returns::payload::parse_month;
 use crate::returns::{Fingerprint, ReturnedCall, SignedReturn, SignerKey};
 
 const VOLUNTEERS: &str = "volunteers";
@@ -368,7 +367,8 @@ impl Vault {
                 else {
                     continue;
                 };
-                let month = parse_month(&call.month).ok_or_else(|| corrupt("a merged call"))?;
+                let month =
+                    LocalMonth::parse(&call.month).ok_or_else(|| corrupt("a merged call"))?;
                 *out.entry(fingerprint.clone())
                     .or_default()
                     .entry(month)
@@ -388,7 +388,7 @@ impl Vault {
             let tag = self.keys.period_tags.tag(&month.to_string());
             for (_, record) in records_under(&self.conn, &self.keys, &tag.0)? {
                 if let Some(call) = record.call {
-                    if parse_month(&call.month) != Some(*month) {
+                    if LocalMonth::parse(&call.month) != Some(*month) {
                         return Err(corrupt("a merged call (filed under the wrong month)"));
                     }
                     out.push(MergedCall {
