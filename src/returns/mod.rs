@@ -25,6 +25,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use data_encoding::HEXLOWER;
 
+use crate::crypto::CryptoError;
 use crate::period::{LocalMonth, Period};
 use crate::store::{MergeCounts, MergeOutcome, StoreError, Vault, Volunteer};
 
@@ -108,9 +109,12 @@ pub enum ReturnError {
     Store(#[from] StoreError),
 }
 
-impl From<crate::crypto::CryptoError> for ReturnError {
-    fn from(e: crate::crypto::CryptoError) -> Self {
-        ReturnError::Store(StoreError::Crypto(e))
+impl From<CryptoError> for ReturnError {
+    fn from(e: CryptoError) -> Self {
+        match e {
+            CryptoError::NotACoordinatorKey(text) => ReturnError::BadCoordinatorKey(text),
+            e => ReturnError::Store(StoreError::Crypto(e)),
+        }
     }
 }
 

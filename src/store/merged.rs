@@ -19,9 +19,9 @@ use serde::{Deserialize, Serialize};
 
 use super::schema::SCHEMA_VERSION;
 use super::{Keys, StoreError, Vault};
-use crate::crypto::{self, RecordAad};
+use crate::crypto::{self, Fingerprint, RecordAad, SignerKey};
 use crate::period::LocalMonth;
-use crate::returns::{Fingerprint, ReturnedCall, SignedReturn, SignerKey};
+use crate::returns::{ReturnedCall, SignedReturn};
 
 const VOLUNTEERS: &str = "volunteers";
 const RETURNS: &str = "merged_returns";

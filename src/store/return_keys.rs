@@ -5,8 +5,8 @@
 
 use super::settings::{read_row, write_row};
 use super::{StoreError, Vault};
+use crate::crypto::{CoordinatorIdentity, CoordinatorKey, VolunteerKey};
 use crate::model::CallId;
-use crate::returns::{CoordinatorIdentity, CoordinatorKey, VolunteerKey};
 
 const SIGNING_KEY_ROW: &str = "signing_key";
 const COORDINATOR_ROW: &str = "coordinator_identity";

@@ -198,7 +198,7 @@ impl Settings {
             ));
         }
         if let Some(key) = &self.coordinator_key {
-            crate::returns::CoordinatorKey::parse(key)
+            key.parse::<crate::crypto::CoordinatorKey>()
                 .map_err(|e| ValidationError::new("coordinator key", e.to_string()))?;
         }
         Ok(())
