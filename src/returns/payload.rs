@@ -11,10 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ReturnError;
 use super::envelope::{MAX_CALLS, MAX_DELETED};
-use crate::model::{
-    CallType, CallerType, Employer, MAX_DURATION_MINUTES, MAX_THEMES, Region, RiskLevel, Role,
-    Setting,
-};
+use crate::model::{MAX_DURATION_MINUTES, MAX_THEMES};
 use crate::period::{LocalMonth, Period, PeriodKind};
 use crate::themes::ThemeList;
 
@@ -56,27 +53,9 @@ pub struct ReturnPeriod {
     pub year: i32,
 }
 
-/// One call as it leaves a volunteer's laptop: never notes, safeguarding
-/// steps, names or times finer than the month.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReturnedCall {
-    /// The export id: 32 lowercase hex digits, a keyed hash of the call id.
-    pub id: String,
-    /// The local month the call started in, `YYYY-MM`.
-    pub month: String,
-    pub minutes: u32,
-    pub call_type: CallType,
-    pub role: Role,
-    pub setting: Setting,
-    pub employer: Option<Employer>,
-    pub region: Region,
-    pub caller: CallerType,
-    /// Theme ids, main theme first.
-    pub themes: Vec<String>,
-    pub risk: RiskLevel,
-    pub follow_up: bool,
-}
+/// One call as it leaves a volunteer's laptop (defined with the merged
+/// calls a coordinator's store keeps, which are these same facts).
+pub use crate::store::ReturnedCall;
 
 fn invalid(reason: impl Into<String>) -> ReturnError {
     ReturnError::Invalid(reason.into())
@@ -239,6 +218,7 @@ fn check_call(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::model::{CallType, CallerType, Employer, Region, RiskLevel, Role, Setting};
 
     pub(crate) fn call(id_byte: u8, month: &str) -> ReturnedCall {
         ReturnedCall {

@@ -2,26 +2,24 @@
 //! has merged and the calls they carried, all sealed like the store's own
 //! calls.
 //!
-//! A return is a complete account of one volunteer's calls in its period.
-//! Merging one, in a single transaction: files every call it holds under
-//! the signer and the call's export id (so a newer return replaces the
-//! older copy of the same call), removes that volunteer's calls in the
-//! period that it no longer holds, and turns each deletion marker into a
-//! tombstone. Every merged row remembers the sequence number of the return
-//! that wrote it, so an older return never overwrites a newer one, and a
-//! tombstone keeps an erased call from coming back.
+//! Merged calls are filed under the signer and the call's export id, so a
+//! newer return finds the older copy of the same call; each remembers the
+//! sequence number of the return that wrote it. What merging a return does
+//! to these rows (supersede, remove, tombstone, refuse) is decided by
+//! `returns::merge` from what [`ReturnMerge`] reads; the store only applies
+//! that [`MergePlan`], in the same transaction as the reads.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
 use super::schema::SCHEMA_VERSION;
 use super::{Keys, StoreError, Vault};
 use crate::crypto::{self, Fingerprint, RecordAad, SignerKey};
+use crate::model::{CallType, CallerType, Employer, Region, RiskLevel, Role, Setting};
 use crate::period::LocalMonth;
-use crate::returns::{ReturnedCall, SignedReturn};
 
 const VOLUNTEERS: &str = "volunteers";
 const RETURNS: &str = "merged_returns";
@@ -39,11 +37,25 @@ pub struct Volunteer {
     pub revoked_on: Option<NaiveDate>,
     pub last_return_on: Option<NaiveDate>,
     pub returns_merged: u64,
-    /// For each month a merged return covered, the newest sequence number.
-    months: BTreeMap<String, u64>,
+    /// For each month (`YYYY-MM`) a merged return covered, the newest
+    /// sequence number.
+    pub months: BTreeMap<String, u64>,
 }
 
 impl Volunteer {
+    /// A volunteer trusted from `today`, who has sent nothing yet.
+    pub fn trusted(signer: &SignerKey, name: String, today: NaiveDate) -> Volunteer {
+        Volunteer {
+            signer: signer.to_bytes(),
+            name,
+            trusted_on: today,
+            revoked_on: None,
+            last_return_on: None,
+            returns_merged: 0,
+            months: BTreeMap::new(),
+        }
+    }
+
     pub fn signer(&self) -> Option<SignerKey> {
         SignerKey::from_bytes(&self.signer)
     }
@@ -55,6 +67,30 @@ impl Volunteer {
     }
 }
 
+/// One call as it leaves a volunteer's laptop: never notes, safeguarding
+/// steps, names or times finer than the month. The return format
+/// (`returns::payload`) carries these, and a coordinator's store keeps them
+/// as they came, so the type lives here, below both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnedCall {
+    /// The export id: 32 lowercase hex digits, a keyed hash of the call id.
+    pub id: String,
+    /// The local month the call started in, `YYYY-MM`.
+    pub month: String,
+    pub minutes: u32,
+    pub call_type: CallType,
+    pub role: Role,
+    pub setting: Setting,
+    pub employer: Option<Employer>,
+    pub region: Region,
+    pub caller: CallerType,
+    /// Theme ids, main theme first.
+    pub themes: Vec<String>,
+    pub risk: RiskLevel,
+    pub follow_up: bool,
+}
+
 /// A merged call as the report counts it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MergedCall {
@@ -62,33 +98,70 @@ pub struct MergedCall {
     pub call: ReturnedCall,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct MergeCounts {
-    /// Calls this store did not have.
-    pub added: u64,
-    /// Calls whose facts changed since an earlier return.
-    pub updated: u64,
-    /// Calls as they were already.
-    pub unchanged: u64,
-    /// Calls erased: deleted by the volunteer, or no longer in the period.
-    pub removed: u64,
+/// A merged call, or the tombstone of an erased one, as the store holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldCall {
+    /// The sequence number of the return that wrote it.
+    pub sequence: u64,
+    /// `None` for a tombstone.
+    pub call: Option<ReturnedCall>,
 }
 
-/// What merging a return did. Only `Merged` wrote anything.
+/// What a coordinator's store holds of one volunteer's merged calls, as a
+/// return about to be merged needs to know it. Keyed by export id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeldCalls {
+    /// The volunteer's calls filed in the return's months.
+    pub in_period: BTreeMap<String, HeldCall>,
+    /// Any other call or tombstone of theirs that the return names.
+    pub elsewhere: BTreeMap<String, HeldCall>,
+}
+
+/// The writes that merge one return, decided by `returns::merge`. Applied
+/// all together by [`ReturnMerge::apply`], or not at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MergeOutcome {
-    Merged(MergeCounts),
-    /// This very return was merged before.
-    AlreadyMerged,
-    /// Signed by a key this store has not been told to trust.
-    UnknownSigner,
-    Revoked {
-        on: NaiveDate,
-    },
-    /// A newer return from the same volunteer already covers `month`.
-    Superseded {
-        month: String,
-    },
+pub struct MergePlan {
+    /// The volunteer's record as it is after the merge.
+    pub volunteer: Volunteer,
+    /// Calls and tombstones to file, by export id, each replacing any
+    /// earlier row of the same call wherever it was filed.
+    pub file: Vec<(String, HeldCall)>,
+    /// Calls to remove outright, by export id.
+    pub remove: Vec<String>,
+    /// The return itself, remembered so that it is never merged twice.
+    pub merged_return: MergedReturn,
+}
+
+/// A merged return, as remembered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergedReturn {
+    pub return_id: String,
+    pub sequence: u64,
+    pub made_on: String,
+    pub merged_on: NaiveDate,
+    pub calls: u64,
+    pub deleted: u64,
+}
+
+impl MergedRecord {
+    fn held(self) -> HeldCall {
+        HeldCall {
+            sequence: self.sequence,
+            call: self.call,
+        }
+    }
+}
+
+/// A merged return as sealed: [`MergedReturn`] with the volunteer's row id.
+#[derive(Serialize, Deserialize)]
+struct StoredReturn {
+    volunteer: [u8; 16],
+    return_id: String,
+    sequence: u64,
+    made_on: String,
+    merged_on: NaiveDate,
+    calls: u64,
+    deleted: u64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -98,17 +171,6 @@ struct MergedRecord {
     sequence: u64,
     /// `None` for a tombstone.
     call: Option<ReturnedCall>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct MergedReturn {
-    volunteer: [u8; 16],
-    return_id: String,
-    sequence: u64,
-    made_on: String,
-    merged_on: NaiveDate,
-    calls: u64,
-    deleted: u64,
 }
 
 fn aad<'a>(table: &'static str, id: &'a [u8], tag: &'a [u8]) -> RecordAad<'a> {
@@ -288,7 +350,7 @@ impl Vault {
     /// Whether this store has merged the return `return_id` signed by `signer`.
     pub fn return_merged(&self, signer: &SignerKey, return_id: &str) -> Result<bool, StoreError> {
         let id = return_row_id(&self.keys, signer, return_id);
-        let seen: Option<MergedReturn> =
+        let seen: Option<StoredReturn> =
             read_keyed(&self.conn, &self.keys, RETURNS, &id, "a merged return")?;
         Ok(seen.is_some())
     }
@@ -401,145 +463,130 @@ impl Vault {
         Ok(out)
     }
 
-    /// Merges a return whose signature, recipient and content have been
-    /// checked, all or nothing. `trust_new` allows a signer this store does
-    /// not know yet (after the coordinator has confirmed the fingerprint).
-    pub fn merge_return(
+    /// Starts merging a return signed by `signer` with id `return_id`, in
+    /// one immediate transaction: everything [`ReturnMerge`] reads is read
+    /// under it, and nothing is written unless [`ReturnMerge::apply`] is
+    /// called (dropping it rolls back).
+    pub fn begin_merge(
         &mut self,
-        signed: &SignedReturn,
-        trust_new: bool,
-        today: NaiveDate,
-    ) -> Result<MergeOutcome, StoreError> {
-        let payload = &signed.payload;
-        let signer = &signed.signer;
+        signer: &SignerKey,
+        return_id: &str,
+    ) -> Result<ReturnMerge<'_>, StoreError> {
         let volunteer_id = self.volunteer_row_id(signer);
-        let return_id = self.keys.lookup.row_id(
-            b"return",
-            &[&signer.to_bytes(), payload.return_id.as_bytes()],
-        );
-        let covered: Vec<String> = match payload.period.period() {
-            Ok(period) => period.months().iter().map(ToString::to_string).collect(),
-            Err(_) => return Err(corrupt("the return's period")),
-        };
-        let sequence = payload.sequence;
-
+        let return_row = return_row_id(&self.keys, signer, return_id);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let known: Option<Volunteer> =
-            read_keyed(&tx, &self.keys, VOLUNTEERS, &volunteer_id, "a volunteer")?;
-        let mut volunteer = match known {
-            Some(v) => {
-                if let Some(on) = v.revoked_on {
-                    return Ok(MergeOutcome::Revoked { on });
-                }
-                v
-            }
-            None if trust_new => Volunteer {
-                signer: signer.to_bytes(),
-                name: payload.volunteer.clone(),
-                trusted_on: today,
-                revoked_on: None,
-                last_return_on: None,
-                returns_merged: 0,
-                months: BTreeMap::new(),
-            },
-            None => return Ok(MergeOutcome::UnknownSigner),
-        };
-        let seen: Option<MergedReturn> =
-            read_keyed(&tx, &self.keys, RETURNS, &return_id, "a merged return")?;
-        if seen.is_some() {
-            return Ok(MergeOutcome::AlreadyMerged);
-        }
-        if let Some(month) = covered
-            .iter()
-            .find(|m| volunteer.months.get(*m).is_some_and(|&s| s > sequence))
-        {
-            return Ok(MergeOutcome::Superseded {
-                month: month.clone(),
-            });
-        }
+        Ok(ReturnMerge {
+            tx,
+            keys: &self.keys,
+            signer: *signer,
+            volunteer_id,
+            return_row,
+        })
+    }
+}
 
-        let mut counts = MergeCounts::default();
-        // This volunteer's calls already filed in the period, by row id.
-        let mut before: BTreeMap<[u8; 16], MergedRecord> = BTreeMap::new();
-        for month in &covered {
-            let tag = self.keys.period_tags.tag(month);
-            for (id, record) in records_under(&tx, &self.keys, &tag.0)? {
-                if record.volunteer == volunteer_id {
-                    before.insert(id, record);
+/// A return being merged: what the store holds for its signer, read inside
+/// one transaction, and the plan decided from it written in that same one.
+pub struct ReturnMerge<'v> {
+    tx: Transaction<'v>,
+    keys: &'v Keys,
+    signer: SignerKey,
+    volunteer_id: [u8; 16],
+    return_row: [u8; 16],
+}
+
+impl ReturnMerge<'_> {
+    /// The signer's volunteer record, if this store knows them.
+    pub fn volunteer(&self) -> Result<Option<Volunteer>, StoreError> {
+        read_keyed(
+            &self.tx,
+            self.keys,
+            VOLUNTEERS,
+            &self.volunteer_id,
+            "a volunteer",
+        )
+    }
+
+    /// Whether this very return was merged before.
+    pub fn already_merged(&self) -> Result<bool, StoreError> {
+        let seen: Option<StoredReturn> = read_keyed(
+            &self.tx,
+            self.keys,
+            RETURNS,
+            &self.return_row,
+            "a merged return",
+        )?;
+        Ok(seen.is_some())
+    }
+
+    /// The signer's merged calls filed in `months`, and every other call or
+    /// tombstone of theirs among `named` (export ids), wherever filed.
+    pub fn held_calls<'a>(
+        &self,
+        months: &[LocalMonth],
+        named: impl IntoIterator<Item = &'a str>,
+    ) -> Result<HeldCalls, StoreError> {
+        let mut held = HeldCalls::default();
+        for month in months {
+            let tag = self.keys.period_tags.tag(&month.to_string());
+            for (_, record) in records_under(&self.tx, self.keys, &tag.0)? {
+                if record.volunteer == self.volunteer_id {
+                    held.in_period
+                        .insert(record.export_id.clone(), record.held());
                 }
             }
         }
-        for call in &payload.calls {
-            let id = call_row_id(&self.keys, signer, &call.id);
-            let existing = match before.remove(&id) {
-                Some(record) => Some(record),
-                None => record_by_id(&tx, &self.keys, &id)?,
-            };
-            if let Some(existing) = &existing {
-                if existing.sequence > sequence {
-                    continue;
-                }
-            }
-            match existing.as_ref().and_then(|e| e.call.as_ref()) {
-                Some(old) if old == call => counts.unchanged += 1,
-                Some(_) => counts.updated += 1,
-                None => counts.added += 1,
-            }
-            let record = MergedRecord {
-                volunteer: volunteer_id,
-                export_id: call.id.clone(),
-                sequence,
-                call: Some(call.clone()),
-            };
-            put_record(&tx, &self.keys, &id, &record)?;
-        }
-        // What is left was in the period before and is not in this return.
-        for (id, record) in before {
-            if record.sequence <= sequence {
-                tx.prepare_cached("DELETE FROM merged_calls WHERE id = ?1")?
-                    .execute(params![id.as_slice()])?;
-                counts.removed += 1;
-            }
-        }
-        for export_id in &payload.deleted {
-            let id = call_row_id(&self.keys, signer, export_id);
-            let existing = record_by_id(&tx, &self.keys, &id)?;
-            if existing.as_ref().is_some_and(|e| e.sequence > sequence) {
+        for export_id in named {
+            if held.in_period.contains_key(export_id) || held.elsewhere.contains_key(export_id) {
                 continue;
             }
-            if existing.as_ref().is_some_and(|e| e.call.is_some()) {
-                counts.removed += 1;
+            let id = call_row_id(self.keys, &self.signer, export_id);
+            if let Some(record) = record_by_id(&self.tx, self.keys, &id)? {
+                held.elsewhere.insert(export_id.to_string(), record.held());
             }
-            let tombstone = MergedRecord {
-                volunteer: volunteer_id,
-                export_id: export_id.clone(),
-                sequence,
-                call: None,
-            };
-            put_record(&tx, &self.keys, &id, &tombstone)?;
         }
+        Ok(held)
+    }
 
-        volunteer.name = payload.volunteer.clone();
-        let made_on = payload.made_on();
-        volunteer.last_return_on = volunteer.last_return_on.max(made_on);
-        volunteer.returns_merged += 1;
-        for month in covered {
-            volunteer.months.insert(month, sequence);
+    /// Writes `plan` and commits: all of it, or (on any error) none.
+    pub fn apply(self, plan: MergePlan) -> Result<(), StoreError> {
+        for export_id in &plan.remove {
+            let id = call_row_id(self.keys, &self.signer, export_id);
+            self.tx
+                .prepare_cached("DELETE FROM merged_calls WHERE id = ?1")?
+                .execute(params![id.as_slice()])?;
         }
-        write_keyed(&tx, &self.keys, VOLUNTEERS, &volunteer_id, &volunteer)?;
-        let merged = MergedReturn {
-            volunteer: volunteer_id,
-            return_id: payload.return_id.clone(),
-            sequence,
-            made_on: payload.made_on.clone(),
-            merged_on: today,
-            calls: payload.calls.len() as u64,
-            deleted: payload.deleted.len() as u64,
+        for (export_id, held) in plan.file {
+            let id = call_row_id(self.keys, &self.signer, &export_id);
+            let record = MergedRecord {
+                volunteer: self.volunteer_id,
+                export_id,
+                sequence: held.sequence,
+                call: held.call,
+            };
+            put_record(&self.tx, self.keys, &id, &record)?;
+        }
+        write_keyed(
+            &self.tx,
+            self.keys,
+            VOLUNTEERS,
+            &self.volunteer_id,
+            &plan.volunteer,
+        )?;
+        let r = plan.merged_return;
+        let stored = StoredReturn {
+            volunteer: self.volunteer_id,
+            return_id: r.return_id,
+            sequence: r.sequence,
+            made_on: r.made_on,
+            merged_on: r.merged_on,
+            calls: r.calls,
+            deleted: r.deleted,
         };
-        write_keyed(&tx, &self.keys, RETURNS, &return_id, &merged)?;
-        tx.commit()?;
-        Ok(MergeOutcome::Merged(counts))
+        write_keyed(&self.tx, self.keys, RETURNS, &self.return_row, &stored)?;
+        self.tx.commit()?;
+        Ok(())
     }
 }

@@ -33,7 +33,9 @@ use schema::STORE_FORMAT;
 
 pub use calls::{ImportBatch, SavedCall};
 pub use drafts::{DraftWrite, MAX_DRAFT_BYTES};
-pub use merged::{MergeCounts, MergeOutcome, MergedCall, Volunteer};
+pub use merged::{
+    HeldCall, HeldCalls, MergePlan, MergedCall, MergedReturn, ReturnMerge, ReturnedCall, Volunteer,
+};
 pub use pages::{CountedCall, Page};
 pub use schema::DB_FILE;
 pub use sealed_rows::SealedRecords;
