@@ -12,18 +12,15 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
-use super::schema::SCHEMA_VERSION;
+use super::sealed::{self, SealedTable};
 use super::{Keys, StoreError, Vault};
-use crate::crypto::{self, Fingerprint, RecordAad, SignerKey};
+use crate::crypto::{Fingerprint, SignerKey};
 use crate::model::{CallType, CallerType, Employer, Region, RiskLevel, Role, Setting};
 use crate::period::LocalMonth;
 
-const VOLUNTEERS: &str = "volunteers";
-const RETURNS: &str = "merged_returns";
-const CALLS: &str = "merged_calls";
 /// Tombstones are filed under this tag's month-like name, which no report reads.
 const TOMBSTONE_MONTH: &str = "erased";
 
@@ -173,78 +170,65 @@ struct MergedRecord {
     call: Option<ReturnedCall>,
 }
 
-fn aad<'a>(table: &'static str, id: &'a [u8], tag: &'a [u8]) -> RecordAad<'a> {
-    RecordAad {
-        table,
-        record_id: id,
-        schema_version: SCHEMA_VERSION,
-        bound_column: tag,
+// The three tables sealed as JSON; merged calls are filed under the keyed
+// tag of their month (bound into their associated data), tombstones under
+// that of [`TOMBSTONE_MONTH`].
+
+struct VolunteerRow;
+
+impl SealedTable for VolunteerRow {
+    const TABLE: &'static str = "volunteers";
+    type Value = Volunteer;
+
+    fn encode(value: &Volunteer) -> Option<Vec<u8>> {
+        serde_json::to_vec(value).ok()
+    }
+
+    fn decode(_: &[u8], plain: &[u8]) -> Option<Volunteer> {
+        serde_json::from_slice(plain).ok()
+    }
+
+    fn describe(_: &[u8]) -> String {
+        "a volunteer".into()
     }
 }
 
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Corrupt {
-        record: what.to_string(),
+struct ReturnRow;
+
+impl SealedTable for ReturnRow {
+    const TABLE: &'static str = "merged_returns";
+    type Value = StoredReturn;
+
+    fn encode(value: &StoredReturn) -> Option<Vec<u8>> {
+        serde_json::to_vec(value).ok()
+    }
+
+    fn decode(_: &[u8], plain: &[u8]) -> Option<StoredReturn> {
+        serde_json::from_slice(plain).ok()
+    }
+
+    fn describe(_: &[u8]) -> String {
+        "a merged return".into()
     }
 }
 
-fn seal_json<T: Serialize>(
-    keys: &Keys,
-    aad: &RecordAad<'_>,
-    value: &T,
-) -> Result<Vec<u8>, StoreError> {
-    let plain = serde_json::to_vec(value).map_err(|_| corrupt("a merged record"))?;
-    Ok(crypto::seal(&keys.records, aad, &plain)?)
-}
+struct MergedCallRow;
 
-fn open_json<T: for<'de> Deserialize<'de>>(
-    keys: &Keys,
-    aad: &RecordAad<'_>,
-    version: u32,
-    sealed: &[u8],
-    what: &str,
-) -> Result<T, StoreError> {
-    if version != SCHEMA_VERSION {
-        return Err(StoreError::UnsupportedFormat {
-            found: i64::from(version),
-        });
+impl SealedTable for MergedCallRow {
+    const TABLE: &'static str = "merged_calls";
+    type Value = MergedRecord;
+
+    fn encode(value: &MergedRecord) -> Option<Vec<u8>> {
+        serde_json::to_vec(value).ok()
     }
-    let plain = crypto::open(&keys.records, aad, sealed).map_err(|_| corrupt(what))?;
-    serde_json::from_slice(&plain).map_err(|_| corrupt(what))
-}
 
-/// A row of one of the `id, version, sealed` tables.
-fn read_keyed<T: for<'de> Deserialize<'de>>(
-    conn: &Connection,
-    keys: &Keys,
-    table: &'static str,
-    id: &[u8; 16],
-    what: &str,
-) -> Result<Option<T>, StoreError> {
-    let row: Option<(u32, Vec<u8>)> = conn
-        .prepare_cached(&format!(
-            "SELECT version, sealed FROM {table} WHERE id = ?1"
-        ))?
-        .query_row(params![id.as_slice()], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    row.map(|(version, sealed)| open_json(keys, &aad(table, id, b""), version, &sealed, what))
-        .transpose()
-}
+    fn decode(_: &[u8], plain: &[u8]) -> Option<MergedRecord> {
+        serde_json::from_slice(plain).ok()
+    }
 
-fn write_keyed<T: Serialize>(
-    conn: &Connection,
-    keys: &Keys,
-    table: &'static str,
-    id: &[u8; 16],
-    value: &T,
-) -> Result<(), StoreError> {
-    let sealed = seal_json(keys, &aad(table, id, b""), value)?;
-    conn.prepare_cached(&format!(
-        "INSERT INTO {table} (id, version, sealed) VALUES (?1, ?2, ?3)
-         ON CONFLICT (id) DO UPDATE SET version = excluded.version, sealed = excluded.sealed"
-    ))?
-    .execute(params![id.as_slice(), SCHEMA_VERSION, sealed])?;
-    Ok(())
+    fn describe(_: &[u8]) -> String {
+        "a merged call".into()
+    }
 }
 
 /// Reads and opens the merged calls filed under `tag`.
@@ -253,27 +237,7 @@ fn records_under(
     keys: &Keys,
     tag: &[u8; 16],
 ) -> Result<Vec<([u8; 16], MergedRecord)>, StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, version, sealed FROM merged_calls WHERE period_tag = ?1")?;
-    let mut rows = stmt.query(params![tag.as_slice()])?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        let id: [u8; 16] = row
-            .get::<_, Vec<u8>>(0)?
-            .try_into()
-            .map_err(|_| corrupt("a merged call's id"))?;
-        let version: u32 = row.get(1)?;
-        let sealed: Vec<u8> = row.get(2)?;
-        let record = open_json(
-            keys,
-            &aad(CALLS, &id, tag),
-            version,
-            &sealed,
-            "a merged call",
-        )?;
-        out.push((id, record));
-    }
-    Ok(out)
+    sealed::read_under::<MergedCallRow>(conn, &keys.records, tag)
 }
 
 /// The merged call with row id `id`, wherever it is filed.
@@ -282,24 +246,17 @@ fn record_by_id(
     keys: &Keys,
     id: &[u8; 16],
 ) -> Result<Option<MergedRecord>, StoreError> {
-    let row: Option<(Vec<u8>, u32, Vec<u8>)> = conn
-        .prepare_cached("SELECT period_tag, version, sealed FROM merged_calls WHERE id = ?1")?
-        .query_row(params![id.as_slice()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
-    row.map(|(tag, version, sealed)| {
-        open_json(
-            keys,
-            &aad(CALLS, id, &tag),
-            version,
-            &sealed,
-            "a merged call",
-        )
-    })
-    .transpose()
+    Ok(sealed::read_tagged::<MergedCallRow>(conn, &keys.records, id)?.map(|(_, record)| record))
 }
 
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt {
+        record: what.to_string(),
+    }
+}
+
+/// Files `record` as row `id` under its month's tag, replacing any earlier
+/// row of the same call.
 fn put_record(
     conn: &Connection,
     keys: &Keys,
@@ -311,19 +268,7 @@ fn put_record(
         .as_ref()
         .map_or(TOMBSTONE_MONTH, |c| c.month.as_str());
     let tag = keys.period_tags.tag(month);
-    conn.prepare_cached("DELETE FROM merged_calls WHERE id = ?1")?
-        .execute(params![id.as_slice()])?;
-    let sealed = seal_json(keys, &aad(CALLS, id, &tag.0), record)?;
-    conn.prepare_cached(
-        "INSERT INTO merged_calls (period_tag, id, version, sealed) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![
-        tag.0.as_slice(),
-        id.as_slice(),
-        SCHEMA_VERSION,
-        sealed
-    ])?;
-    Ok(())
+    sealed::write_tagged::<MergedCallRow>(conn, &keys.records, &tag.0, id, record, true)
 }
 
 fn call_row_id(keys: &Keys, signer: &SignerKey, export_id: &str) -> [u8; 16] {
@@ -344,35 +289,23 @@ impl Vault {
     /// The volunteer who holds `signer`, if this store knows them.
     pub fn volunteer(&self, signer: &SignerKey) -> Result<Option<Volunteer>, StoreError> {
         let id = self.volunteer_row_id(signer);
-        read_keyed(&self.conn, &self.keys, VOLUNTEERS, &id, "a volunteer")
+        sealed::read::<VolunteerRow>(&self.conn, &self.keys.records, id.as_slice())
     }
 
     /// Whether this store has merged the return `return_id` signed by `signer`.
     pub fn return_merged(&self, signer: &SignerKey, return_id: &str) -> Result<bool, StoreError> {
         let id = return_row_id(&self.keys, signer, return_id);
-        let seen: Option<StoredReturn> =
-            read_keyed(&self.conn, &self.keys, RETURNS, &id, "a merged return")?;
+        let seen = sealed::read::<ReturnRow>(&self.conn, &self.keys.records, id.as_slice())?;
         Ok(seen.is_some())
     }
 
     /// Every volunteer this store knows, by name.
     pub fn volunteers(&self) -> Result<Vec<Volunteer>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, version, sealed FROM volunteers")?;
-        let mut rows = stmt.query([])?;
-        let mut out: Vec<Volunteer> = Vec::new();
-        while let Some(row) = rows.next()? {
-            let id: Vec<u8> = row.get(0)?;
-            let volunteer = open_json(
-                &self.keys,
-                &aad(VOLUNTEERS, &id, b""),
-                row.get(1)?,
-                &row.get::<_, Vec<u8>>(2)?,
-                "a volunteer",
-            )?;
-            out.push(volunteer);
-        }
+        let mut out: Vec<Volunteer> =
+            sealed::read_all::<VolunteerRow>(&self.conn, &self.keys.records)?
+                .into_iter()
+                .map(|(_, volunteer)| volunteer)
+                .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name).then(a.signer.cmp(&b.signer)));
         Ok(out)
     }
@@ -396,7 +329,7 @@ impl Vault {
         };
         volunteer.revoked_on.get_or_insert(today);
         let id = self.volunteer_row_id(&signer);
-        write_keyed(&self.conn, &self.keys, VOLUNTEERS, &id, &volunteer)?;
+        sealed::write::<VolunteerRow>(&self.conn, &self.keys.records, id.as_slice(), &volunteer)?;
         Ok(true)
     }
 
@@ -500,24 +433,13 @@ pub struct ReturnMerge<'v> {
 impl ReturnMerge<'_> {
     /// The signer's volunteer record, if this store knows them.
     pub fn volunteer(&self) -> Result<Option<Volunteer>, StoreError> {
-        read_keyed(
-            &self.tx,
-            self.keys,
-            VOLUNTEERS,
-            &self.volunteer_id,
-            "a volunteer",
-        )
+        sealed::read::<VolunteerRow>(&self.tx, &self.keys.records, self.volunteer_id.as_slice())
     }
 
     /// Whether this very return was merged before.
     pub fn already_merged(&self) -> Result<bool, StoreError> {
-        let seen: Option<StoredReturn> = read_keyed(
-            &self.tx,
-            self.keys,
-            RETURNS,
-            &self.return_row,
-            "a merged return",
-        )?;
+        let seen =
+            sealed::read::<ReturnRow>(&self.tx, &self.keys.records, self.return_row.as_slice())?;
         Ok(seen.is_some())
     }
 
@@ -554,9 +476,7 @@ impl ReturnMerge<'_> {
     pub fn apply(self, plan: MergePlan) -> Result<(), StoreError> {
         for export_id in &plan.remove {
             let id = call_row_id(self.keys, &self.signer, export_id);
-            self.tx
-                .prepare_cached("DELETE FROM merged_calls WHERE id = ?1")?
-                .execute(params![id.as_slice()])?;
+            sealed::delete::<MergedCallRow>(&self.tx, id.as_slice())?;
         }
         for (export_id, held) in plan.file {
             let id = call_row_id(self.keys, &self.signer, &export_id);
@@ -568,11 +488,11 @@ impl ReturnMerge<'_> {
             };
             put_record(&self.tx, self.keys, &id, &record)?;
         }
-        write_keyed(
+        let records = &self.keys.records;
+        sealed::write::<VolunteerRow>(
             &self.tx,
-            self.keys,
-            VOLUNTEERS,
-            &self.volunteer_id,
+            records,
+            self.volunteer_id.as_slice(),
             &plan.volunteer,
         )?;
         let r = plan.merged_return;
@@ -585,7 +505,7 @@ impl ReturnMerge<'_> {
             calls: r.calls,
             deleted: r.deleted,
         };
-        write_keyed(&self.tx, self.keys, RETURNS, &self.return_row, &stored)?;
+        sealed::write::<ReturnRow>(&self.tx, records, self.return_row.as_slice(), &stored)?;
         self.tx.commit()?;
         Ok(())
     }

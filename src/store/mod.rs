@@ -15,6 +15,7 @@ mod pages;
 mod parallel;
 mod return_keys;
 mod schema;
+mod sealed;
 mod sealed_rows;
 mod settings;
 
