@@ -17,7 +17,8 @@
 //! by every byte after the signature line. The counts come before the
 //! payload so that limits are checked before any JSON is parsed, and the
 //! signature is checked before that too. `docs/return-format.md` is the
-//! full specification.
+//! full specification. The signing and the age encryption themselves are
+//! [`crate::crypto`]'s; this module only lays out the lines around them.
 
 use data_encoding::BASE64;
 

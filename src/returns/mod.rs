@@ -13,6 +13,10 @@
 //! it ([`merge_checked`], one transaction per file). A signer is trusted on
 //! first use only when the coordinator says so, after comparing the
 //! fingerprint with the volunteer.
+//!
+//! This module owns the return *format* and the merge *policy*
+//! ([`merge`]); it sits above the store and [`crate::crypto`], which holds
+//! the keys and does all signing and encryption. Neither imports from here.
 
 pub mod envelope;
 mod file;

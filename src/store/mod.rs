@@ -3,7 +3,10 @@
 //!
 //! Owns all SQL and every read or write of the store file. Calls go in and
 //! come out as model types; ciphertext and keys never leave this module
-//! except through [`crate::crypto`].
+//! except through [`crate::crypto`]. Every sealed row goes through one path
+//! (`sealed.rs`). The store sits below returns and the app and imports
+//! nothing from them: what a return does to a coordinator's rows is decided
+//! above it and applied here ([`ReturnMerge`]).
 
 mod calls;
 mod codec;
