@@ -91,7 +91,7 @@ pub fn admit(
 pub fn plan(
     signed: &SignedReturn,
     mut volunteer: Volunteer,
-    held: &HeldCalls,
+    held: HeldCalls,
     months: &[LocalMonth],
     today: NaiveDate,
 ) -> (MergePlan, MergeCounts) {
@@ -102,11 +102,14 @@ pub fn plan(
     let mut remove = Vec::new();
 
     // The volunteer's calls in the period not yet accounted for.
-    let mut before = held.in_period.clone();
+    let HeldCalls {
+        in_period: mut before,
+        mut elsewhere,
+    } = held;
     for call in &payload.calls {
         let existing = before
             .remove(&call.id)
-            .or_else(|| held.elsewhere.get(&call.id).cloned());
+            .or_else(|| elsewhere.remove(&call.id));
         if existing.as_ref().is_some_and(|e| e.sequence > sequence) {
             continue;
         }
@@ -139,7 +142,7 @@ pub fn plan(
             // Removed above, and counted there.
             Some(_) if gone.contains(export_id.as_str()) => None,
             Some(record) => Some(record),
-            None => held.elsewhere.get(export_id),
+            None => elsewhere.get(export_id),
         };
         if existing.is_some_and(|e| e.sequence > sequence) {
             continue;
@@ -267,7 +270,7 @@ mod tests {
             elsewhere: BTreeMap::from([(deleted.clone(), held(3, Some(&calls[0])))]),
         };
         let volunteer = Volunteer::trusted(&r.signer, "Old name".into(), day(1));
-        let (plan, counts) = plan(&r, volunteer, &held, &m, day(4));
+        let (plan, counts) = plan(&r, volunteer, held, &m, day(4));
         assert_eq!(
             counts,
             MergeCounts {
@@ -315,7 +318,7 @@ mod tests {
             ]),
         };
         let volunteer = Volunteer::trusted(&r.signer, "A".into(), day(1));
-        let (plan, counts) = plan(&r, volunteer, &held, &m, day(4));
+        let (plan, counts) = plan(&r, volunteer, held, &m, day(4));
         assert_eq!(
             counts,
             MergeCounts {

@@ -330,7 +330,7 @@ pub fn merge_checked(
         .map(|c| c.id.as_str())
         .chain(signed.payload.deleted.iter().map(String::as_str));
     let held = merge.held_calls(&months, named)?;
-    let (plan, counts) = merge::plan(signed, volunteer, &held, &months, today);
+    let (plan, counts) = merge::plan(signed, volunteer, held, &months, today);
     merge.apply(plan)?;
     Ok(Merged::Merged(counts))
 }
