@@ -22,6 +22,23 @@ pub struct LocalMonth {
 }
 
 impl LocalMonth {
+    /// Reads `YYYY-MM`, refusing any other spelling (`2024-9`, `+024-09`,
+    /// `2024-13`), so one month has one text wherever it is written.
+    pub fn parse(text: &str) -> Option<LocalMonth> {
+        let (year, month) = text.split_once('-')?;
+        if year.len() != 4
+            || month.len() != 2
+            || !text.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+        {
+            return None;
+        }
+        let month = LocalMonth {
+            year: year.parse().ok()?,
+            month: month.parse().ok()?,
+        };
+        (1..=12).contains(&month.month).then_some(month)
+    }
+
     pub fn of(instant: DateTime<Utc>, tz: Tz) -> LocalMonth {
         let local = instant.with_timezone(&tz);
         LocalMonth {
@@ -70,8 +87,14 @@ pub enum PeriodKind {
     Academic,
 }
 
+/// The first and last years a period can start in: every date of such a
+/// period, and of the year before it that a report compares against, is one
+/// chrono and the four-digit `YYYY-MM` month spelling can hold.
+pub const FIRST_YEAR: i32 = 1900;
+pub const LAST_YEAR: i32 = 9998;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("year {0} is outside the supported range 1900..=9998")]
+#[error("year {0} is outside the years Quietline can count ({FIRST_YEAR} to {LAST_YEAR})")]
 pub struct YearOutOfRange(pub i32);
 
 /// A year-long reporting period.
@@ -84,7 +107,7 @@ pub struct Period {
 impl Period {
     /// `year` is the calendar year, or the year an academic year starts in.
     pub fn new(kind: PeriodKind, year: i32) -> Result<Period, YearOutOfRange> {
-        if !(1900..=9998).contains(&year) {
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
             return Err(YearOutOfRange(year));
         }
         Ok(Period { kind, year })
@@ -210,6 +233,40 @@ mod tests {
         assert_eq!(calendar.last_day().to_string(), "2024-12-31");
         assert_eq!(calendar.previous().label(), "2023");
         assert!(Period::calendar(12000).is_err());
+    }
+
+    #[test]
+    fn a_year_out_of_range_is_refused_in_plain_words() {
+        let e = Period::academic(1066).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "year 1066 is outside the years Quietline can count (1900 to 9998)"
+        );
+        assert!(Period::calendar(FIRST_YEAR).is_ok());
+        assert!(Period::calendar(LAST_YEAR).is_ok());
+        assert!(Period::calendar(LAST_YEAR + 1).is_err());
+    }
+
+    #[test]
+    fn months_are_read_only_in_their_one_spelling() {
+        assert_eq!(
+            LocalMonth::parse("2024-09"),
+            Some(LocalMonth {
+                year: 2024,
+                month: 9
+            })
+        );
+        for bad in [
+            "2024-9",
+            "24-09",
+            "2024-00",
+            "2024-13",
+            "2024_09",
+            "+024-09",
+            "2024-09-01",
+        ] {
+            assert_eq!(LocalMonth::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -5,11 +5,12 @@ use chrono::NaiveDate;
 use quietline::model::{CallSummary, Region};
 use quietline::period::Period;
 use quietline::report::Report;
+use quietline::returns::MergeCounts;
 use quietline::returns::{
     self, CoordinatorKey, MAX_RETURN_BYTES, Merged, ReturnError, VolunteerKey, check_return,
     merge_checked,
 };
-use quietline::store::{MergeCounts, Vault};
+use quietline::store::Vault;
 use quietline::synth::SyntheticCalls;
 
 use crate::support::*;

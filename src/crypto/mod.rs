@@ -1,25 +1,39 @@
-//! Key derivation, key wrapping and record sealing.
+//! Key derivation, key wrapping, record sealing, and the keys returns are
+//! signed and encrypted with.
 //!
 //! Owns every cryptographic decision in Quietline and nothing else: it never
-//! touches SQL or files. Keys live in zeroize-on-drop types with no `Debug`
-//! or `Clone`, so they cannot be printed, logged or copied by accident.
+//! touches SQL or files, and imports nothing from the store, returns or the
+//! app, which all sit above it. Secret keys live in zeroize-on-drop types
+//! with no `Debug` or `Clone`, so they cannot be printed, logged or copied
+//! by accident.
 //!
 //! Key hierarchy: passphrase (NFC) → Argon2id → key-encryption key, which
 //! unwraps a random 256-bit data key. The recovery key wraps the same data
 //! key a second time. Record and period-tag keys are derived from the data
 //! key with HKDF-SHA256, one label each.
+//!
+//! Returns use two more keys, apart from that hierarchy: each store's
+//! Ed25519 signing key ([`VolunteerKey`], shown to people as a
+//! [`Fingerprint`]) and a coordinator's age X25519 identity
+//! ([`CoordinatorIdentity`]), whose public half ([`CoordinatorKey`]) returns
+//! are encrypted to. What a return says, and how its lines are laid out,
+//! is `returns/`'s business.
 
+mod coordinator;
 mod kdf;
 mod keys;
 mod recovery;
 mod seal;
+mod signing;
 
+pub use coordinator::{CoordinatorIdentity, CoordinatorKey};
 pub use kdf::{KdfParams, Passphrase, Salt};
 pub use keys::{
     DataKey, ExportIdKey, KeyEncryptionKey, LookupKey, PeriodTag, PeriodTagKey, RecordKey,
 };
 pub use recovery::RecoveryKey;
 pub use seal::{ENVELOPE_VERSION, RecordAad, open, seal};
+pub use signing::{Fingerprint, SignerKey, VolunteerKey};
 
 /// Failures of the cryptographic layer. Deliberately vague about *which*
 /// check failed when opening: a wrong key and a tampered ciphertext look the
@@ -43,6 +57,16 @@ pub enum CryptoError {
         "the passphrase is too short: use at least {0} characters (a few unrelated words work well)"
     )]
     WeakPassphrase(usize),
+    #[error("'{0}' is not a coordinator key: it starts age1 and must be copied whole")]
+    NotACoordinatorKey(String),
+    #[error("the data could not be encrypted: {0}")]
+    Encrypt(String),
+    #[error("the file was encrypted for a different key")]
+    NotForThisKey,
+    #[error("the file is not encrypted data Quietline can read")]
+    NotEncrypted,
+    #[error("the file is larger than Quietline reads")]
+    TooLarge,
 }
 
 /// Fills a buffer from the operating system's CSPRNG.

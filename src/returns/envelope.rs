@@ -17,15 +17,15 @@
 //! by every byte after the signature line. The counts come before the
 //! payload so that limits are checked before any JSON is parsed, and the
 //! signature is checked before that too. `docs/return-format.md` is the
-//! full specification.
-
-use std::io::Read;
+//! full specification. The signing and the age encryption themselves are
+//! [`crate::crypto`]'s; this module only lays out the lines around them.
 
 use data_encoding::BASE64;
 
 use super::ReturnError;
 use super::keys::{CoordinatorIdentity, CoordinatorKey, SignerKey, VolunteerKey};
 use super::payload::ReturnPayload;
+use crate::crypto::CryptoError;
 
 /// The envelope format this build writes and reads.
 pub const RETURN_FORMAT: u64 = 1;
@@ -59,7 +59,10 @@ pub fn seal(
     to: &CoordinatorKey,
 ) -> Result<Vec<u8>, ReturnError> {
     let plaintext = sign(payload, key);
-    age::encrypt(to.recipient(), &plaintext).map_err(|e| ReturnError::Encrypt(e.to_string()))
+    to.encrypt(&plaintext).map_err(|e| match e {
+        CryptoError::Encrypt(reason) => ReturnError::Encrypt(reason),
+        e => e.into(),
+    })
 }
 
 /// The signed plaintext of a return, before encryption.
@@ -73,9 +76,7 @@ pub fn sign(payload: &ReturnPayload, key: &VolunteerKey) -> Vec<u8> {
     )
     .into_bytes();
     signed.extend_from_slice(&body);
-    let mut message = SIGNATURE_CONTEXT.to_vec();
-    message.extend_from_slice(&signed);
-    let signature = key.sign(&message);
+    let signature = key.sign(SIGNATURE_CONTEXT, &signed);
     let mut out = format!(
         "{MAGIC}{RETURN_FORMAT}\nsignature {}\n",
         BASE64.encode(&signature)
@@ -88,33 +89,15 @@ pub fn sign(payload: &ReturnPayload, key: &VolunteerKey) -> Vec<u8> {
 /// Decrypts a `.qlreturn` file with the coordinator's identity and checks
 /// its signature. Never reads more than [`MAX_RETURN_BYTES`] of plaintext.
 pub fn open(file: &[u8], identity: &CoordinatorIdentity) -> Result<SignedReturn, ReturnError> {
-    if file.len() as u64 > MAX_RETURN_BYTES {
-        return Err(ReturnError::TooLarge);
-    }
-    let decryptor = age::Decryptor::new_buffered(file).map_err(decrypt_error)?;
-    let identities = [identity.identity() as &dyn age::Identity];
-    let reader = decryptor
-        .decrypt(identities.into_iter())
-        .map_err(decrypt_error)?;
-    let mut plaintext = Vec::new();
-    reader
-        .take(MAX_RETURN_BYTES + 1)
-        .read_to_end(&mut plaintext)
-        .map_err(|_| ReturnError::Damaged)?;
-    if plaintext.len() as u64 > MAX_RETURN_BYTES {
-        return Err(ReturnError::TooLarge);
-    }
+    let plaintext = identity
+        .decrypt(file, MAX_RETURN_BYTES)
+        .map_err(|e| match e {
+            CryptoError::TooLarge => ReturnError::TooLarge,
+            CryptoError::NotForThisKey => ReturnError::WrongCoordinator,
+            CryptoError::NotEncrypted => ReturnError::NotAReturn,
+            _ => ReturnError::Damaged,
+        })?;
     read_signed(&plaintext)
-}
-
-fn decrypt_error(e: age::DecryptError) -> ReturnError {
-    match e {
-        age::DecryptError::NoMatchingKeys => ReturnError::WrongCoordinator,
-        age::DecryptError::InvalidHeader | age::DecryptError::UnknownFormat => {
-            ReturnError::NotAReturn
-        }
-        _ => ReturnError::Damaged,
-    }
 }
 
 /// Splits off one `\n`-terminated line of at most [`MAX_LINE_BYTES`].
@@ -193,10 +176,7 @@ pub fn read_signed(plaintext: &[u8]) -> Result<SignedReturn, ReturnError> {
         ));
     }
 
-    let mut message = Vec::with_capacity(SIGNATURE_CONTEXT.len() + signed.len());
-    message.extend_from_slice(SIGNATURE_CONTEXT);
-    message.extend_from_slice(signed);
-    if !signer.verifies(&message, &signature) {
+    if !signer.verifies(SIGNATURE_CONTEXT, signed, &signature) {
         return Err(ReturnError::BadSignature);
     }
 

@@ -13,10 +13,15 @@
 //! it ([`merge_checked`], one transaction per file). A signer is trusted on
 //! first use only when the coordinator says so, after comparing the
 //! fingerprint with the volunteer.
+//!
+//! This module owns the return *format* and the merge *policy*
+//! ([`merge`]); it sits above the store and [`crate::crypto`], which holds
+//! the keys and does all signing and encryption. Neither imports from here.
 
 pub mod envelope;
 mod file;
 mod keys;
+pub mod merge;
 pub mod payload;
 
 use std::collections::BTreeMap;
@@ -25,12 +30,14 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use data_encoding::HEXLOWER;
 
+use crate::crypto::CryptoError;
 use crate::period::{LocalMonth, Period};
-use crate::store::{MergeCounts, MergeOutcome, StoreError, Vault, Volunteer};
+use crate::store::{StoreError, Vault, Volunteer};
 
 pub use envelope::{MAX_RETURN_BYTES, RETURN_FORMAT, SignedReturn, open, read_signed, seal, sign};
 pub use file::{read_return_file, write_new_file};
 pub use keys::{CoordinatorIdentity, CoordinatorKey, Fingerprint, SignerKey, VolunteerKey};
+pub use merge::{MergeCounts, NotMerged};
 pub use payload::{PAYLOAD_FORMAT, ReturnPayload, ReturnPeriod, ReturnedCall};
 
 #[derive(Debug, thiserror::Error)]
@@ -108,9 +115,12 @@ pub enum ReturnError {
     Store(#[from] StoreError),
 }
 
-impl From<crate::crypto::CryptoError> for ReturnError {
-    fn from(e: crate::crypto::CryptoError) -> Self {
-        ReturnError::Store(StoreError::Crypto(e))
+impl From<CryptoError> for ReturnError {
+    fn from(e: CryptoError) -> Self {
+        match e {
+            CryptoError::NotACoordinatorKey(text) => ReturnError::BadCoordinatorKey(text),
+            e => ReturnError::Store(StoreError::Crypto(e)),
+        }
     }
 }
 
@@ -291,18 +301,53 @@ pub fn merge_checked(
     trust_new: bool,
     today: NaiveDate,
 ) -> Result<Merged, ReturnError> {
+    let signed = &checked.signed;
+    let months = signed
+        .payload
+        .period
+        .period()
+        .map_err(|_| StoreError::Corrupt {
+            record: "the return's period".into(),
+        })?
+        .months();
+    let merge = vault.begin_merge(&signed.signer, &signed.payload.return_id)?;
+    let admitted = merge::admit(
+        signed,
+        merge.volunteer()?,
+        merge.already_merged()?,
+        &months,
+        trust_new,
+        today,
+    );
+    let volunteer = match admitted {
+        Ok(volunteer) => volunteer,
+        Err(refused) => return refusal(checked, refused),
+    };
+    let named = signed
+        .payload
+        .calls
+        .iter()
+        .map(|c| c.id.as_str())
+        .chain(signed.payload.deleted.iter().map(String::as_str));
+    let held = merge.held_calls(&months, named)?;
+    let (plan, counts) = merge::plan(signed, volunteer, held, &months, today);
+    merge.apply(plan)?;
+    Ok(Merged::Merged(counts))
+}
+
+/// A return that was not merged, as its result.
+fn refusal(checked: &CheckedReturn, refused: NotMerged) -> Result<Merged, ReturnError> {
     let name = checked.signed.payload.volunteer.clone();
     let fingerprint = checked.fingerprint.to_string();
-    match vault.merge_return(&checked.signed, trust_new, today)? {
-        MergeOutcome::Merged(counts) => Ok(Merged::Merged(counts)),
-        MergeOutcome::AlreadyMerged => Ok(Merged::AlreadyMerged),
-        MergeOutcome::UnknownSigner => Err(ReturnError::UnknownSigner { name, fingerprint }),
-        MergeOutcome::Revoked { on } => Err(ReturnError::RevokedSigner {
+    match refused {
+        NotMerged::AlreadyMerged => Ok(Merged::AlreadyMerged),
+        NotMerged::UnknownSigner => Err(ReturnError::UnknownSigner { name, fingerprint }),
+        NotMerged::Revoked { on } => Err(ReturnError::RevokedSigner {
             name,
             fingerprint,
             on,
         }),
-        MergeOutcome::Superseded { month } => Err(ReturnError::Superseded { name, month }),
+        NotMerged::Superseded { month } => Err(ReturnError::Superseded { name, month }),
     }
 }
 

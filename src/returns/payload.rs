@@ -11,10 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ReturnError;
 use super::envelope::{MAX_CALLS, MAX_DELETED};
-use crate::model::{
-    CallType, CallerType, Employer, MAX_DURATION_MINUTES, MAX_THEMES, Region, RiskLevel, Role,
-    Setting,
-};
+use crate::model::{MAX_DURATION_MINUTES, MAX_THEMES};
 use crate::period::{LocalMonth, Period, PeriodKind};
 use crate::themes::ThemeList;
 
@@ -56,27 +53,9 @@ pub struct ReturnPeriod {
     pub year: i32,
 }
 
-/// One call as it leaves a volunteer's laptop: never notes, safeguarding
-/// steps, names or times finer than the month.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReturnedCall {
-    /// The export id: 32 lowercase hex digits, a keyed hash of the call id.
-    pub id: String,
-    /// The local month the call started in, `YYYY-MM`.
-    pub month: String,
-    pub minutes: u32,
-    pub call_type: CallType,
-    pub role: Role,
-    pub setting: Setting,
-    pub employer: Option<Employer>,
-    pub region: Region,
-    pub caller: CallerType,
-    /// Theme ids, main theme first.
-    pub themes: Vec<String>,
-    pub risk: RiskLevel,
-    pub follow_up: bool,
-}
+/// One call as it leaves a volunteer's laptop (defined with the merged
+/// calls a coordinator's store keeps, which are these same facts).
+pub use crate::store::ReturnedCall;
 
 fn invalid(reason: impl Into<String>) -> ReturnError {
     ReturnError::Invalid(reason.into())
@@ -84,20 +63,6 @@ fn invalid(reason: impl Into<String>) -> ReturnError {
 
 pub(crate) fn is_hex_id(text: &str) -> bool {
     text.len() == 32 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
-
-/// Parses `YYYY-MM`, refusing any other spelling.
-pub fn parse_month(text: &str) -> Option<LocalMonth> {
-    let (year, month) = text.split_once('-')?;
-    if year.len() != 4 || month.len() != 2 || !text.bytes().all(|b| b.is_ascii_digit() || b == b'-')
-    {
-        return None;
-    }
-    let month = LocalMonth {
-        year: year.parse().ok()?,
-        month: month.parse().ok()?,
-    };
-    (1..=12).contains(&month.month).then_some(month)
 }
 
 impl ReturnPeriod {
@@ -224,7 +189,7 @@ fn check_call(
         return Err(invalid("a call's id is malformed"));
     }
     let place = |reason: String| invalid(format!("call {}: {reason}", call.id));
-    let month = parse_month(&call.month)
+    let month = LocalMonth::parse(&call.month)
         .ok_or_else(|| place(format!("'{}' is not a month", call.month)))?;
     if !months.contains(&month) {
         return Err(place(format!(
@@ -253,6 +218,7 @@ fn check_call(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::model::{CallType, CallerType, Employer, Region, RiskLevel, Role, Setting};
 
     pub(crate) fn call(id_byte: u8, month: &str) -> ReturnedCall {
         ReturnedCall {
@@ -382,27 +348,5 @@ pub(crate) mod tests {
             p.check(&themes),
             Err(ReturnError::ThemeListMismatch { .. })
         ));
-    }
-
-    #[test]
-    fn months_are_read_only_in_their_one_spelling() {
-        assert_eq!(
-            parse_month("2024-09"),
-            Some(LocalMonth {
-                year: 2024,
-                month: 9
-            })
-        );
-        for bad in [
-            "2024-9",
-            "24-09",
-            "2024-00",
-            "2024-13",
-            "2024_09",
-            "+024-09",
-            "2024-09-01",
-        ] {
-            assert_eq!(parse_month(bad), None, "{bad}");
-        }
     }
 }

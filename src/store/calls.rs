@@ -10,16 +10,57 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 
 use super::codec;
 use super::pages::{self, Page, PageCache, WrittenTails};
-use super::schema::SCHEMA_VERSION;
+use super::sealed::{self, SealedTable};
 use super::sealed_rows::SealedRecords;
 use super::{Keys, Settings, StoreError, Vault, settings};
-use crate::crypto::{self, PeriodTag, RecordAad};
+use crate::crypto::PeriodTag;
 use crate::model::{Call, CallDetails, CallId, CallSummary, NewCall};
 use crate::period::LocalMonth;
 use crate::themes::ThemeList;
 
-const FACTS_TABLE: &str = "calls";
-const DETAILS_TABLE: &str = "call_details";
+/// A call's facts: filed under the keyed tag of its local month, which is
+/// bound into their associated data.
+pub(super) struct CallFacts;
+
+impl SealedTable for CallFacts {
+    const TABLE: &'static str = "calls";
+    type Value = CallSummary;
+
+    fn encode(summary: &CallSummary) -> Option<Vec<u8>> {
+        codec::encode_facts(summary).ok()
+    }
+
+    fn decode(id: &[u8], plain: &[u8]) -> Option<CallSummary> {
+        codec::decode_facts(CallId::from_bytes(id.try_into().ok()?), plain).ok()
+    }
+
+    fn describe(id: &[u8]) -> String {
+        match <[u8; 16]>::try_from(id) {
+            Ok(id) => format!("call {}", CallId::from_bytes(id)),
+            Err(_) => "a call with a malformed id".into(),
+        }
+    }
+}
+
+/// A call's notes and safeguarding steps, sealed apart from its facts.
+struct CallDetailsRow;
+
+impl SealedTable for CallDetailsRow {
+    const TABLE: &'static str = "call_details";
+    type Value = CallDetails;
+
+    fn encode(details: &CallDetails) -> Option<Vec<u8>> {
+        codec::encode_details(details).ok()
+    }
+
+    fn decode(_: &[u8], plain: &[u8]) -> Option<CallDetails> {
+        codec::decode_details(plain).ok()
+    }
+
+    fn describe(id: &[u8]) -> String {
+        format!("the notes of {}", CallFacts::describe(id))
+    }
+}
 
 /// Everything needed to seal and file a call.
 struct Writer<'a> {
@@ -58,28 +99,12 @@ impl Writer<'_> {
             }
             // The primary key includes the month tag, which changes when a
             // call's date is edited, so replace rather than update in place.
-            conn.prepare_cached("DELETE FROM calls WHERE id = ?1")?
-                .execute(params![id.as_slice()])?;
+            sealed::delete::<CallFacts>(conn, id.as_slice())?;
         }
         pages.add(conn, self.keys, tag.0, summary)?;
-        let facts = codec::encode_facts(summary).map_err(|_| unencodable(summary.id))?;
-        let details = codec::encode_details(details).map_err(|_| unencodable(summary.id))?;
-        let sealed_facts = crypto::seal(&self.keys.records, &facts_aad(id, &tag.0), &facts)?;
-        let sealed_details = crypto::seal(&self.keys.records, &details_aad(id), &details)?;
-        conn.prepare_cached(
-            "INSERT INTO calls (period_tag, id, version, sealed) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![
-            tag.0.as_slice(),
-            id.as_slice(),
-            SCHEMA_VERSION,
-            sealed_facts
-        ])?;
-        conn.prepare_cached(
-            "INSERT INTO call_details (id, version, sealed) VALUES (?1, ?2, ?3)
-             ON CONFLICT (id) DO UPDATE SET version = excluded.version, sealed = excluded.sealed",
-        )?
-        .execute(params![id.as_slice(), SCHEMA_VERSION, sealed_details])?;
+        let key = &self.keys.records;
+        sealed::write_tagged::<CallFacts>(conn, key, &tag.0, id, summary, false)?;
+        sealed::write::<CallDetailsRow>(conn, key, id.as_slice(), details)?;
         Ok(())
     }
 
@@ -101,43 +126,6 @@ fn unencodable(id: CallId) -> StoreError {
     }
 }
 
-pub(super) fn facts_aad<'a>(id: &'a [u8], tag: &'a [u8]) -> RecordAad<'a> {
-    RecordAad {
-        table: FACTS_TABLE,
-        record_id: id,
-        schema_version: SCHEMA_VERSION,
-        bound_column: tag,
-    }
-}
-
-fn details_aad(id: &[u8]) -> RecordAad<'_> {
-    RecordAad {
-        table: DETAILS_TABLE,
-        record_id: id,
-        schema_version: SCHEMA_VERSION,
-        bound_column: b"",
-    }
-}
-
-fn call_id(bytes: &[u8]) -> Result<CallId, StoreError> {
-    let raw: [u8; 16] = bytes.try_into().map_err(|_| StoreError::Corrupt {
-        record: "a call with a malformed id".into(),
-    })?;
-    Ok(CallId::from_bytes(raw))
-}
-
-fn check_version(id: CallId, version: u32) -> Result<(), StoreError> {
-    match version {
-        SCHEMA_VERSION => Ok(()),
-        v if v > SCHEMA_VERSION => Err(StoreError::UnsupportedFormat {
-            found: i64::from(v),
-        }),
-        _ => Err(StoreError::Corrupt {
-            record: format!("call {id}"),
-        }),
-    }
-}
-
 /// What [`Vault::save_form_call`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SavedCall {
@@ -153,16 +141,11 @@ fn summary_in(
     keys: &Keys,
     id: CallId,
 ) -> Result<Option<CallSummary>, StoreError> {
-    let row: Option<(Vec<u8>, u32, Vec<u8>)> = conn
-        .prepare_cached("SELECT period_tag, version, sealed FROM calls WHERE id = ?1")?
-        .query_row(params![id.as_bytes().as_slice()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
-    row.map(|(tag, version, sealed)| open_facts(keys, &tag, id.as_bytes(), version, &sealed))
-        .transpose()
+    let found = sealed::read_tagged::<CallFacts>(conn, &keys.records, id.as_bytes())?;
+    Ok(found.map(|(_, summary)| summary))
 }
 
+/// Opens the sealed facts of call `id_bytes`, filed under `tag`.
 pub(super) fn open_facts(
     keys: &Keys,
     tag: &[u8],
@@ -170,14 +153,7 @@ pub(super) fn open_facts(
     version: u32,
     sealed: &[u8],
 ) -> Result<CallSummary, StoreError> {
-    let id = call_id(id_bytes)?;
-    check_version(id, version)?;
-    let corrupt = || StoreError::Corrupt {
-        record: format!("call {id}"),
-    };
-    let plain =
-        crypto::open(&keys.records, &facts_aad(id_bytes, tag), sealed).map_err(|_| corrupt())?;
-    codec::decode_facts(id, &plain).map_err(|_| corrupt())
+    sealed::open::<CallFacts>(&keys.records, id_bytes, tag, version, sealed)
 }
 
 /// An import in progress: one transaction, so either every call lands or,
@@ -390,21 +366,12 @@ impl Vault {
     }
 
     fn call_details(&self, id: CallId) -> Result<CallDetails, StoreError> {
-        let corrupt = || StoreError::Corrupt {
-            record: format!("the notes of call {id}"),
-        };
-        let (version, sealed): (u32, Vec<u8>) = self
-            .conn
-            .prepare_cached("SELECT version, sealed FROM call_details WHERE id = ?1")?
-            .query_row(params![id.as_bytes().as_slice()], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?
-            .ok_or_else(corrupt)?;
-        check_version(id, version)?;
-        let plain = crypto::open(&self.keys.records, &details_aad(id.as_bytes()), &sealed)
-            .map_err(|_| corrupt())?;
-        codec::decode_details(&plain).map_err(|_| corrupt())
+        let id = id.as_bytes();
+        sealed::read::<CallDetailsRow>(&self.conn, &self.keys.records, id.as_slice())?.ok_or_else(
+            || StoreError::Corrupt {
+                record: CallDetailsRow::describe(id),
+            },
+        )
     }
 
     /// Calls whose local start falls in any of `months`; only those records

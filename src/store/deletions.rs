@@ -3,20 +3,29 @@
 //! Before a store has made its first return there is nothing to tell, and
 //! nothing is kept.
 
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
-use super::schema::SCHEMA_VERSION;
+use super::sealed::{self, SealedTable};
 use super::{Keys, StoreError, Vault};
-use crate::crypto::{self, RecordAad, random_bytes};
+use crate::crypto::random_bytes;
 
-const TABLE: &str = "deleted_calls";
+/// A deleted call's export id, under a random id of its own.
+struct DeletedCall;
 
-fn aad(id: &[u8]) -> RecordAad<'_> {
-    RecordAad {
-        table: TABLE,
-        record_id: id,
-        schema_version: SCHEMA_VERSION,
-        bound_column: b"",
+impl SealedTable for DeletedCall {
+    const TABLE: &'static str = "deleted_calls";
+    type Value = [u8; 16];
+
+    fn encode(export_id: &[u8; 16]) -> Option<Vec<u8>> {
+        Some(export_id.to_vec())
+    }
+
+    fn decode(_: &[u8], plain: &[u8]) -> Option<[u8; 16]> {
+        plain.try_into().ok()
+    }
+
+    fn describe(_: &[u8]) -> String {
+        "a deleted call's marker".into()
     }
 }
 
@@ -27,36 +36,17 @@ pub(super) fn record(
     export_id: &[u8; 16],
 ) -> Result<(), StoreError> {
     let id: [u8; 16] = random_bytes()?;
-    let sealed = crypto::seal(&keys.records, &aad(&id), export_id)?;
-    conn.prepare_cached("INSERT INTO deleted_calls (id, version, sealed) VALUES (?1, ?2, ?3)")?
-        .execute(params![id.as_slice(), SCHEMA_VERSION, sealed])?;
-    Ok(())
+    sealed::write::<DeletedCall>(conn, &keys.records, id.as_slice(), export_id)
 }
 
 impl Vault {
     /// Export ids of every call deleted since the store's first return.
     pub fn deleted_export_ids(&self) -> Result<Vec<[u8; 16]>, StoreError> {
-        let corrupt = || StoreError::Corrupt {
-            record: "a deleted call's marker".into(),
-        };
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, version, sealed FROM deleted_calls")?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            let id: Vec<u8> = row.get(0)?;
-            let version: u32 = row.get(1)?;
-            let sealed: Vec<u8> = row.get(2)?;
-            if version != SCHEMA_VERSION {
-                return Err(StoreError::UnsupportedFormat {
-                    found: i64::from(version),
-                });
-            }
-            let plain =
-                crypto::open(&self.keys.records, &aad(&id), &sealed).map_err(|_| corrupt())?;
-            out.push(plain.as_slice().try_into().map_err(|_| corrupt())?);
-        }
+        let mut out: Vec<[u8; 16]> =
+            sealed::read_all::<DeletedCall>(&self.conn, &self.keys.records)?
+                .into_iter()
+                .map(|(_, export_id)| export_id)
+                .collect();
         out.sort_unstable();
         out.dedup();
         Ok(out)

@@ -16,11 +16,36 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use zeroize::Zeroizing;
 
 use super::StoreError;
-use super::settings::{read_row, write_row};
+use super::sealed::{self, NamedRow, SealedTable};
 use crate::crypto::RecordKey;
 use crate::model::ValidationError;
 
-const ROW: &str = "draft";
+/// The draft, kept as the row named `draft` of the settings table and
+/// bound as `drafts`, so it can never be opened as the settings.
+struct DraftRow;
+
+impl SealedTable for DraftRow {
+    const TABLE: &'static str = "settings";
+    const KEY: &'static str = "name";
+    const BINDS_AS: &'static str = "drafts";
+    type Value = Zeroizing<Vec<u8>>;
+
+    fn encode(draft: &Zeroizing<Vec<u8>>) -> Option<Vec<u8>> {
+        Some(draft.to_vec())
+    }
+
+    fn decode(_: &[u8], plain: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        Some(Zeroizing::new(plain.to_vec()))
+    }
+
+    fn describe(_: &[u8]) -> String {
+        "the saved draft".into()
+    }
+}
+
+impl NamedRow for DraftRow {
+    const NAME: &'static str = "draft";
+}
 /// Where the generation is kept: not secret (it only counts forms).
 const GENERATION: &str = "draft_generation";
 /// A draft is one call's form; anything larger is a bug, not a call.
@@ -68,20 +93,20 @@ pub fn write(
     if generation(&tx)? != form_generation {
         return Ok(DraftWrite::Superseded);
     }
-    write_row(&tx, key, ROW, "drafts", draft)?;
+    sealed::write_named::<DraftRow>(&tx, key, &Zeroizing::new(draft.to_vec()))?;
     tx.commit()?;
     Ok(DraftWrite::Kept)
 }
 
 pub fn read(conn: &Connection, key: &RecordKey) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
-    read_row(conn, key, ROW, "drafts", "the saved draft")
+    sealed::read_named::<DraftRow>(conn, key)
 }
 
 /// Discards the draft and moves the generation on, so no write from the
 /// form it came from can land later. Call inside the transaction that
 /// saves the call, or on its own to clear the form.
 pub fn close(conn: &Connection) -> Result<u64, StoreError> {
-    conn.execute("DELETE FROM settings WHERE name = ?1", params![ROW])?;
+    sealed::delete::<DraftRow>(conn, DraftRow::NAME)?;
     let next = generation(conn)? + 1;
     let stored = i64::try_from(next).map_err(|_| StoreError::Corrupt {
         record: "the draft counter".into(),

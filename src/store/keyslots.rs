@@ -5,7 +5,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
-use super::schema::SCHEMA_VERSION;
+use super::sealed::binding;
 use crate::crypto::{DataKey, KdfParams, KeyEncryptionKey, RecordAad, Salt};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,13 +31,8 @@ pub struct StoredSlot {
 }
 
 fn aad<'a>(slot: Slot, store_id: &'a [u8]) -> RecordAad<'a> {
-    RecordAad {
-        table: "key_slots",
-        record_id: slot.name().as_bytes(),
-        schema_version: SCHEMA_VERSION,
-        // A slot copied from another store must not open here.
-        bound_column: store_id,
-    }
+    // A slot copied from another store must not open here.
+    binding("key_slots", slot.name().as_bytes(), store_id)
 }
 
 pub fn read(conn: &Connection, slot: Slot) -> Result<StoredSlot, StoreError> {

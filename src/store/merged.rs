@@ -2,31 +2,25 @@
 //! has merged and the calls they carried, all sealed like the store's own
 //! calls.
 //!
-//! A return is a complete account of one volunteer's calls in its period.
-//! Merging one, in a single transaction: files every call it holds under
-//! the signer and the call's export id (so a newer return replaces the
-//! older copy of the same call), removes that volunteer's calls in the
-//! period that it no longer holds, and turns each deletion marker into a
-//! tombstone. Every merged row remembers the sequence number of the return
-//! that wrote it, so an older return never overwrites a newer one, and a
-//! tombstone keeps an erased call from coming back.
+//! Merged calls are filed under the signer and the call's export id, so a
+//! newer return finds the older copy of the same call; each remembers the
+//! sequence number of the return that wrote it. What merging a return does
+//! to these rows (supersede, remove, tombstone, refuse) is decided by
+//! `returns::merge` from what [`ReturnMerge`] reads; the store only applies
+//! that [`MergePlan`], in the same transaction as the reads.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
-use super::schema::SCHEMA_VERSION;
+use super::sealed::{self, SealedTable};
 use super::{Keys, StoreError, Vault};
-use crate::crypto::{self, RecordAad};
+use crate::crypto::{Fingerprint, SignerKey};
+use crate::model::{CallType, CallerType, Employer, Region, RiskLevel, Role, Setting};
 use crate::period::LocalMonth;
-use crate::returns::payload::parse_month;
-use crate::returns::{Fingerprint, ReturnedCall, SignedReturn, SignerKey};
 
-const VOLUNTEERS: &str = "volunteers";
-const RETURNS: &str = "merged_returns";
-const CALLS: &str = "merged_calls";
 /// Tombstones are filed under this tag's month-like name, which no report reads.
 const TOMBSTONE_MONTH: &str = "erased";
 
@@ -40,11 +34,25 @@ pub struct Volunteer {
     pub revoked_on: Option<NaiveDate>,
     pub last_return_on: Option<NaiveDate>,
     pub returns_merged: u64,
-    /// For each month a merged return covered, the newest sequence number.
-    months: BTreeMap<String, u64>,
+    /// For each month (`YYYY-MM`) a merged return covered, the newest
+    /// sequence number.
+    pub months: BTreeMap<String, u64>,
 }
 
 impl Volunteer {
+    /// A volunteer trusted from `today`, who has sent nothing yet.
+    pub fn trusted(signer: &SignerKey, name: String, today: NaiveDate) -> Volunteer {
+        Volunteer {
+            signer: signer.to_bytes(),
+            name,
+            trusted_on: today,
+            revoked_on: None,
+            last_return_on: None,
+            returns_merged: 0,
+            months: BTreeMap::new(),
+        }
+    }
+
     pub fn signer(&self) -> Option<SignerKey> {
         SignerKey::from_bytes(&self.signer)
     }
@@ -56,6 +64,30 @@ impl Volunteer {
     }
 }
 
+/// One call as it leaves a volunteer's laptop: never notes, safeguarding
+/// steps, names or times finer than the month. The return format
+/// (`returns::payload`) carries these, and a coordinator's store keeps them
+/// as they came, so the type lives here, below both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReturnedCall {
+    /// The export id: 32 lowercase hex digits, a keyed hash of the call id.
+    pub id: String,
+    /// The local month the call started in, `YYYY-MM`.
+    pub month: String,
+    pub minutes: u32,
+    pub call_type: CallType,
+    pub role: Role,
+    pub setting: Setting,
+    pub employer: Option<Employer>,
+    pub region: Region,
+    pub caller: CallerType,
+    /// Theme ids, main theme first.
+    pub themes: Vec<String>,
+    pub risk: RiskLevel,
+    pub follow_up: bool,
+}
+
 /// A merged call as the report counts it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MergedCall {
@@ -63,33 +95,70 @@ pub struct MergedCall {
     pub call: ReturnedCall,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct MergeCounts {
-    /// Calls this store did not have.
-    pub added: u64,
-    /// Calls whose facts changed since an earlier return.
-    pub updated: u64,
-    /// Calls as they were already.
-    pub unchanged: u64,
-    /// Calls erased: deleted by the volunteer, or no longer in the period.
-    pub removed: u64,
+/// A merged call, or the tombstone of an erased one, as the store holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldCall {
+    /// The sequence number of the return that wrote it.
+    pub sequence: u64,
+    /// `None` for a tombstone.
+    pub call: Option<ReturnedCall>,
 }
 
-/// What merging a return did. Only `Merged` wrote anything.
+/// What a coordinator's store holds of one volunteer's merged calls, as a
+/// return about to be merged needs to know it. Keyed by export id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeldCalls {
+    /// The volunteer's calls filed in the return's months.
+    pub in_period: BTreeMap<String, HeldCall>,
+    /// Any other call or tombstone of theirs that the return names.
+    pub elsewhere: BTreeMap<String, HeldCall>,
+}
+
+/// The writes that merge one return, decided by `returns::merge`. Applied
+/// all together by [`ReturnMerge::apply`], or not at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MergeOutcome {
-    Merged(MergeCounts),
-    /// This very return was merged before.
-    AlreadyMerged,
-    /// Signed by a key this store has not been told to trust.
-    UnknownSigner,
-    Revoked {
-        on: NaiveDate,
-    },
-    /// A newer return from the same volunteer already covers `month`.
-    Superseded {
-        month: String,
-    },
+pub struct MergePlan {
+    /// The volunteer's record as it is after the merge.
+    pub volunteer: Volunteer,
+    /// Calls and tombstones to file, by export id, each replacing any
+    /// earlier row of the same call wherever it was filed.
+    pub file: Vec<(String, HeldCall)>,
+    /// Calls to remove outright, by export id.
+    pub remove: Vec<String>,
+    /// The return itself, remembered so that it is never merged twice.
+    pub merged_return: MergedReturn,
+}
+
+/// A merged return, as remembered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergedReturn {
+    pub return_id: String,
+    pub sequence: u64,
+    pub made_on: String,
+    pub merged_on: NaiveDate,
+    pub calls: u64,
+    pub deleted: u64,
+}
+
+impl MergedRecord {
+    fn held(self) -> HeldCall {
+        HeldCall {
+            sequence: self.sequence,
+            call: self.call,
+        }
+    }
+}
+
+/// A merged return as sealed: [`MergedReturn`] with the volunteer's row id.
+#[derive(Serialize, Deserialize)]
+struct StoredReturn {
+    volunteer: [u8; 16],
+    return_id: String,
+    sequence: u64,
+    made_on: String,
+    merged_on: NaiveDate,
+    calls: u64,
+    deleted: u64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -101,89 +170,65 @@ struct MergedRecord {
     call: Option<ReturnedCall>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct MergedReturn {
-    volunteer: [u8; 16],
-    return_id: String,
-    sequence: u64,
-    made_on: String,
-    merged_on: NaiveDate,
-    calls: u64,
-    deleted: u64,
-}
+// The three tables sealed as JSON; merged calls are filed under the keyed
+// tag of their month (bound into their associated data), tombstones under
+// that of [`TOMBSTONE_MONTH`].
 
-fn aad<'a>(table: &'static str, id: &'a [u8], tag: &'a [u8]) -> RecordAad<'a> {
-    RecordAad {
-        table,
-        record_id: id,
-        schema_version: SCHEMA_VERSION,
-        bound_column: tag,
+struct VolunteerRow;
+
+impl SealedTable for VolunteerRow {
+    const TABLE: &'static str = "volunteers";
+    type Value = Volunteer;
+
+    fn encode(value: &Volunteer) -> Option<Vec<u8>> {
+        serde_json::to_vec(value).ok()
+    }
+
+    fn decode(_: &[u8], plain: &[u8]) -> Option<Volunteer> {
+        serde_json::from_slice(plain).ok()
+    }
+
+    fn describe(_: &[u8]) -> String {
+        "a volunteer".into()
     }
 }
 
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Corrupt {
-        record: what.to_string(),
+struct ReturnRow;
+
+impl SealedTable for ReturnRow {
+    const TABLE: &'static str = "merged_returns";
+    type Value = StoredReturn;
+
+    fn encode(value: &StoredReturn) -> Option<Vec<u8>> {
+        serde_json::to_vec(value).ok()
+    }
+
+    fn decode(_: &[u8], plain: &[u8]) -> Option<StoredReturn> {
+        serde_json::from_slice(plain).ok()
+    }
+
+    fn describe(_: &[u8]) -> String {
+        "a merged return".into()
     }
 }
 
-fn seal_json<T: Serialize>(
-    keys: &Keys,
-    aad: &RecordAad<'_>,
-    value: &T,
-) -> Result<Vec<u8>, StoreError> {
-    let plain = serde_json::to_vec(value).map_err(|_| corrupt("a merged record"))?;
-    Ok(crypto::seal(&keys.records, aad, &plain)?)
-}
+struct MergedCallRow;
 
-fn open_json<T: for<'de> Deserialize<'de>>(
-    keys: &Keys,
-    aad: &RecordAad<'_>,
-    version: u32,
-    sealed: &[u8],
-    what: &str,
-) -> Result<T, StoreError> {
-    if version != SCHEMA_VERSION {
-        return Err(StoreError::UnsupportedFormat {
-            found: i64::from(version),
-        });
+impl SealedTable for MergedCallRow {
+    const TABLE: &'static str = "merged_calls";
+    type Value = MergedRecord;
+
+    fn encode(value: &MergedRecord) -> Option<Vec<u8>> {
+        serde_json::to_vec(value).ok()
     }
-    let plain = crypto::open(&keys.records, aad, sealed).map_err(|_| corrupt(what))?;
-    serde_json::from_slice(&plain).map_err(|_| corrupt(what))
-}
 
-/// A row of one of the `id, version, sealed` tables.
-fn read_keyed<T: for<'de> Deserialize<'de>>(
-    conn: &Connection,
-    keys: &Keys,
-    table: &'static str,
-    id: &[u8; 16],
-    what: &str,
-) -> Result<Option<T>, StoreError> {
-    let row: Option<(u32, Vec<u8>)> = conn
-        .prepare_cached(&format!(
-            "SELECT version, sealed FROM {table} WHERE id = ?1"
-        ))?
-        .query_row(params![id.as_slice()], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    row.map(|(version, sealed)| open_json(keys, &aad(table, id, b""), version, &sealed, what))
-        .transpose()
-}
+    fn decode(_: &[u8], plain: &[u8]) -> Option<MergedRecord> {
+        serde_json::from_slice(plain).ok()
+    }
 
-fn write_keyed<T: Serialize>(
-    conn: &Connection,
-    keys: &Keys,
-    table: &'static str,
-    id: &[u8; 16],
-    value: &T,
-) -> Result<(), StoreError> {
-    let sealed = seal_json(keys, &aad(table, id, b""), value)?;
-    conn.prepare_cached(&format!(
-        "INSERT INTO {table} (id, version, sealed) VALUES (?1, ?2, ?3)
-         ON CONFLICT (id) DO UPDATE SET version = excluded.version, sealed = excluded.sealed"
-    ))?
-    .execute(params![id.as_slice(), SCHEMA_VERSION, sealed])?;
-    Ok(())
+    fn describe(_: &[u8]) -> String {
+        "a merged call".into()
+    }
 }
 
 /// Reads and opens the merged calls filed under `tag`.
@@ -192,27 +237,7 @@ fn records_under(
     keys: &Keys,
     tag: &[u8; 16],
 ) -> Result<Vec<([u8; 16], MergedRecord)>, StoreError> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, version, sealed FROM merged_calls WHERE period_tag = ?1")?;
-    let mut rows = stmt.query(params![tag.as_slice()])?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        let id: [u8; 16] = row
-            .get::<_, Vec<u8>>(0)?
-            .try_into()
-            .map_err(|_| corrupt("a merged call's id"))?;
-        let version: u32 = row.get(1)?;
-        let sealed: Vec<u8> = row.get(2)?;
-        let record = open_json(
-            keys,
-            &aad(CALLS, &id, tag),
-            version,
-            &sealed,
-            "a merged call",
-        )?;
-        out.push((id, record));
-    }
-    Ok(out)
+    sealed::read_under::<MergedCallRow>(conn, &keys.records, tag)
 }
 
 /// The merged call with row id `id`, wherever it is filed.
@@ -221,24 +246,17 @@ fn record_by_id(
     keys: &Keys,
     id: &[u8; 16],
 ) -> Result<Option<MergedRecord>, StoreError> {
-    let row: Option<(Vec<u8>, u32, Vec<u8>)> = conn
-        .prepare_cached("SELECT period_tag, version, sealed FROM merged_calls WHERE id = ?1")?
-        .query_row(params![id.as_slice()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
-    row.map(|(tag, version, sealed)| {
-        open_json(
-            keys,
-            &aad(CALLS, id, &tag),
-            version,
-            &sealed,
-            "a merged call",
-        )
-    })
-    .transpose()
+    Ok(sealed::read_tagged::<MergedCallRow>(conn, &keys.records, id)?.map(|(_, record)| record))
 }
 
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt {
+        record: what.to_string(),
+    }
+}
+
+/// Files `record` as row `id` under its month's tag, replacing any earlier
+/// row of the same call.
 fn put_record(
     conn: &Connection,
     keys: &Keys,
@@ -250,19 +268,7 @@ fn put_record(
         .as_ref()
         .map_or(TOMBSTONE_MONTH, |c| c.month.as_str());
     let tag = keys.period_tags.tag(month);
-    conn.prepare_cached("DELETE FROM merged_calls WHERE id = ?1")?
-        .execute(params![id.as_slice()])?;
-    let sealed = seal_json(keys, &aad(CALLS, id, &tag.0), record)?;
-    conn.prepare_cached(
-        "INSERT INTO merged_calls (period_tag, id, version, sealed) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![
-        tag.0.as_slice(),
-        id.as_slice(),
-        SCHEMA_VERSION,
-        sealed
-    ])?;
-    Ok(())
+    sealed::write_tagged::<MergedCallRow>(conn, &keys.records, &tag.0, id, record, true)
 }
 
 fn call_row_id(keys: &Keys, signer: &SignerKey, export_id: &str) -> [u8; 16] {
@@ -283,35 +289,23 @@ impl Vault {
     /// The volunteer who holds `signer`, if this store knows them.
     pub fn volunteer(&self, signer: &SignerKey) -> Result<Option<Volunteer>, StoreError> {
         let id = self.volunteer_row_id(signer);
-        read_keyed(&self.conn, &self.keys, VOLUNTEERS, &id, "a volunteer")
+        sealed::read::<VolunteerRow>(&self.conn, &self.keys.records, id.as_slice())
     }
 
     /// Whether this store has merged the return `return_id` signed by `signer`.
     pub fn return_merged(&self, signer: &SignerKey, return_id: &str) -> Result<bool, StoreError> {
         let id = return_row_id(&self.keys, signer, return_id);
-        let seen: Option<MergedReturn> =
-            read_keyed(&self.conn, &self.keys, RETURNS, &id, "a merged return")?;
+        let seen = sealed::read::<ReturnRow>(&self.conn, &self.keys.records, id.as_slice())?;
         Ok(seen.is_some())
     }
 
     /// Every volunteer this store knows, by name.
     pub fn volunteers(&self) -> Result<Vec<Volunteer>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, version, sealed FROM volunteers")?;
-        let mut rows = stmt.query([])?;
-        let mut out: Vec<Volunteer> = Vec::new();
-        while let Some(row) = rows.next()? {
-            let id: Vec<u8> = row.get(0)?;
-            let volunteer = open_json(
-                &self.keys,
-                &aad(VOLUNTEERS, &id, b""),
-                row.get(1)?,
-                &row.get::<_, Vec<u8>>(2)?,
-                "a volunteer",
-            )?;
-            out.push(volunteer);
-        }
+        let mut out: Vec<Volunteer> =
+            sealed::read_all::<VolunteerRow>(&self.conn, &self.keys.records)?
+                .into_iter()
+                .map(|(_, volunteer)| volunteer)
+                .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name).then(a.signer.cmp(&b.signer)));
         Ok(out)
     }
@@ -335,7 +329,7 @@ impl Vault {
         };
         volunteer.revoked_on.get_or_insert(today);
         let id = self.volunteer_row_id(&signer);
-        write_keyed(&self.conn, &self.keys, VOLUNTEERS, &id, &volunteer)?;
+        sealed::write::<VolunteerRow>(&self.conn, &self.keys.records, id.as_slice(), &volunteer)?;
         Ok(true)
     }
 
@@ -368,7 +362,8 @@ impl Vault {
                 else {
                     continue;
                 };
-                let month = parse_month(&call.month).ok_or_else(|| corrupt("a merged call"))?;
+                let month =
+                    LocalMonth::parse(&call.month).ok_or_else(|| corrupt("a merged call"))?;
                 *out.entry(fingerprint.clone())
                     .or_default()
                     .entry(month)
@@ -388,7 +383,7 @@ impl Vault {
             let tag = self.keys.period_tags.tag(&month.to_string());
             for (_, record) in records_under(&self.conn, &self.keys, &tag.0)? {
                 if let Some(call) = record.call {
-                    if parse_month(&call.month) != Some(*month) {
+                    if LocalMonth::parse(&call.month) != Some(*month) {
                         return Err(corrupt("a merged call (filed under the wrong month)"));
                     }
                     out.push(MergedCall {
@@ -401,145 +396,117 @@ impl Vault {
         Ok(out)
     }
 
-    /// Merges a return whose signature, recipient and content have been
-    /// checked, all or nothing. `trust_new` allows a signer this store does
-    /// not know yet (after the coordinator has confirmed the fingerprint).
-    pub fn merge_return(
+    /// Starts merging a return signed by `signer` with id `return_id`, in
+    /// one immediate transaction: everything [`ReturnMerge`] reads is read
+    /// under it, and nothing is written unless [`ReturnMerge::apply`] is
+    /// called (dropping it rolls back).
+    pub fn begin_merge(
         &mut self,
-        signed: &SignedReturn,
-        trust_new: bool,
-        today: NaiveDate,
-    ) -> Result<MergeOutcome, StoreError> {
-        let payload = &signed.payload;
-        let signer = &signed.signer;
+        signer: &SignerKey,
+        return_id: &str,
+    ) -> Result<ReturnMerge<'_>, StoreError> {
         let volunteer_id = self.volunteer_row_id(signer);
-        let return_id = self.keys.lookup.row_id(
-            b"return",
-            &[&signer.to_bytes(), payload.return_id.as_bytes()],
-        );
-        let covered: Vec<String> = match payload.period.period() {
-            Ok(period) => period.months().iter().map(ToString::to_string).collect(),
-            Err(_) => return Err(corrupt("the return's period")),
-        };
-        let sequence = payload.sequence;
-
+        let return_row = return_row_id(&self.keys, signer, return_id);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let known: Option<Volunteer> =
-            read_keyed(&tx, &self.keys, VOLUNTEERS, &volunteer_id, "a volunteer")?;
-        let mut volunteer = match known {
-            Some(v) => {
-                if let Some(on) = v.revoked_on {
-                    return Ok(MergeOutcome::Revoked { on });
-                }
-                v
-            }
-            None if trust_new => Volunteer {
-                signer: signer.to_bytes(),
-                name: payload.volunteer.clone(),
-                trusted_on: today,
-                revoked_on: None,
-                last_return_on: None,
-                returns_merged: 0,
-                months: BTreeMap::new(),
-            },
-            None => return Ok(MergeOutcome::UnknownSigner),
-        };
-        let seen: Option<MergedReturn> =
-            read_keyed(&tx, &self.keys, RETURNS, &return_id, "a merged return")?;
-        if seen.is_some() {
-            return Ok(MergeOutcome::AlreadyMerged);
-        }
-        if let Some(month) = covered
-            .iter()
-            .find(|m| volunteer.months.get(*m).is_some_and(|&s| s > sequence))
-        {
-            return Ok(MergeOutcome::Superseded {
-                month: month.clone(),
-            });
-        }
+        Ok(ReturnMerge {
+            tx,
+            keys: &self.keys,
+            signer: *signer,
+            volunteer_id,
+            return_row,
+        })
+    }
+}
 
-        let mut counts = MergeCounts::default();
-        // This volunteer's calls already filed in the period, by row id.
-        let mut before: BTreeMap<[u8; 16], MergedRecord> = BTreeMap::new();
-        for month in &covered {
-            let tag = self.keys.period_tags.tag(month);
-            for (id, record) in records_under(&tx, &self.keys, &tag.0)? {
-                if record.volunteer == volunteer_id {
-                    before.insert(id, record);
+/// A return being merged: what the store holds for its signer, read inside
+/// one transaction, and the plan decided from it written in that same one.
+pub struct ReturnMerge<'v> {
+    tx: Transaction<'v>,
+    keys: &'v Keys,
+    signer: SignerKey,
+    volunteer_id: [u8; 16],
+    return_row: [u8; 16],
+}
+
+impl ReturnMerge<'_> {
+    /// The signer's volunteer record, if this store knows them.
+    pub fn volunteer(&self) -> Result<Option<Volunteer>, StoreError> {
+        sealed::read::<VolunteerRow>(&self.tx, &self.keys.records, self.volunteer_id.as_slice())
+    }
+
+    /// Whether this very return was merged before.
+    pub fn already_merged(&self) -> Result<bool, StoreError> {
+        let seen =
+            sealed::read::<ReturnRow>(&self.tx, &self.keys.records, self.return_row.as_slice())?;
+        Ok(seen.is_some())
+    }
+
+    /// The signer's merged calls filed in `months`, and every other call or
+    /// tombstone of theirs among `named` (export ids), wherever filed.
+    pub fn held_calls<'a>(
+        &self,
+        months: &[LocalMonth],
+        named: impl IntoIterator<Item = &'a str>,
+    ) -> Result<HeldCalls, StoreError> {
+        let mut held = HeldCalls::default();
+        for month in months {
+            let tag = self.keys.period_tags.tag(&month.to_string());
+            for (_, record) in records_under(&self.tx, self.keys, &tag.0)? {
+                if record.volunteer == self.volunteer_id {
+                    held.in_period
+                        .insert(record.export_id.clone(), record.held());
                 }
             }
         }
-        for call in &payload.calls {
-            let id = call_row_id(&self.keys, signer, &call.id);
-            let existing = match before.remove(&id) {
-                Some(record) => Some(record),
-                None => record_by_id(&tx, &self.keys, &id)?,
-            };
-            if let Some(existing) = &existing {
-                if existing.sequence > sequence {
-                    continue;
-                }
-            }
-            match existing.as_ref().and_then(|e| e.call.as_ref()) {
-                Some(old) if old == call => counts.unchanged += 1,
-                Some(_) => counts.updated += 1,
-                None => counts.added += 1,
-            }
-            let record = MergedRecord {
-                volunteer: volunteer_id,
-                export_id: call.id.clone(),
-                sequence,
-                call: Some(call.clone()),
-            };
-            put_record(&tx, &self.keys, &id, &record)?;
-        }
-        // What is left was in the period before and is not in this return.
-        for (id, record) in before {
-            if record.sequence <= sequence {
-                tx.prepare_cached("DELETE FROM merged_calls WHERE id = ?1")?
-                    .execute(params![id.as_slice()])?;
-                counts.removed += 1;
-            }
-        }
-        for export_id in &payload.deleted {
-            let id = call_row_id(&self.keys, signer, export_id);
-            let existing = record_by_id(&tx, &self.keys, &id)?;
-            if existing.as_ref().is_some_and(|e| e.sequence > sequence) {
+        for export_id in named {
+            if held.in_period.contains_key(export_id) || held.elsewhere.contains_key(export_id) {
                 continue;
             }
-            if existing.as_ref().is_some_and(|e| e.call.is_some()) {
-                counts.removed += 1;
+            let id = call_row_id(self.keys, &self.signer, export_id);
+            if let Some(record) = record_by_id(&self.tx, self.keys, &id)? {
+                held.elsewhere.insert(export_id.to_string(), record.held());
             }
-            let tombstone = MergedRecord {
-                volunteer: volunteer_id,
-                export_id: export_id.clone(),
-                sequence,
-                call: None,
-            };
-            put_record(&tx, &self.keys, &id, &tombstone)?;
         }
+        Ok(held)
+    }
 
-        volunteer.name = payload.volunteer.clone();
-        let made_on = payload.made_on();
-        volunteer.last_return_on = volunteer.last_return_on.max(made_on);
-        volunteer.returns_merged += 1;
-        for month in covered {
-            volunteer.months.insert(month, sequence);
+    /// Writes `plan` and commits: all of it, or (on any error) none.
+    pub fn apply(self, plan: MergePlan) -> Result<(), StoreError> {
+        for export_id in &plan.remove {
+            let id = call_row_id(self.keys, &self.signer, export_id);
+            sealed::delete::<MergedCallRow>(&self.tx, id.as_slice())?;
         }
-        write_keyed(&tx, &self.keys, VOLUNTEERS, &volunteer_id, &volunteer)?;
-        let merged = MergedReturn {
-            volunteer: volunteer_id,
-            return_id: payload.return_id.clone(),
-            sequence,
-            made_on: payload.made_on.clone(),
-            merged_on: today,
-            calls: payload.calls.len() as u64,
-            deleted: payload.deleted.len() as u64,
+        for (export_id, held) in plan.file {
+            let id = call_row_id(self.keys, &self.signer, &export_id);
+            let record = MergedRecord {
+                volunteer: self.volunteer_id,
+                export_id,
+                sequence: held.sequence,
+                call: held.call,
+            };
+            put_record(&self.tx, self.keys, &id, &record)?;
+        }
+        let records = &self.keys.records;
+        sealed::write::<VolunteerRow>(
+            &self.tx,
+            records,
+            self.volunteer_id.as_slice(),
+            &plan.volunteer,
+        )?;
+        let r = plan.merged_return;
+        let stored = StoredReturn {
+            volunteer: self.volunteer_id,
+            return_id: r.return_id,
+            sequence: r.sequence,
+            made_on: r.made_on,
+            merged_on: r.merged_on,
+            calls: r.calls,
+            deleted: r.deleted,
         };
-        write_keyed(&tx, &self.keys, RETURNS, &return_id, &merged)?;
-        tx.commit()?;
-        Ok(MergeOutcome::Merged(counts))
+        sealed::write::<ReturnRow>(&self.tx, records, self.return_row.as_slice(), &stored)?;
+        self.tx.commit()?;
+        Ok(())
     }
 }

@@ -3,7 +3,10 @@
 //!
 //! Owns all SQL and every read or write of the store file. Calls go in and
 //! come out as model types; ciphertext and keys never leave this module
-//! except through [`crate::crypto`].
+//! except through [`crate::crypto`]. Every sealed row goes through one path
+//! (`sealed.rs`). The store sits below returns and the app and imports
+//! nothing from them: what a return does to a coordinator's rows is decided
+//! above it and applied here ([`ReturnMerge`]).
 
 mod calls;
 mod codec;
@@ -15,6 +18,7 @@ mod pages;
 mod parallel;
 mod return_keys;
 mod schema;
+mod sealed;
 mod sealed_rows;
 mod settings;
 
@@ -33,7 +37,9 @@ use schema::STORE_FORMAT;
 
 pub use calls::{ImportBatch, SavedCall};
 pub use drafts::{DraftWrite, MAX_DRAFT_BYTES};
-pub use merged::{MergeCounts, MergeOutcome, MergedCall, Volunteer};
+pub use merged::{
+    HeldCall, HeldCalls, MergePlan, MergedCall, MergedReturn, ReturnMerge, ReturnedCall, Volunteer,
+};
 pub use pages::{CountedCall, Page};
 pub use schema::DB_FILE;
 pub use sealed_rows::SealedRecords;

@@ -20,8 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use super::parallel::open_on_all_cores;
 use super::schema::SCHEMA_VERSION;
+use super::sealed::{self, SealedTable};
 use super::{Keys, StoreError};
-use crate::crypto::{self, PeriodTag, RecordAad};
+use crate::crypto::{self, PeriodTag};
 use crate::model::{
     CallId, CallSummary, CallType, CallerType, Employer, Region, RiskLevel, Role, Setting,
 };
@@ -195,7 +196,30 @@ impl<'p> CountedCall<'p> {
     }
 }
 
-const TABLE: &str = "report_pages";
+/// A report page, sealed under the id `month tag ‖ page number`. Its rows
+/// are keyed by a random rowid (see [`random_row_id`]), so the page is read
+/// and written by its own queries below, through the same seal and open.
+struct ReportPage;
+
+impl SealedTable for ReportPage {
+    const TABLE: &'static str = "report_pages";
+    type Value = Page;
+
+    fn encode(page: &Page) -> Option<Vec<u8>> {
+        postcard::to_stdvec(page).ok()
+    }
+
+    fn decode(_: &[u8], plain: &[u8]) -> Option<Page> {
+        postcard::from_bytes(plain).ok()
+    }
+
+    fn describe(id: &[u8]) -> String {
+        let (tag, page) = id.split_at(id.len().saturating_sub(8));
+        let short: String = tag.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        let page = <[u8; 8]>::try_from(page).map_or(0, i64::from_be_bytes);
+        format!("report page {short}…/{page}")
+    }
+}
 
 fn page_id(tag: &[u8], page: i64) -> Vec<u8> {
     let mut id = tag.to_vec();
@@ -203,26 +227,20 @@ fn page_id(tag: &[u8], page: i64) -> Vec<u8> {
     id
 }
 
-fn aad(id: &[u8]) -> RecordAad<'_> {
-    RecordAad {
-        table: TABLE,
-        record_id: id,
-        schema_version: SCHEMA_VERSION,
-        bound_column: b"",
-    }
-}
-
 fn damaged(tag: &[u8], page: i64) -> StoreError {
-    let short: String = tag.iter().take(4).map(|b| format!("{b:02x}")).collect();
     StoreError::Corrupt {
-        record: format!("report page {short}…/{page}"),
+        record: ReportPage::describe(&page_id(tag, page)),
     }
 }
 
+/// Opens a page. Its version is checked where the report reads pages
+/// ([`read_pages`]); pages opened to be rewritten are rebuilt from the
+/// calls if they are ever from another version.
 pub fn open_page(keys: &Keys, tag: &[u8], page: i64, sealed: &[u8]) -> Result<Page, StoreError> {
     let id = page_id(tag, page);
-    let plain = crypto::open(&keys.records, &aad(&id), sealed).map_err(|_| damaged(tag, page))?;
-    postcard::from_bytes(&plain).map_err(|_| damaged(tag, page))
+    let plain = sealed::open_plain::<ReportPage>(&keys.records, &id, b"", sealed)
+        .map_err(|_| damaged(tag, page))?;
+    ReportPage::decode(&id, &plain).ok_or_else(|| damaged(tag, page))
 }
 
 /// Sealed report pages of some months, read in one pass and opened on
@@ -232,7 +250,7 @@ pub fn read_pages(
     keys: &Keys,
     tags: &[PeriodTag],
 ) -> Result<Vec<Page>, StoreError> {
-    let mut sealed: Vec<([u8; 16], i64, Vec<u8>)> = Vec::new();
+    let mut pages: Vec<([u8; 16], i64, Vec<u8>)> = Vec::new();
     let mut stmt = conn.prepare_cached(
         "SELECT page, version, sealed FROM report_pages WHERE period_tag = ?1 ORDER BY page",
     )?;
@@ -240,16 +258,11 @@ pub fn read_pages(
         let mut rows = stmt.query(params![tag.0.as_slice()])?;
         while let Some(row) = rows.next()? {
             let page: i64 = row.get(0)?;
-            let version: u32 = row.get(1)?;
-            if version != SCHEMA_VERSION {
-                return Err(StoreError::UnsupportedFormat {
-                    found: i64::from(version),
-                });
-            }
-            sealed.push((tag.0, page, row.get(2)?));
+            sealed::check_version::<ReportPage>(&page_id(&tag.0, page), row.get(1)?)?;
+            pages.push((tag.0, page, row.get(2)?));
         }
     }
-    open_on_all_cores(&sealed, 16, "a report page", |(tag, page, bytes)| {
+    open_on_all_cores(&pages, 16, "a report page", |(tag, page, bytes)| {
         open_page(keys, tag, *page, bytes)
     })
 }
@@ -472,8 +485,8 @@ impl PageCache {
                     }
                     continue;
                 }
-                let plain = postcard::to_stdvec(&loaded.page).map_err(|_| damaged(&tag, number))?;
-                let sealed = crypto::seal(&keys.records, &aad(&page_id(&tag, number)), &plain)?;
+                let id = page_id(&tag, number);
+                let sealed = sealed::seal::<ReportPage>(&keys.records, &id, b"", &loaded.page)?;
                 let row = match loaded.row {
                     // Only the sealed column changes, so the month index is
                     // left alone and the write stays on the row's leaf.

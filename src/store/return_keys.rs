@@ -3,63 +3,102 @@
 //! made. Each is sealed in its own named row of the settings table, under
 //! its own associated data.
 
-use super::settings::{read_row, write_row};
+use super::sealed::{self, NamedRow, SealedTable};
 use super::{StoreError, Vault};
+use crate::crypto::{CoordinatorIdentity, CoordinatorKey, VolunteerKey};
 use crate::model::CallId;
-use crate::returns::{CoordinatorIdentity, CoordinatorKey, VolunteerKey};
 
-const SIGNING_KEY_ROW: &str = "signing_key";
-const COORDINATOR_ROW: &str = "coordinator_identity";
-const RETURNS_MADE_ROW: &str = "returns_made";
+// Each is a row of the settings table named, and bound, as itself.
 
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Corrupt {
-        record: what.to_string(),
+struct SigningKeyRow;
+
+impl SealedTable for SigningKeyRow {
+    const TABLE: &'static str = "settings";
+    const KEY: &'static str = "name";
+    const BINDS_AS: &'static str = "signing_key";
+    type Value = VolunteerKey;
+
+    fn encode(key: &VolunteerKey) -> Option<Vec<u8>> {
+        Some(key.secret().to_vec())
     }
+
+    fn decode(_: &[u8], plain: &[u8]) -> Option<VolunteerKey> {
+        VolunteerKey::from_secret(plain)
+    }
+
+    fn describe(_: &[u8]) -> String {
+        "the signing key".into()
+    }
+}
+
+impl NamedRow for SigningKeyRow {
+    const NAME: &'static str = "signing_key";
+}
+
+struct CoordinatorRow;
+
+impl SealedTable for CoordinatorRow {
+    const TABLE: &'static str = "settings";
+    const KEY: &'static str = "name";
+    const BINDS_AS: &'static str = "coordinator_identity";
+    type Value = CoordinatorIdentity;
+
+    fn encode(identity: &CoordinatorIdentity) -> Option<Vec<u8>> {
+        Some(identity.secret().as_bytes().to_vec())
+    }
+
+    fn decode(_: &[u8], plain: &[u8]) -> Option<CoordinatorIdentity> {
+        CoordinatorIdentity::from_secret(std::str::from_utf8(plain).ok()?)
+    }
+
+    fn describe(_: &[u8]) -> String {
+        "the coordinator key".into()
+    }
+}
+
+impl NamedRow for CoordinatorRow {
+    const NAME: &'static str = "coordinator_identity";
+}
+
+struct ReturnsMadeRow;
+
+impl SealedTable for ReturnsMadeRow {
+    const TABLE: &'static str = "settings";
+    const KEY: &'static str = "name";
+    const BINDS_AS: &'static str = "returns_made";
+    type Value = u64;
+
+    fn encode(count: &u64) -> Option<Vec<u8>> {
+        Some(count.to_be_bytes().to_vec())
+    }
+
+    fn decode(_: &[u8], plain: &[u8]) -> Option<u64> {
+        Some(u64::from_be_bytes(plain.try_into().ok()?))
+    }
+
+    fn describe(_: &[u8]) -> String {
+        "the count of returns made".into()
+    }
+}
+
+impl NamedRow for ReturnsMadeRow {
+    const NAME: &'static str = "returns_made";
 }
 
 impl Vault {
     /// This store's signing key, made and kept the first time it is needed.
     pub fn volunteer_key(&mut self) -> Result<VolunteerKey, StoreError> {
-        let what = "the signing key";
-        let kept = read_row(
-            &self.conn,
-            &self.keys.records,
-            SIGNING_KEY_ROW,
-            SIGNING_KEY_ROW,
-            what,
-        )?;
-        if let Some(secret) = kept {
-            return VolunteerKey::from_secret(&secret).ok_or_else(|| corrupt(what));
+        if let Some(key) = sealed::read_named::<SigningKeyRow>(&self.conn, &self.keys.records)? {
+            return Ok(key);
         }
         let key = VolunteerKey::generate()?;
-        write_row(
-            &self.conn,
-            &self.keys.records,
-            SIGNING_KEY_ROW,
-            SIGNING_KEY_ROW,
-            key.secret().as_slice(),
-        )?;
+        sealed::write_named::<SigningKeyRow>(&self.conn, &self.keys.records, &key)?;
         Ok(key)
     }
 
     /// The coordinator's identity, if this is a coordinator's store.
     pub fn coordinator_identity(&self) -> Result<Option<CoordinatorIdentity>, StoreError> {
-        let what = "the coordinator key";
-        let Some(secret) = read_row(
-            &self.conn,
-            &self.keys.records,
-            COORDINATOR_ROW,
-            COORDINATOR_ROW,
-            what,
-        )?
-        else {
-            return Ok(None);
-        };
-        let text = std::str::from_utf8(&secret).map_err(|_| corrupt(what))?;
-        CoordinatorIdentity::from_secret(text)
-            .map(Some)
-            .ok_or_else(|| corrupt(what))
+        sealed::read_named::<CoordinatorRow>(&self.conn, &self.keys.records)
     }
 
     /// Makes this a coordinator's store and returns its public key. An
@@ -70,43 +109,19 @@ impl Vault {
             return Ok((existing.key(), false));
         }
         let identity = CoordinatorIdentity::generate();
-        write_row(
-            &self.conn,
-            &self.keys.records,
-            COORDINATOR_ROW,
-            COORDINATOR_ROW,
-            identity.secret().as_bytes(),
-        )?;
+        sealed::write_named::<CoordinatorRow>(&self.conn, &self.keys.records, &identity)?;
         Ok((identity.key(), true))
     }
 
     /// How many returns this store has made.
     pub fn returns_made(&self) -> Result<u64, StoreError> {
-        let what = "the count of returns made";
-        let Some(bytes) = read_row(
-            &self.conn,
-            &self.keys.records,
-            RETURNS_MADE_ROW,
-            RETURNS_MADE_ROW,
-            what,
-        )?
-        else {
-            return Ok(0);
-        };
-        let bytes: [u8; 8] = bytes.as_slice().try_into().map_err(|_| corrupt(what))?;
-        Ok(u64::from_be_bytes(bytes))
+        Ok(sealed::read_named::<ReturnsMadeRow>(&self.conn, &self.keys.records)?.unwrap_or(0))
     }
 
     /// Counts one more return and gives its sequence number (1, 2, …).
     pub(crate) fn next_return_sequence(&mut self) -> Result<u64, StoreError> {
         let next = self.returns_made()? + 1;
-        write_row(
-            &self.conn,
-            &self.keys.records,
-            RETURNS_MADE_ROW,
-            RETURNS_MADE_ROW,
-            &next.to_be_bytes(),
-        )?;
+        sealed::write_named::<ReturnsMadeRow>(&self.conn, &self.keys.records, &next)?;
         Ok(next)
     }
 

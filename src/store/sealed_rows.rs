@@ -4,10 +4,11 @@
 
 use rusqlite::{Row, params};
 
-use super::calls::open_facts;
+use super::calls::{CallFacts, open_facts};
 use super::parallel::open_on_all_cores;
+use super::sealed;
 use super::{Keys, StoreError};
-use crate::crypto::{self, PeriodTag};
+use crate::crypto::PeriodTag;
 use crate::model::CallSummary;
 
 /// Below this many records, threads cost more than they save.
@@ -129,9 +130,10 @@ impl<'v> SealedRecords<'v> {
     pub fn open_all(&self) -> Result<usize, StoreError> {
         for row in &self.rows {
             let id = crate::model::CallId::from_bytes(row.id);
-            crypto::open(
+            sealed::open_plain::<CallFacts>(
                 &self.keys.records,
-                &super::calls::facts_aad(&row.id, &row.tag),
+                &row.id,
+                &row.tag,
                 &self.bytes[row.start..row.end],
             )
             .map_err(|_| StoreError::Corrupt {

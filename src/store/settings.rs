@@ -2,14 +2,12 @@
 //! is personal, and the time zone hints at where the volunteer is.
 
 use chrono_tz::Tz;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::StoreError;
-use super::schema::SCHEMA_VERSION;
-use zeroize::Zeroizing;
-
-use crate::crypto::{self, RecordAad, RecordKey};
+use super::sealed::{self, NamedRow, SealedTable};
+use crate::crypto::RecordKey;
 use crate::model::{MAX_STEP_CHARS, ValidationError};
 use crate::period::DEFAULT_TIME_ZONE;
 use crate::safeguarding::{Signpost, default_directory};
@@ -79,79 +77,49 @@ fn default_call_idle_lock_minutes() -> u32 {
     DEFAULT_CALL_IDLE_LOCK_MINUTES
 }
 
-const ROW: &str = "settings";
+/// The settings, sealed as the row named `settings` of the settings table.
+struct SettingsRow;
 
-fn row_aad<'a>(table: &'static str, name: &'a str) -> RecordAad<'a> {
-    RecordAad {
-        table,
-        record_id: name.as_bytes(),
-        schema_version: SCHEMA_VERSION,
-        bound_column: b"",
+impl SealedTable for SettingsRow {
+    const TABLE: &'static str = "settings";
+    const KEY: &'static str = "name";
+    type Value = Settings;
+
+    fn encode(settings: &Settings) -> Option<Vec<u8>> {
+        serde_json::to_vec(&SealedSettingsV1 {
+            time_zone: settings.time_zone.name().to_string(),
+            display_name: settings.display_name.clone(),
+            idle_lock_minutes: settings.idle_lock_minutes,
+            call_idle_lock_minutes: settings.call_idle_lock_minutes,
+            signposting: settings.signposting.clone(),
+            coordinator_key: settings.coordinator_key.clone(),
+        })
+        .ok()
+    }
+
+    fn decode(_: &[u8], plain: &[u8]) -> Option<Settings> {
+        let stored: SealedSettingsV1 = serde_json::from_slice(plain).ok()?;
+        Some(Settings {
+            time_zone: stored.time_zone.parse().ok()?,
+            display_name: stored.display_name,
+            idle_lock_minutes: stored.idle_lock_minutes,
+            call_idle_lock_minutes: stored.call_idle_lock_minutes,
+            signposting: stored.signposting,
+            coordinator_key: stored.coordinator_key,
+        })
+    }
+
+    fn describe(_: &[u8]) -> String {
+        "the settings".into()
     }
 }
 
-/// Seals `plain` into the named row of the `settings` table. `table` goes
-/// into the associated data, so rows kept there for different purposes
-/// (the settings, the draft) can never be swapped for one another.
-pub(super) fn write_row(
-    conn: &Connection,
-    key: &RecordKey,
-    name: &str,
-    table: &'static str,
-    plain: &[u8],
-) -> Result<(), StoreError> {
-    let aad = row_aad(table, name);
-    let sealed = crypto::seal(key, &aad, plain)?;
-    conn.execute(
-        "INSERT INTO settings (name, version, sealed) VALUES (?1, ?2, ?3)
-         ON CONFLICT (name) DO UPDATE SET version = excluded.version, sealed = excluded.sealed",
-        params![name, SCHEMA_VERSION, sealed],
-    )?;
-    Ok(())
-}
-
-/// Opens the named row written by [`write_row`]; `None` if there is none.
-/// `what` names the row in the error if it does not open.
-pub(super) fn read_row(
-    conn: &Connection,
-    key: &RecordKey,
-    name: &str,
-    table: &'static str,
-    what: &str,
-) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
-    let row: Option<(u32, Vec<u8>)> = conn
-        .query_row(
-            "SELECT version, sealed FROM settings WHERE name = ?1",
-            params![name],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let Some((version, sealed)) = row else {
-        return Ok(None);
-    };
-    if version != SCHEMA_VERSION {
-        return Err(StoreError::UnsupportedFormat {
-            found: i64::from(version),
-        });
-    }
-    let aad = row_aad(table, name);
-    let plain = crypto::open(key, &aad, &sealed).map_err(|_| StoreError::Corrupt {
-        record: what.to_string(),
-    })?;
-    Ok(Some(plain))
+impl NamedRow for SettingsRow {
+    const NAME: &'static str = "settings";
 }
 
 pub fn write(conn: &Connection, key: &RecordKey, settings: &Settings) -> Result<(), StoreError> {
-    let plain = serde_json::to_vec(&SealedSettingsV1 {
-        time_zone: settings.time_zone.name().to_string(),
-        display_name: settings.display_name.clone(),
-        idle_lock_minutes: settings.idle_lock_minutes,
-        call_idle_lock_minutes: settings.call_idle_lock_minutes,
-        signposting: settings.signposting.clone(),
-        coordinator_key: settings.coordinator_key.clone(),
-    })
-    .map_err(|_| damaged())?;
-    write_row(conn, key, ROW, "settings", &plain)
+    sealed::write_named::<SettingsRow>(conn, key, settings)
 }
 
 impl Settings {
@@ -198,7 +166,7 @@ impl Settings {
             ));
         }
         if let Some(key) = &self.coordinator_key {
-            crate::returns::CoordinatorKey::parse(key)
+            key.parse::<crate::crypto::CoordinatorKey>()
                 .map_err(|e| ValidationError::new("coordinator key", e.to_string()))?;
         }
         Ok(())
@@ -208,23 +176,6 @@ impl Settings {
 const MAX_DISPLAY_NAME_CHARS: usize = 80;
 const MAX_SIGNPOSTS: usize = 30;
 
-fn damaged() -> StoreError {
-    StoreError::Corrupt {
-        record: "the settings".into(),
-    }
-}
-
 pub fn read(conn: &Connection, key: &RecordKey) -> Result<Settings, StoreError> {
-    let Some(plain) = read_row(conn, key, ROW, "settings", "the settings")? else {
-        return Ok(Settings::default());
-    };
-    let stored: SealedSettingsV1 = serde_json::from_slice(&plain).map_err(|_| damaged())?;
-    Ok(Settings {
-        time_zone: stored.time_zone.parse().map_err(|_| damaged())?,
-        display_name: stored.display_name,
-        idle_lock_minutes: stored.idle_lock_minutes,
-        call_idle_lock_minutes: stored.call_idle_lock_minutes,
-        signposting: stored.signposting,
-        coordinator_key: stored.coordinator_key,
-    })
+    Ok(sealed::read_named::<SettingsRow>(conn, key)?.unwrap_or_default())
 }
