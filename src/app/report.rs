@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::error::{AppError, ErrorCode};
 use crate::period::{Period, PeriodKind};
 use crate::report::{
-    self, Count, Report, ReportError, breakdowns, long_date, shown_change, shown_minutes,
+    self, Count, Report, ReportError, breakdowns, long_date, shown_minutes, shown_share,
     summary_counts, thousands,
 };
 use crate::store::Vault;
@@ -228,7 +228,7 @@ impl ReportView {
                 label: label.to_string(),
                 now: Shown::count(count.calls, &marker),
                 before: Shown::count(count.previous_calls, &marker),
-                change: shown_change(&count),
+                change: count.shown_change(),
             })
             .collect();
         let minutes = |value, calls| Shown {
@@ -281,7 +281,7 @@ fn row(count: &Count, kind: RowKind, marker: &str) -> ReportRow {
         kind,
         now: Shown::count(count.calls, marker),
         before: Shown::count(count.previous_calls, marker),
-        change: shown_change(count),
+        change: count.shown_change(),
         share: None,
     }
 }
@@ -291,11 +291,7 @@ fn tables(report: &Report, marker: &str) -> Vec<ReportTable> {
     let mut theme_rows = Vec::new();
     for theme in &report.themes {
         theme_rows.push(ReportRow {
-            share: Some(
-                theme
-                    .share_of_substantive
-                    .map_or_else(|| "–".to_string(), |s| format!("{s:.1}%")),
-            ),
+            share: Some(shown_share(theme.share_of_substantive)),
             ..row(&theme.count, RowKind::Category, marker)
         });
         // As on the printed page: a subtheme nobody named in either year

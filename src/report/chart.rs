@@ -10,8 +10,7 @@
 
 use std::fmt::Write;
 
-use super::html::escape;
-use super::narrative::thousands;
+use super::format::{escape, thousands};
 
 /// This period's colour and the previous period's: a calm blue and a pale
 /// one that still reads in greyscale print.

@@ -7,28 +7,10 @@
 
 use std::fmt::Write;
 
-use chrono::NaiveDate;
-
 use super::chart::{self, Pair};
-use super::narrative::thousands;
-use super::render::{breakdowns, shown_change, shown_minutes, summary_counts};
+use super::format::{escape, long_date, shown_minutes, shown_share, thousands};
+use super::render::{breakdowns, summary_counts};
 use super::{Count, Report};
-
-/// Escapes text for HTML element content and attribute values.
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 const STYLE: &str = r#"
 @page { size: A4; margin: 16mm 15mm 18mm 15mm; }
@@ -84,13 +66,6 @@ table.short { break-inside: avoid; page-break-inside: avoid; }
 @media screen { body { padding: 12mm 6mm; } }
 "#;
 
-/// `2024-09-01` as `1 September 2024`; anything else as given.
-pub(crate) fn long_date(day: &str) -> String {
-    NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .map(|d| d.format("%-d %B %Y").to_string())
-        .unwrap_or_else(|_| day.to_string())
-}
-
 /// Table cells for a count: the number with thousands separators, or the
 /// marker in a cell styled as withheld.
 fn number_cell(out: &mut String, value: Option<u64>, marker: &str) {
@@ -134,7 +109,7 @@ fn count_row(out: &mut String, class: &str, count: &Count, marker: &str) {
     );
     number_cell(out, count.calls, marker);
     number_cell(out, count.previous_calls, marker);
-    let _ = write!(out, "<td>{}</td>", escape(&shown_change(count)));
+    let _ = write!(out, "<td>{}</td>", escape(&count.shown_change()));
 }
 
 /// A table of counts short enough to keep on one page.
@@ -166,7 +141,7 @@ fn key_figures(out: &mut String, report: &Report, marker: &str) {
             continue;
         }
         let value = |v: Option<u64>| v.map_or_else(|| marker.to_string(), thousands);
-        let before = format!("{} ({})", value(count.previous_calls), shown_change(count));
+        let before = format!("{} ({})", value(count.previous_calls), count.shown_change());
         card(out, label, value(count.calls), before);
     }
     card(
@@ -252,9 +227,7 @@ fn themes_section(out: &mut String, report: &Report, marker: &str) {
     );
     for theme in &report.themes {
         count_row(out, "category", &theme.count, marker);
-        let share = theme
-            .share_of_substantive
-            .map_or_else(|| "–".to_string(), |s| format!("{s:.1}%"));
+        let share = shown_share(theme.share_of_substantive);
         let _ = write!(out, "<td>{share}</td></tr>");
         for sub in theme
             .subthemes
@@ -424,23 +397,4 @@ pub fn to_html(report: &Report) -> String {
         report.theme_list_version
     );
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_covers_markup_and_quotes() {
-        assert_eq!(
-            escape(r#"<script>"a" & 'b'</script>"#),
-            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
-        );
-    }
-
-    #[test]
-    fn dates_read_in_full() {
-        assert_eq!(long_date("2024-09-01"), "1 September 2024");
-        assert_eq!(long_date("not a date"), "not a date");
-    }
 }

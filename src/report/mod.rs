@@ -13,6 +13,7 @@
 
 mod breakdown;
 mod chart;
+mod format;
 mod html;
 mod narrative;
 mod output;
@@ -37,9 +38,8 @@ pub use render::{to_csv, to_text};
 
 // Presentation helpers the app's report view shares with the printed page,
 // so a number, a change or a date reads the same on screen and on paper.
-pub(crate) use html::long_date;
-pub(crate) use narrative::thousands;
-pub(crate) use render::{breakdowns, shown_change, shown_minutes, summary_counts};
+pub(crate) use format::{long_date, shown_minutes, shown_share, thousands};
+pub(crate) use render::{breakdowns, summary_counts};
 pub use tally::RISK_TO_SELF_CATEGORY;
 
 use tally::Counter;
@@ -114,6 +114,11 @@ impl Count {
         };
         count.update_change();
         count
+    }
+
+    /// The change as the report shows it: `+12%`, `−3%`, `new` or `–`.
+    pub(crate) fn shown_change(&self) -> String {
+        format::shown_change(self.change_percent, self.calls, self.previous_calls)
     }
 
     /// Recomputes the change from the (possibly withheld) counts, so a

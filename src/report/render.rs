@@ -6,34 +6,8 @@
 
 use std::fmt::Write;
 
+use super::format::{shown, shown_minutes};
 use super::{Count, Report};
-
-/// A count as shown in a table: the number, or the withheld marker.
-pub(super) fn shown(value: Option<u64>, marker: &str) -> String {
-    value.map_or_else(|| marker.to_string(), |n| n.to_string())
-}
-
-/// Minutes to at most one decimal place (`23`, `23.5`), or the marker when
-/// the count it describes is withheld, or `–` when there were no calls.
-pub(crate) fn shown_minutes(value: Option<f64>, calls: Option<u64>, marker: &str) -> String {
-    match (value, calls) {
-        (Some(minutes), _) => format!("{minutes}"),
-        (None, None) => marker.to_string(),
-        (None, Some(_)) => "–".to_string(),
-    }
-}
-
-/// Change as a signed whole per cent, `new` when there was nothing before,
-/// or `–` when there is nothing to compare (or a count is withheld).
-pub(crate) fn shown_change(count: &Count) -> String {
-    match (count.change_percent, count.calls, count.previous_calls) {
-        (Some(0), _, _) => "0%".into(),
-        (Some(pct), _, _) if pct > 0 => format!("+{pct}%"),
-        (Some(pct), _, _) => format!("\u{2212}{}%", pct.unsigned_abs()),
-        (None, Some(now), Some(0)) if now > 0 => "new".into(),
-        _ => "–".into(),
-    }
-}
 
 /// The summary rows every format shows: id, label, unit, this period, before.
 pub(crate) fn summary_counts(report: &Report) -> Vec<(&'static str, &'static str, Count)> {
@@ -111,7 +85,7 @@ fn row(out: &mut String, indent: usize, label: &str, count: &Count, marker: &str
         "{label:<44} {:>13} {:>13} {:>7}",
         shown(count.calls, marker),
         shown(count.previous_calls, marker),
-        shown_change(count)
+        count.shown_change()
     );
 }
 
