@@ -13,6 +13,7 @@
 
 mod breakdown;
 mod chart;
+mod facts;
 mod format;
 mod html;
 mod narrative;
@@ -24,13 +25,11 @@ mod tally;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use chrono::{DateTime, Utc};
-
-use crate::model::{CallSummary, CallType, CallerType, Employer, Region, RiskLevel, Role, Setting};
-use crate::period::{LocalMonth, Period};
-use crate::store::{CountedCall, MergedCall, StoreError, Vault};
+use crate::period::Period;
+use crate::store::{StoreError, Vault};
 use crate::themes::ThemeList;
 
+pub use facts::{Countable, ReportFacts, Source, Themes, When};
 pub use html::{month_chart, suppression_notice, theme_chart, to_html};
 pub use narrative::{MIN_CALLS_FOR_CHANGE, MIN_PERCENT_FOR_CHANGE, draft_narrative};
 pub use output::{new_temp_file, write_under_new_name};
@@ -223,194 +222,11 @@ pub struct Report {
     pub narrative: Vec<String>,
 }
 
-/// When a call happened, as precisely as the report is told.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum When {
-    /// The store's own calls: the instant, placed by local month here.
-    At(DateTime<Utc>),
-    /// Merged calls from returns carry only their local month.
-    InMonth(LocalMonth),
-}
-
-/// What the report needs to know of a call, whichever form it was read in:
-/// a full record, a report page entry, or a call merged from a return.
-pub trait Countable {
-    fn call_id(&self) -> String;
-    fn when(&self) -> When;
-    fn duration_minutes(&self) -> u32;
-    fn call_type(&self) -> CallType;
-    fn risk(&self) -> RiskLevel;
-    fn role(&self) -> Role;
-    fn setting(&self) -> Setting;
-    fn employer(&self) -> Option<Employer>;
-    fn region(&self) -> Region;
-    fn caller_type(&self) -> CallerType;
-    fn follow_up_needed(&self) -> bool;
-    /// Theme ids, main theme first.
-    fn for_each_theme(&self, f: impl FnMut(&str) -> Result<(), String>) -> Result<(), String>;
-}
-
-impl<T: Countable> Countable for &T {
-    fn call_id(&self) -> String {
-        (**self).call_id()
-    }
-    fn when(&self) -> When {
-        (**self).when()
-    }
-    fn duration_minutes(&self) -> u32 {
-        (**self).duration_minutes()
-    }
-    fn call_type(&self) -> CallType {
-        (**self).call_type()
-    }
-    fn risk(&self) -> RiskLevel {
-        (**self).risk()
-    }
-    fn role(&self) -> Role {
-        (**self).role()
-    }
-    fn setting(&self) -> Setting {
-        (**self).setting()
-    }
-    fn employer(&self) -> Option<Employer> {
-        (**self).employer()
-    }
-    fn region(&self) -> Region {
-        (**self).region()
-    }
-    fn caller_type(&self) -> CallerType {
-        (**self).caller_type()
-    }
-    fn follow_up_needed(&self) -> bool {
-        (**self).follow_up_needed()
-    }
-    fn for_each_theme(&self, f: impl FnMut(&str) -> Result<(), String>) -> Result<(), String> {
-        (**self).for_each_theme(f)
-    }
-}
-
-impl Countable for CallSummary {
-    fn call_id(&self) -> String {
-        self.id.to_string()
-    }
-    fn when(&self) -> When {
-        When::At(self.facts.started_at)
-    }
-    fn duration_minutes(&self) -> u32 {
-        self.facts.duration_minutes
-    }
-    fn call_type(&self) -> CallType {
-        self.facts.call_type
-    }
-    fn risk(&self) -> RiskLevel {
-        self.facts.risk
-    }
-    fn role(&self) -> Role {
-        self.facts.role
-    }
-    fn setting(&self) -> Setting {
-        self.facts.setting
-    }
-    fn employer(&self) -> Option<Employer> {
-        self.facts.employer
-    }
-    fn region(&self) -> Region {
-        self.facts.region
-    }
-    fn caller_type(&self) -> CallerType {
-        self.facts.caller_type
-    }
-    fn follow_up_needed(&self) -> bool {
-        self.facts.follow_up.needed
-    }
-    fn for_each_theme(&self, f: impl FnMut(&str) -> Result<(), String>) -> Result<(), String> {
-        self.facts.themes.iter().map(String::as_str).try_for_each(f)
-    }
-}
-
-impl Countable for CountedCall<'_> {
-    fn call_id(&self) -> String {
-        self.id.to_string()
-    }
-    fn when(&self) -> When {
-        When::At(self.started_at)
-    }
-    fn duration_minutes(&self) -> u32 {
-        self.duration_minutes
-    }
-    fn call_type(&self) -> CallType {
-        self.call_type
-    }
-    fn risk(&self) -> RiskLevel {
-        self.risk
-    }
-    fn role(&self) -> Role {
-        self.role
-    }
-    fn setting(&self) -> Setting {
-        self.setting
-    }
-    fn employer(&self) -> Option<Employer> {
-        self.employer
-    }
-    fn region(&self) -> Region {
-        self.region
-    }
-    fn caller_type(&self) -> CallerType {
-        self.caller_type
-    }
-    fn follow_up_needed(&self) -> bool {
-        self.follow_up_needed
-    }
-    fn for_each_theme(&self, f: impl FnMut(&str) -> Result<(), String>) -> Result<(), String> {
-        self.themes().try_for_each(f)
-    }
-}
-
-impl Countable for MergedCall {
-    fn call_id(&self) -> String {
-        format!("{} (merged from a return)", self.call.id)
-    }
-    fn when(&self) -> When {
-        When::InMonth(self.month)
-    }
-    fn duration_minutes(&self) -> u32 {
-        self.call.minutes
-    }
-    fn call_type(&self) -> CallType {
-        self.call.call_type
-    }
-    fn risk(&self) -> RiskLevel {
-        self.call.risk
-    }
-    fn role(&self) -> Role {
-        self.call.role
-    }
-    fn setting(&self) -> Setting {
-        self.call.setting
-    }
-    fn employer(&self) -> Option<Employer> {
-        self.call.employer
-    }
-    fn region(&self) -> Region {
-        self.call.region
-    }
-    fn caller_type(&self) -> CallerType {
-        self.call.caller
-    }
-    fn follow_up_needed(&self) -> bool {
-        self.call.follow_up
-    }
-    fn for_each_theme(&self, f: impl FnMut(&str) -> Result<(), String>) -> Result<(), String> {
-        self.call.themes.iter().map(String::as_str).try_for_each(f)
-    }
-}
-
-fn count_into(counter: &mut Counter<'_>, call: &impl Countable) -> Result<(), ReportError> {
+fn count_into(counter: &mut Counter<'_>, call: ReportFacts<'_>) -> Result<(), ReportError> {
     counter
-        .add(call)
+        .add(&call)
         .map_err(|theme| ReportError::UnknownTheme {
-            call: call.call_id(),
+            call: call.source.to_string(),
             theme,
             list_version: counter.list.version,
         })
@@ -427,7 +243,7 @@ impl Report {
     ) -> Result<Report, ReportError> {
         let mut counter = Counter::new(period, tz, themes);
         for call in calls {
-            count_into(&mut counter, &call)?;
+            count_into(&mut counter, call.facts())?;
         }
         Ok(breakdown::assemble(&counter))
     }
@@ -445,11 +261,11 @@ impl Report {
                 let call = call.map_err(|()| StoreError::Corrupt {
                     record: "a report page (a value out of range)".into(),
                 })?;
-                count_into(&mut counter, &call)?;
+                count_into(&mut counter, call.facts())?;
             }
         }
         for call in &vault.merged_calls_in_months(&months)? {
-            count_into(&mut counter, call)?;
+            count_into(&mut counter, call.facts())?;
         }
         Ok(breakdown::assemble(&counter))
     }
@@ -463,10 +279,10 @@ impl Report {
         let merged = vault.merged_calls_in_months(&months)?;
         let mut counter = Counter::new(period, vault.settings().time_zone, vault.themes());
         for call in &calls {
-            count_into(&mut counter, call)?;
+            count_into(&mut counter, call.facts())?;
         }
         for call in &merged {
-            count_into(&mut counter, call)?;
+            count_into(&mut counter, call.facts())?;
         }
         Ok(breakdown::assemble(&counter))
     }

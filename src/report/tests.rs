@@ -4,7 +4,8 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
 use crate::model::{
-    CallFacts, CallSummary, CallType, CallerType, FollowUp, Region, RiskLevel, Role, Setting,
+    CallFacts, CallSummary, CallType, CallerType, Employer, FollowUp, Region, RiskLevel, Role,
+    Setting,
 };
 use crate::period::DEFAULT_TIME_ZONE;
 
