@@ -16,6 +16,7 @@ mod chart;
 mod facts;
 mod format;
 mod html;
+mod layout;
 mod narrative;
 mod output;
 mod render;
@@ -29,16 +30,16 @@ use crate::period::Period;
 use crate::store::{StoreError, Vault};
 use crate::themes::ThemeList;
 
+pub use chart::{month_chart, theme_chart};
 pub use facts::{Countable, ReportFacts, Source, Themes, When};
-pub use html::{month_chart, suppression_notice, theme_chart, to_html};
+pub use html::to_html;
+pub use layout::{
+    Block, Chart, Column, ColumnKind, KeyFigure, Placement, ReportLayout, Row, RowKind, Section,
+    Shown, Table, TableSize, suppression_notice,
+};
 pub use narrative::{MIN_CALLS_FOR_CHANGE, MIN_PERCENT_FOR_CHANGE, draft_narrative};
 pub use output::{new_temp_file, write_under_new_name};
 pub use render::{to_csv, to_text};
-
-// Presentation helpers the app's report view shares with the printed page,
-// so a number, a change or a date reads the same on screen and on paper.
-pub(crate) use format::{long_date, shown_minutes, shown_share, thousands};
-pub(crate) use render::{breakdowns, summary_counts};
 pub use tally::RISK_TO_SELF_CATEGORY;
 
 use tally::Counter;
