@@ -10,7 +10,7 @@
 
 use std::fmt::Write;
 
-use super::Report;
+use super::counts::Report;
 use super::format::{escape, thousands};
 
 /// This period's colour and the previous period's: a calm blue and a pale

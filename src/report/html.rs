@@ -10,7 +10,7 @@
 
 use std::fmt::Write;
 
-use super::Report;
+use super::counts::Report;
 use super::format::escape;
 use super::layout::{Block, KeyFigure, Placement, ReportLayout, RowKind, Shown, Table, TableSize};
 

@@ -14,9 +14,8 @@
 use serde::Serialize;
 
 use super::chart::{month_chart, theme_chart};
+use super::counts::{Count, Report, breakdowns, summary_counts};
 use super::format::{NO_CHANGE, long_date, shown_minutes, shown_share, thousands};
-use super::render::{breakdowns, summary_counts};
-use super::{Count, Report};
 
 /// A value as it is shown: a count with separators ("1,234"), the withheld
 /// marker ("fewer than 5"), a change ("+12%") or a share ("23.4%").

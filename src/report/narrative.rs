@@ -11,7 +11,7 @@
 //! change from none counts). Smaller movements are ordinary year-to-year
 //! variation on a volunteer helpline and would mislead if called trends.
 
-use super::Report;
+use super::counts::Report;
 use super::format::thousands;
 use super::tally::RISK_TO_SELF_CATEGORY;
 

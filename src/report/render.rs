@@ -6,77 +6,8 @@
 
 use std::fmt::Write;
 
+use super::counts::{Count, Report, breakdowns, summary_counts};
 use super::format::{shown, shown_minutes};
-use super::{Count, Report};
-
-/// The summary rows every format shows: id, label, unit, this period, before.
-pub(crate) fn summary_counts(report: &Report) -> Vec<(&'static str, &'static str, Count)> {
-    let row = |id: &'static str, label: &'static str, now, before| {
-        let mut count = Count::new(id, label, 0, 0);
-        count.calls = now;
-        count.previous_calls = before;
-        count.suppressed = now.is_none();
-        count.previous_suppressed = before.is_none();
-        count.update_change();
-        (id, label, count)
-    };
-    vec![
-        row(
-            "total_calls",
-            "All calls",
-            report.total_calls,
-            report.previous_total_calls,
-        ),
-        row(
-            "substantive_calls",
-            "Substantive calls",
-            report.substantive_calls,
-            report.previous_substantive_calls,
-        ),
-        row(
-            "non_substantive_calls",
-            "Non-substantive calls",
-            report.non_substantive_calls,
-            report.previous_non_substantive_calls,
-        ),
-        row(
-            "calls_with_follow_up",
-            "Calls with a follow-up",
-            report.calls_with_follow_up,
-            report.previous_calls_with_follow_up,
-        ),
-        row(
-            "risk_to_self_calls",
-            "Calls where risk to self was discussed",
-            report.risk_to_self_calls,
-            report.previous_risk_to_self_calls,
-        ),
-        row(
-            "total_minutes",
-            "Minutes on calls",
-            report.total_minutes,
-            report.previous_total_minutes,
-        ),
-    ]
-}
-
-/// The report's breakdown tables with their JSON names and headings.
-pub(crate) fn breakdowns(report: &Report) -> [(&'static str, &'static str, &[Count]); 8] {
-    [
-        ("main_themes", "Main theme (category)", &report.main_themes),
-        ("risk", "Risk level", &report.risk),
-        ("by_role", "Caller's role", &report.by_role),
-        ("by_setting", "Setting", &report.by_setting),
-        ("by_employer", "Employer", &report.by_employer),
-        ("by_region", "Region", &report.by_region),
-        (
-            "by_caller_type",
-            "First-time or repeat caller",
-            &report.by_caller_type,
-        ),
-        ("by_month", "Month", &report.by_month),
-    ]
-}
 
 fn row(out: &mut String, indent: usize, label: &str, count: &Count, marker: &str) {
     let label = format!("{}{}", " ".repeat(indent), label);

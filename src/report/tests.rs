@@ -7,7 +7,8 @@ use crate::model::{
     CallFacts, CallSummary, CallType, CallerType, Employer, FollowUp, Region, RiskLevel, Role,
     Setting,
 };
-use crate::period::DEFAULT_TIME_ZONE;
+use crate::period::{DEFAULT_TIME_ZONE, Period};
+use crate::themes::ThemeList;
 
 fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
