@@ -107,6 +107,17 @@ pub struct ThemeCount {
     pub subthemes: Vec<Count>,
 }
 
+impl ThemeCount {
+    /// The subthemes named in either year: the ones the tables list, since
+    /// a subtheme nobody named would only lengthen them. A withheld count
+    /// may hide a call, so it is listed.
+    pub(crate) fn named_subthemes(&self) -> impl Iterator<Item = &Count> {
+        self.subthemes
+            .iter()
+            .filter(|s| s.calls != Some(0) || s.previous_calls != Some(0))
+    }
+}
+
 /// One row of the categories-by-setting table: a category's calls split by
 /// the caller's setting (one cell per setting, in `Setting::ALL` order).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

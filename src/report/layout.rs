@@ -474,13 +474,7 @@ impl Tables<'_> {
             row.cells
                 .push(Shown::text(shown_share(theme.share_of_substantive)));
             rows.push(row);
-            // A subtheme nobody named in either year would only lengthen
-            // the table.
-            for sub in theme
-                .subthemes
-                .iter()
-                .filter(|s| s.calls != Some(0) || s.previous_calls != Some(0))
-            {
+            for sub in theme.named_subthemes() {
                 let mut row = self.row(sub, RowKind::Subtheme);
                 row.cells.push(Shown::text(""));
                 rows.push(row);

@@ -78,11 +78,7 @@ pub fn to_text(report: &Report) -> String {
     header(&mut out, "Themes");
     for theme in &report.themes {
         row(&mut out, 2, &theme.count.label, &theme.count, &marker);
-        for sub in theme
-            .subthemes
-            .iter()
-            .filter(|s| s.calls != Some(0) || s.previous_calls != Some(0))
-        {
+        for sub in theme.named_subthemes() {
             row(&mut out, 4, &sub.label, sub, &marker);
         }
     }
