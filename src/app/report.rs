@@ -5,9 +5,9 @@
 //! caption, heading and shown value) belong to [`crate::report`]; the screen
 //! receives the same [`ReportLayout`] the printed page renders, so the web
 //! view never counts or formats a number itself and cannot show a withheld
-//! count by mistake. Saving recomputes the report
-//! from the same request rather than trusting numbers sent back by the web
-//! view; only the coordinator's narrative comes from the screen.
+//! count by mistake. Saving recomputes the report from the same request
+//! rather than trusting numbers sent back by the web view; only the
+//! coordinator's narrative comes from the screen.
 
 use std::path::{Path, PathBuf};
 
