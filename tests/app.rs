@@ -353,6 +353,7 @@ fn a_volunteer_sends_a_return_and_the_coordinator_checks_trusts_and_merges_it() 
         })
         .unwrap();
     let all_calls = report
+        .layout
         .key_figures
         .iter()
         .find(|k| k.id == "total_calls")

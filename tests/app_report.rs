@@ -4,9 +4,9 @@
 //! file.
 
 use chrono::{DateTime, TimeZone, Utc};
-use quietline::app::{ErrorCode, ExportFormat, ReportRequest, ReportView, Session, Shown};
+use quietline::app::{ErrorCode, ExportFormat, ReportRequest, ReportView, Session};
 use quietline::period::Period;
-use quietline::report::Report;
+use quietline::report::{ColumnKind, Report, Shown};
 
 use crate::support::{PASSPHRASE, TempStore};
 
@@ -37,23 +37,21 @@ fn request(suppress_below: u32) -> ReportRequest {
 /// Every count the screen shows, with where it is shown.
 fn shown_counts(view: &ReportView) -> Vec<(String, &Shown)> {
     let mut out = Vec::new();
-    for figure in &view.key_figures {
+    for figure in &view.layout.key_figures {
         // Minutes and the median are lengths, not counts of callers.
         if !figure.id.contains("minutes") {
             out.push((figure.label.clone(), &figure.now));
             out.push((figure.label.clone(), &figure.before));
         }
     }
-    for table in &view.tables {
+    // Every table, the categories by setting included; changes and shares
+    // are not counts.
+    for table in view.layout.tables() {
         for row in &table.rows {
-            out.push((format!("{}: {}", table.id, row.label), &row.now));
-            out.push((format!("{}: {}", table.id, row.label), &row.before));
-        }
-    }
-    for table in &view.setting_tables {
-        for row in &table.rows {
-            for cell in &row.cells {
-                out.push((format!("{}: {}", table.caption, row.label), cell));
+            for (column, cell) in table.columns.iter().zip(&row.cells) {
+                if column.kind == ColumnKind::Count {
+                    out.push((format!("{}: {}", table.caption, row.label), cell));
+                }
             }
         }
     }
@@ -68,18 +66,19 @@ fn the_screen_shows_the_librarys_numbers() {
 
     let vault = store.open();
     let report = Report::for_vault(&vault, Period::calendar(2024).unwrap()).unwrap();
-    let total = &view.key_figures[0];
+    let total = &view.layout.key_figures[0];
     assert_eq!(total.id, "total_calls");
     let calls = report.total_calls.unwrap();
     assert!(calls > 250, "{calls}");
     assert_eq!(total.now.text.replace(',', ""), calls.to_string());
-    assert_eq!(view.title, "Calls in 2024");
-    assert_eq!(view.narrative, report.narrative);
-    assert!(view.suppression_notice.is_none());
+    assert_eq!(view.layout.title, "Calls in 2024");
+    assert_eq!(view.layout.narrative, report.narrative);
+    assert!(view.layout.suppression_notice.is_none());
     assert!(shown_counts(&view).iter().all(|(_, s)| !s.withheld));
-    let months = view.tables.iter().find(|t| t.id == "by_month").unwrap();
+    let months = view.layout.table("by_month").unwrap();
     assert_eq!(months.rows.len(), 12);
-    assert!(view.theme_chart_svg.starts_with("<svg"));
+    let themes = view.layout.charts().find(|c| c.id == "themes").unwrap();
+    assert!(themes.svg.starts_with("<svg"));
     assert_eq!(view.file_stem, "quietline-report-2024");
 
     let academic = session
@@ -88,7 +87,7 @@ fn the_screen_shows_the_librarys_numbers() {
             ..request(0)
         })
         .unwrap();
-    assert_eq!(academic.period_label, "2024/25");
+    assert_eq!(academic.layout.period_label, "2024/25");
     assert_eq!(academic.file_stem, "quietline-report-2024-25");
 }
 
@@ -97,9 +96,9 @@ fn a_suppressed_report_shows_no_small_number() {
     let store = TempStore::new();
     let session = session_with_calls(&store);
     let view = session.report(&request(5)).unwrap();
-    assert_eq!(view.suppress_below, Some(5));
-    assert_eq!(view.marker, "fewer than 5");
-    assert!(view.suppression_notice.is_some());
+    assert_eq!(view.layout.suppress_below, Some(5));
+    assert_eq!(view.layout.marker, "fewer than 5");
+    assert!(view.layout.suppression_notice.is_some());
     assert!(view.file_stem.ends_with("-for-publication"));
 
     let counts = shown_counts(&view);
@@ -135,7 +134,7 @@ fn saving_writes_the_edited_narrative_and_never_replaces_a_file() {
     let store = TempStore::new();
     let session = session_with_calls(&store);
     let folder = tempfile::tempdir().unwrap();
-    let drafted = session.report(&request(5)).unwrap().narrative;
+    let drafted = session.report(&request(5)).unwrap().layout.narrative;
     assert!(!drafted.is_empty());
     let edited = vec![
         "Calls rose after the <inspection> season.".to_string(),

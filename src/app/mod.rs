@@ -22,10 +22,7 @@ mod vocabulary;
 pub use error::{AppError, ErrorCode};
 pub use form::{CallForm, local_form_time, parse_due_date, shown_date, shown_time};
 pub use listing::{CallFilter, CallList, CallRow, FollowUpState};
-pub use report::{
-    CrossRow, CrossTable, ExportFormat, Exported, KeyFigure, ReportRequest, ReportRow, ReportTable,
-    ReportView, RowKind, Shown,
-};
+pub use report::{ExportFormat, Exported, ReportRequest, ReportView};
 pub use returns::{
     MergeRequest, MergeResult, MergeState, ReturnFile, ReturnFileState, ReturnMade, ReturnRequest,
     ReturnsOverview, VolunteerRow, YearCount,

@@ -1,13 +1,13 @@
 //! The coordinators' Report screen: the annual report shaped for the screen,
 //! and saving it as CSV or as the printable HTML page.
 //!
-//! Counting, suppression and the drafted narrative belong to
-//! [`crate::report`]; this module only turns a [`Report`] into the text the
-//! screen shows as given (numbers with separators, changes, the withheld
-//! marker), so the web view never counts or formats a number itself and
-//! cannot show a withheld count by mistake. Saving recomputes the report
-//! from the same request rather than trusting numbers sent back by the web
-//! view; only the coordinator's narrative comes from the screen.
+//! Counting, suppression, the drafted narrative and the layout (every
+//! caption, heading and shown value) belong to [`crate::report`]; the screen
+//! receives the same [`ReportLayout`] the printed page renders, so the web
+//! view never counts or formats a number itself and cannot show a withheld
+//! count by mistake. Saving recomputes the report from the same request
+//! rather than trusting numbers sent back by the web view; only the
+//! coordinator's narrative comes from the screen.
 
 use std::path::{Path, PathBuf};
 
@@ -15,10 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{AppError, ErrorCode};
 use crate::period::{Period, PeriodKind};
-use crate::report::{
-    self, Count, Report, ReportError, breakdowns, long_date, shown_change, shown_minutes,
-    summary_counts, thousands,
-};
+use crate::report::{self, Report, ReportError, ReportLayout};
 use crate::store::Vault;
 
 /// Which report the coordinator asked for.
@@ -53,120 +50,12 @@ impl ExportFormat {
     }
 }
 
-/// A count as the screen shows it: the number, or the withheld marker.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
-pub struct Shown {
-    /// "1,234", or "fewer than 5" when withheld.
-    pub text: String,
-    pub withheld: bool,
-}
-
-impl Shown {
-    fn count(value: Option<u64>, marker: &str) -> Shown {
-        match value {
-            Some(n) => Shown {
-                text: thousands(n),
-                withheld: false,
-            },
-            None => Shown {
-                text: marker.to_string(),
-                withheld: true,
-            },
-        }
-    }
-}
-
-/// One of the headline figures above the narrative.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
-pub struct KeyFigure {
-    pub id: String,
-    pub label: String,
-    pub now: Shown,
-    pub before: Shown,
-    /// "+12%", "−3%", "new" or "–".
-    pub change: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
-pub enum RowKind {
-    Plain,
-    /// A theme category, with its subthemes in the rows after it.
-    Category,
-    Subtheme,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
-pub struct ReportRow {
-    pub label: String,
-    pub kind: RowKind,
-    pub now: Shown,
-    pub before: Shown,
-    pub change: String,
-    /// For the themes table: the share of substantive calls, "23.4%" or "–".
-    pub share: Option<String>,
-}
-
-/// A table of counts, this period beside the previous one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
-pub struct ReportTable {
-    pub id: String,
-    pub caption: String,
-    /// The heading of the first column.
-    pub row_heading: String,
-    /// The heading of a fifth column of `share`s, for the themes table.
-    pub share_heading: Option<String>,
-    pub rows: Vec<ReportRow>,
-}
-
-/// Categories (rows) by setting (columns) for one period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
-pub struct CrossTable {
-    pub caption: String,
-    pub columns: Vec<String>,
-    pub rows: Vec<CrossRow>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
-pub struct CrossRow {
-    pub label: String,
-    pub cells: Vec<Shown>,
-}
-
-/// The report as the Report screen shows it.
+/// The report as the Report screen shows it: the layout the printed page
+/// renders too, and where saving it goes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 pub struct ReportView {
-    /// "Calls in 2024/25".
-    pub title: String,
-    pub period_label: String,
-    pub previous_period_label: String,
-    /// The dates covered and the time zone they are counted in.
-    pub description: String,
-    pub suppress_below: Option<u32>,
-    /// What stands for a withheld count: "fewer than 5".
-    pub marker: String,
-    /// Explains the withheld counts, when there are any.
-    pub suppression_notice: Option<String>,
-    pub key_figures: Vec<KeyFigure>,
-    /// The drafted narrative, one sentence per entry, for the coordinator
-    /// to edit; drafted after suppression, so it names no withheld count.
-    pub narrative: Vec<String>,
-    /// The printed page's charts, as inline SVG made by the report module
-    /// from numbers and escaped labels only; the screen restyles them by
-    /// their classes for its light and dark themes.
-    pub theme_chart_svg: String,
-    pub month_chart_svg: String,
-    pub tables: Vec<ReportTable>,
-    /// Themes by setting, this period and the previous one.
-    pub setting_tables: Vec<CrossTable>,
+    pub layout: ReportLayout,
     /// A file name without extension: `quietline-report-2024-25`, with
     /// `-for-publication` when counts are withheld.
     pub file_stem: String,
@@ -220,151 +109,12 @@ fn report_error(e: ReportError) -> AppError {
 
 impl ReportView {
     pub fn of(report: &Report, export_folder: String) -> ReportView {
-        let marker = report.suppression_marker();
-        let mut key_figures: Vec<KeyFigure> = summary_counts(report)
-            .into_iter()
-            .map(|(id, label, count)| KeyFigure {
-                id: id.to_string(),
-                label: label.to_string(),
-                now: Shown::count(count.calls, &marker),
-                before: Shown::count(count.previous_calls, &marker),
-                change: shown_change(&count),
-            })
-            .collect();
-        let minutes = |value, calls| Shown {
-            text: shown_minutes(value, calls, &marker),
-            withheld: value.is_none() && calls.is_none(),
-        };
-        key_figures.push(KeyFigure {
-            id: "median_call_minutes".into(),
-            label: "Median length of a substantive call (minutes)".into(),
-            now: minutes(report.median_call_minutes, report.substantive_calls),
-            before: minutes(
-                report.previous_median_call_minutes,
-                report.previous_substantive_calls,
-            ),
-            change: "–".into(),
-        });
-        let period = &report.period;
-        let previous = &report.previous_period;
         ReportView {
-            title: format!("Calls in {}", period.label),
-            period_label: period.label.clone(),
-            previous_period_label: previous.label.clone(),
-            description: format!(
-                "{} to {}, by local date ({}), compared with {} ({} to {}).",
-                long_date(&period.start),
-                long_date(&period.end),
-                report.time_zone,
-                previous.label,
-                long_date(&previous.start),
-                long_date(&previous.end),
-            ),
-            suppress_below: report.suppress_below,
-            suppression_notice: report::suppression_notice(report),
-            key_figures,
-            narrative: report.narrative.clone(),
-            theme_chart_svg: report::theme_chart(report),
-            month_chart_svg: report::month_chart(report),
-            tables: tables(report, &marker),
-            setting_tables: setting_tables(report, &marker),
+            layout: ReportLayout::of(report),
             file_stem: file_stem(report),
             export_folder,
-            marker,
         }
     }
-}
-
-fn row(count: &Count, kind: RowKind, marker: &str) -> ReportRow {
-    ReportRow {
-        label: count.label.clone(),
-        kind,
-        now: Shown::count(count.calls, marker),
-        before: Shown::count(count.previous_calls, marker),
-        change: shown_change(count),
-        share: None,
-    }
-}
-
-/// The tables in the order the printed page has them.
-fn tables(report: &Report, marker: &str) -> Vec<ReportTable> {
-    let mut theme_rows = Vec::new();
-    for theme in &report.themes {
-        theme_rows.push(ReportRow {
-            share: Some(
-                theme
-                    .share_of_substantive
-                    .map_or_else(|| "–".to_string(), |s| format!("{s:.1}%")),
-            ),
-            ..row(&theme.count, RowKind::Category, marker)
-        });
-        // As on the printed page: a subtheme nobody named in either year
-        // would only lengthen the table.
-        theme_rows.extend(
-            theme
-                .subthemes
-                .iter()
-                .filter(|s| s.calls != Some(0) || s.previous_calls != Some(0))
-                .map(|s| row(s, RowKind::Subtheme, marker)),
-        );
-    }
-    let mut tables = vec![ReportTable {
-        id: "themes".into(),
-        caption: "Calls by theme: categories, and their subthemes named in either year".into(),
-        row_heading: "Theme".into(),
-        share_heading: Some("% of substantive".into()),
-        rows: theme_rows,
-    }];
-    for (id, heading, counts) in breakdowns(report) {
-        let caption = match id {
-            "main_themes" => "Calls by main theme (the category of the first theme named)",
-            "risk" => "Calls by the volunteer's assessment of risk",
-            "by_month" => "Calls per month",
-            _ => heading,
-        };
-        tables.push(ReportTable {
-            id: id.to_string(),
-            caption: caption.to_string(),
-            row_heading: heading.to_string(),
-            share_heading: None,
-            rows: counts
-                .iter()
-                .map(|c| row(c, RowKind::Plain, marker))
-                .collect(),
-        });
-    }
-    tables
-}
-
-fn setting_tables(report: &Report, marker: &str) -> Vec<CrossTable> {
-    let Some(first) = report.categories_by_setting.first() else {
-        return Vec::new();
-    };
-    [
-        (&report.period.label, false),
-        (&report.previous_period.label, true),
-    ]
-    .into_iter()
-    .map(|(label, previous)| CrossTable {
-        caption: format!("Calls naming each category, by the caller's setting, {label}"),
-        columns: first.cells.iter().map(|c| c.label.clone()).collect(),
-        rows: report
-            .categories_by_setting
-            .iter()
-            .map(|r| CrossRow {
-                label: r.label.clone(),
-                cells: r
-                    .cells
-                    .iter()
-                    .map(|c| {
-                        let value = if previous { c.previous_calls } else { c.calls };
-                        Shown::count(value, marker)
-                    })
-                    .collect(),
-            })
-            .collect(),
-    })
-    .collect()
 }
 
 /// `quietline-report-2024-25`: the period's label made safe for a file name.

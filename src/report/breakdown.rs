@@ -2,8 +2,9 @@
 //! lists every row (zeros included) in a fixed order, so a reader can compare
 //! years and the tables line up across reports.
 
+use super::counts::{Count, CrossTabRow, PeriodInfo, Report, ThemeCount};
+use super::narrative::draft_narrative;
 use super::tally::{Counter, EMPLOYER_SLOTS, Tally};
-use super::{Count, CrossTabRow, PeriodInfo, Report, ThemeCount, draft_narrative};
 use crate::model::{CallerType, Employer, Region, RiskLevel, Role, Setting};
 
 /// The id and label of the `by_employer` cell for calls with no employer.

@@ -10,8 +10,8 @@
 
 use std::fmt::Write;
 
-use super::html::escape;
-use super::narrative::thousands;
+use super::counts::Report;
+use super::format::{escape, thousands};
 
 /// This period's colour and the previous period's: a calm blue and a pale
 /// one that still reads in greyscale print.
@@ -25,6 +25,57 @@ pub(super) struct Pair<'a> {
     pub label: &'a str,
     pub now: Option<u64>,
     pub before: Option<u64>,
+}
+
+/// The bar chart of theme categories, this period beside the previous one,
+/// as an inline SVG. The app shows the same chart the printed page does.
+pub fn theme_chart(report: &Report) -> String {
+    let pairs: Vec<Pair<'_>> = report
+        .themes
+        .iter()
+        .map(|t| Pair {
+            label: &t.count.label,
+            now: t.count.calls,
+            before: t.count.previous_calls,
+        })
+        .collect();
+    let title = format!(
+        "Calls by theme category, {} compared with {}",
+        report.period.label, report.previous_period.label
+    );
+    paired_bars(
+        "chart-themes",
+        &title,
+        &pairs,
+        (&report.period.label, &report.previous_period.label),
+        &report.suppression_marker(),
+    )
+}
+
+/// The line chart of calls per month against the same months a year
+/// earlier, as an inline SVG.
+pub fn month_chart(report: &Report) -> String {
+    let pairs: Vec<Pair<'_>> = report
+        .by_month
+        .iter()
+        .map(|m| Pair {
+            // "Sep 2024" → "Sep": the legend says which year.
+            label: m.label.split(' ').next().unwrap_or(&m.label),
+            now: m.calls,
+            before: m.previous_calls,
+        })
+        .collect();
+    let title = format!(
+        "Calls per month, {} compared with {}",
+        report.period.label, report.previous_period.label
+    );
+    paired_lines(
+        "chart-months",
+        &title,
+        &pairs,
+        (&report.period.label, &report.previous_period.label),
+        &report.suppression_marker(),
+    )
 }
 
 /// A round step for about `ticks` gridlines up to `max`.

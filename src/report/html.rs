@@ -2,33 +2,17 @@
 //! inline SVG charts, no script, nothing fetched from the network, so it
 //! opens the same in any browser years later and prints cleanly to A4.
 //!
-//! It presents whatever the [`Report`] holds, including a narrative the
-//! coordinator has edited, and escapes every piece of text it is given.
+//! It renders the [`ReportLayout`] the app's screen also shows, with
+//! whatever narrative the [`Report`] holds (one the coordinator has edited,
+//! say): the wording and every shown value are the layout's, and this
+//! module only adds the markup, the print style and the page's own frame
+//! (the header line and the footer). It escapes every piece of text.
 
 use std::fmt::Write;
 
-use chrono::NaiveDate;
-
-use super::chart::{self, Pair};
-use super::narrative::thousands;
-use super::render::{breakdowns, shown_change, shown_minutes, summary_counts};
-use super::{Count, Report};
-
-/// Escapes text for HTML element content and attribute values.
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use super::counts::Report;
+use super::format::escape;
+use super::layout::{Block, KeyFigure, Placement, ReportLayout, RowKind, Shown, Table, TableSize};
 
 const STYLE: &str = r#"
 @page { size: A4; margin: 16mm 15mm 18mm 15mm; }
@@ -84,363 +68,159 @@ table.short { break-inside: avoid; page-break-inside: avoid; }
 @media screen { body { padding: 12mm 6mm; } }
 "#;
 
-/// `2024-09-01` as `1 September 2024`; anything else as given.
-pub(crate) fn long_date(day: &str) -> String {
-    NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .map(|d| d.format("%-d %B %Y").to_string())
-        .unwrap_or_else(|_| day.to_string())
+/// Escapes text for element content only: `&`, `<` and `>`. The
+/// cross-tab captions have always been written this way (an apostrophe as
+/// it is), and a saved page must not change from one version to the next.
+fn escape_content(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
-/// Table cells for a count: the number with thousands separators, or the
-/// marker in a cell styled as withheld.
-fn number_cell(out: &mut String, value: Option<u64>, marker: &str) {
-    match value {
-        Some(n) => {
-            let _ = write!(out, "<td>{}</td>", thousands(n));
-        }
-        None => {
-            let _ = write!(out, r#"<td class="withheld">{}</td>"#, escape(marker));
-        }
+/// A table cell: the shown value, or the marker in a cell styled as withheld.
+fn cell(out: &mut String, shown: &Shown) {
+    if shown.withheld {
+        let _ = write!(out, r#"<td class="withheld">{}</td>"#, escape(&shown.text));
+    } else {
+        let _ = write!(out, "<td>{}</td>", escape(&shown.text));
     }
 }
 
-fn table_head(
-    out: &mut String,
-    class: &str,
-    caption: &str,
-    first: &str,
-    report: &Report,
-    extra: &[&str],
-) {
+fn table(out: &mut String, table: &Table) {
+    let (class, caption) = match table.size {
+        // Kept together on one page.
+        TableSize::Short => ("short", escape(&table.caption)),
+        // Runs across pages.
+        TableSize::Long => (table.id.as_str(), escape(&table.caption)),
+        TableSize::Grid => ("crosstab short", escape_content(&table.caption)),
+    };
     let _ = write!(
         out,
-        r#"<table class="{class}"><caption>{}</caption><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">Change</th>"#,
-        escape(caption),
-        escape(first),
-        escape(&report.period.label),
-        escape(&report.previous_period.label),
+        r#"<table class="{}"><caption>{caption}</caption><thead><tr><th scope="col">{}</th>"#,
+        escape(class),
+        escape(&table.row_heading),
     );
-    for heading in extra {
-        let _ = write!(out, r#"<th scope="col">{}</th>"#, escape(heading));
+    for column in &table.columns {
+        let _ = write!(out, r#"<th scope="col">{}</th>"#, escape(&column.heading));
     }
     out.push_str("</tr></thead><tbody>");
-}
-
-fn count_row(out: &mut String, class: &str, count: &Count, marker: &str) {
-    let _ = write!(
-        out,
-        r#"<tr class="{class}"><th scope="row">{}</th>"#,
-        escape(&count.label)
-    );
-    number_cell(out, count.calls, marker);
-    number_cell(out, count.previous_calls, marker);
-    let _ = write!(out, "<td>{}</td>", escape(&shown_change(count)));
-}
-
-/// A table of counts short enough to keep on one page.
-fn count_table(out: &mut String, caption: &str, first: &str, rows: &[Count], report: &Report) {
-    let marker = report.suppression_marker();
-    table_head(out, "short", caption, first, report, &[]);
-    for count in rows {
-        count_row(out, "", count, &marker);
+    for row in &table.rows {
+        match (table.size, row.kind) {
+            (TableSize::Grid, _) => out.push_str("<tr>"),
+            (_, RowKind::Plain) => out.push_str(r#"<tr class="">"#),
+            (_, RowKind::Category) => out.push_str(r#"<tr class="category">"#),
+            (_, RowKind::Subtheme) => out.push_str(r#"<tr class="sub">"#),
+        }
+        let _ = write!(out, r#"<th scope="row">{}</th>"#, escape(&row.label));
+        for shown in &row.cells {
+            cell(out, shown);
+        }
         out.push_str("</tr>");
     }
     out.push_str("</tbody></table>");
 }
 
-fn key_figures(out: &mut String, report: &Report, marker: &str) {
+fn key_figures(out: &mut String, figures: &[KeyFigure], previous_label: &str) {
     out.push_str(r#"<ul class="figures" aria-label="Key figures">"#);
-    let card = |out: &mut String, label: &str, now: String, before: String| {
+    for figure in figures.iter().filter(|f| f.printed) {
+        let before = match &figure.change {
+            Some(change) => format!("{} ({change})", figure.before.text),
+            None => figure.before.text.clone(),
+        };
         let _ = write!(
             out,
             r#"<li><span class="label">{}</span><span class="value">{}</span><span class="before">{}: {}</span></li>"#,
-            escape(label),
-            escape(&now),
-            escape(&report.previous_period.label),
+            escape(&figure.label),
+            escape(&figure.now.text),
+            escape(previous_label),
             escape(&before)
         );
-    };
-    let summary = summary_counts(report);
-    for (id, label, count) in &summary {
-        if *id == "non_substantive_calls" {
-            continue;
-        }
-        let value = |v: Option<u64>| v.map_or_else(|| marker.to_string(), thousands);
-        let before = format!("{} ({})", value(count.previous_calls), shown_change(count));
-        card(out, label, value(count.calls), before);
     }
-    card(
-        out,
-        "Median length of a substantive call (minutes)",
-        shown_minutes(report.median_call_minutes, report.substantive_calls, marker),
-        shown_minutes(
-            report.previous_median_call_minutes,
-            report.previous_substantive_calls,
-            marker,
-        ),
-    );
     out.push_str("</ul>");
 }
 
-/// The bar chart of theme categories, this period beside the previous one,
-/// as an inline SVG. The app shows the same chart the printed page does.
-pub fn theme_chart(report: &Report) -> String {
-    let pairs: Vec<Pair<'_>> = report
-        .themes
-        .iter()
-        .map(|t| Pair {
-            label: &t.count.label,
-            now: t.count.calls,
-            before: t.count.previous_calls,
-        })
-        .collect();
-    let title = format!(
-        "Calls by theme category, {} compared with {}",
-        report.period.label, report.previous_period.label
-    );
-    chart::paired_bars(
-        "chart-themes",
-        &title,
-        &pairs,
-        (&report.period.label, &report.previous_period.label),
-        &report.suppression_marker(),
-    )
-}
-
-/// The line chart of calls per month against the same months a year
-/// earlier, as an inline SVG.
-pub fn month_chart(report: &Report) -> String {
-    let pairs: Vec<Pair<'_>> = report
-        .by_month
-        .iter()
-        .map(|m| Pair {
-            // "Sep 2024" → "Sep": the legend says which year.
-            label: m.label.split(' ').next().unwrap_or(&m.label),
-            now: m.calls,
-            before: m.previous_calls,
-        })
-        .collect();
-    let title = format!(
-        "Calls per month, {} compared with {}",
-        report.period.label, report.previous_period.label
-    );
-    chart::paired_lines(
-        "chart-months",
-        &title,
-        &pairs,
-        (&report.period.label, &report.previous_period.label),
-        &report.suppression_marker(),
-    )
-}
-
-fn themes_section(out: &mut String, report: &Report, marker: &str) {
-    out.push_str(
-        r#"<section aria-labelledby="themes"><h2 id="themes">What callers rang about</h2>"#,
-    );
-    let _ = write!(
-        out,
-        "<figure>{}<figcaption>Calls naming each category, each call counted once per category. A call may name several categories.</figcaption></figure>",
-        theme_chart(report)
-    );
-    table_head(
-        out,
-        "themes",
-        "Calls by theme: categories, and their subthemes named in either year",
-        "Theme",
-        report,
-        &["% of substantive"],
-    );
-    for theme in &report.themes {
-        count_row(out, "category", &theme.count, marker);
-        let share = theme
-            .share_of_substantive
-            .map_or_else(|| "–".to_string(), |s| format!("{s:.1}%"));
-        let _ = write!(out, "<td>{share}</td></tr>");
-        for sub in theme
-            .subthemes
-            .iter()
-            .filter(|s| s.calls != Some(0) || s.previous_calls != Some(0))
-        {
-            count_row(out, "sub", sub, marker);
-            out.push_str("<td></td></tr>");
+fn block(out: &mut String, block: &Block) {
+    match block {
+        Block::Chart(chart) => {
+            // The SVG is the chart module's own markup, its text escaped there.
+            let _ = write!(
+                out,
+                "<figure>{}<figcaption>{}</figcaption></figure>",
+                chart.svg,
+                escape(&chart.caption)
+            );
         }
-    }
-    out.push_str("</tbody></table>");
-    count_table(
-        out,
-        "Calls by main theme (the category of the first theme named)",
-        "Main theme",
-        &report.main_themes,
-        report,
-    );
-    out.push_str("</section>");
-}
-
-fn months_section(out: &mut String, report: &Report) {
-    out.push_str(r#"<section aria-labelledby="months"><h2 id="months">Calls month by month</h2>"#);
-    let _ = write!(
-        out,
-        "<figure>{}<figcaption>Each month by local date; the dashed line is the same month a year earlier.</figcaption></figure>",
-        month_chart(report)
-    );
-    count_table(out, "Calls per month", "Month", &report.by_month, report);
-    out.push_str("</section>");
-}
-
-/// Categories by setting, one table per period, on a landscape page so
-/// all ten settings fit.
-fn crosstab_section(out: &mut String, report: &Report, marker: &str) {
-    let Some(first) = report.categories_by_setting.first() else {
-        return;
-    };
-    out.push_str(
-        r#"<section class="wide" aria-labelledby="crosstab"><h2 id="crosstab">Themes by setting</h2>"#,
-    );
-    for (label, previous) in [
-        (&report.period.label, false),
-        (&report.previous_period.label, true),
-    ] {
-        let _ = write!(
-            out,
-            r#"<table class="crosstab short"><caption>Calls naming each category, by the caller's setting, {}</caption><thead><tr><th scope="col">Category</th>"#,
-            escape(label)
-        );
-        for cell in &first.cells {
-            let _ = write!(out, r#"<th scope="col">{}</th>"#, escape(&cell.label));
+        Block::Table(t) => table(out, t),
+        Block::Note { text } => {
+            let _ = write!(out, r#"<p class="note">{}</p>"#, escape(text));
         }
-        out.push_str("</tr></thead><tbody>");
-        for row in &report.categories_by_setting {
-            let _ = write!(out, r#"<tr><th scope="row">{}</th>"#, escape(&row.label));
-            for cell in &row.cells {
-                let value = if previous {
-                    cell.previous_calls
-                } else {
-                    cell.calls
-                };
-                number_cell(out, value, marker);
+        Block::Columns { columns } => {
+            out.push_str(r#"<div class="pair">"#);
+            for column in columns {
+                out.push_str("<div>");
+                for t in column {
+                    table(out, t);
+                }
+                out.push_str("</div>");
             }
-            out.push_str("</tr>");
+            out.push_str("</div>");
         }
-        out.push_str("</tbody></table>");
     }
-    out.push_str("</section>");
-}
-
-/// What the reader is told when small numbers are withheld; `None` when
-/// none are.
-pub fn suppression_notice(report: &Report) -> Option<String> {
-    report.suppress_below.map(|k| {
-        format!(
-            "To protect callers, counts from 1 to {} are shown as “{}”. So that they cannot be worked out from totals, some larger counts are shown the same way, and changes and shares that involve them are left out.",
-            k.saturating_sub(1),
-            report.suppression_marker()
-        )
-    })
 }
 
 /// The whole report as a self-contained HTML document.
 pub fn to_html(report: &Report) -> String {
-    let marker = report.suppression_marker();
+    render(&ReportLayout::of(report), report.theme_list_version)
+}
+
+fn render(layout: &ReportLayout, theme_list_version: u32) -> String {
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
         out,
         r#"<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Helpline report {}</title><style>{STYLE}</style></head><body>"#,
-        escape(&report.period.label)
+        escape(&layout.period_label)
     );
     let _ = write!(
         out,
-        r#"<header><p class="eyebrow">Helpline for school leaders · Annual report</p><h1>Calls in {}</h1><p class="meta">{} to {}, by local date ({}), compared with {} ({} to {}).</p></header><main>"#,
-        escape(&report.period.label),
-        escape(&long_date(&report.period.start)),
-        escape(&long_date(&report.period.end)),
-        escape(&report.time_zone),
-        escape(&report.previous_period.label),
-        escape(&long_date(&report.previous_period.start)),
-        escape(&long_date(&report.previous_period.end)),
+        r#"<header><p class="eyebrow">Helpline for school leaders · Annual report</p><h1>{}</h1><p class="meta">{}</p></header><main>"#,
+        escape(&layout.title),
+        escape(&layout.description),
     );
-    if let Some(notice) = suppression_notice(report) {
-        let _ = write!(out, r#"<p class="notice">{}</p>"#, escape(&notice));
+    if let Some(notice) = &layout.suppression_notice {
+        let _ = write!(out, r#"<p class="notice">{}</p>"#, escape(notice));
     }
     out.push_str(r#"<section aria-labelledby="summary"><h2 id="summary">Summary</h2>"#);
-    key_figures(&mut out, report, &marker);
-    if !report.narrative.is_empty() {
+    key_figures(&mut out, &layout.key_figures, &layout.previous_period_label);
+    if !layout.narrative.is_empty() {
         out.push_str(r#"<div class="narrative">"#);
-        for sentence in &report.narrative {
+        for sentence in &layout.narrative {
             let _ = write!(out, "<p>{}</p>", escape(sentence));
         }
         out.push_str("</div>");
     }
     out.push_str("</section>");
-    themes_section(&mut out, report, &marker);
-    crosstab_section(&mut out, report, &marker);
-
-    out.push_str(r#"<section aria-labelledby="risk"><h2 id="risk">Risk</h2>"#);
-    let [_, (_, _, risk), ..] = breakdowns(report);
-    count_table(
-        &mut out,
-        "Calls by the volunteer's assessment of risk",
-        "Risk level",
-        risk,
-        report,
-    );
-    let summary = summary_counts(report);
-    if let Some((_, label, count)) = summary
-        .iter()
-        .find(|(id, _, _)| *id == "risk_to_self_calls")
-    {
-        table_head(&mut out, "short", "Risk to self", "Calls", report, &[]);
-        count_row(&mut out, "", count, &marker);
+    for section in &layout.sections {
+        let class = match section.placement {
+            Placement::Flow => "",
+            Placement::NewPage => r#"class="new-page" "#,
+            Placement::Landscape => r#"class="wide" "#,
+        };
+        let id = escape(&section.id);
         let _ = write!(
             out,
-            "</tr></tbody></table><p class=\"note\">{}: calls naming the theme “Risk to self” or one of its subthemes.</p>",
-            escape(label)
+            r#"<section {class}aria-labelledby="{id}"><h2 id="{id}">{}</h2>"#,
+            escape(&section.heading)
         );
-    }
-    out.push_str("</section>");
-
-    months_section(&mut out, report);
-    out.push_str(
-        r#"<section class="new-page" aria-labelledby="callers"><h2 id="callers">Who called</h2><div class="pair">"#,
-    );
-    // Two columns of about equal length: the short tables on the left,
-    // setting and region on the right.
-    for column in [
-        &["by_role", "by_employer", "by_caller_type"][..],
-        &["by_setting", "by_region"],
-    ] {
-        out.push_str("<div>");
-        for (id, title, rows) in breakdowns(report) {
-            if column.contains(&id) {
-                count_table(&mut out, title, title, rows, report);
-            }
+        for b in &section.blocks {
+            block(&mut out, b);
         }
-        out.push_str("</div>");
+        out.push_str("</section>");
     }
-    out.push_str("</div></section>");
     out.push_str("</main>");
     let _ = write!(
         out,
         "<footer><p>Substantive calls are those where the caller talked about something; silent calls, hang-ups, wrong numbers and information-only calls are non-substantive. The median length is of substantive calls. Change is shown as a per cent of the earlier year; “new” means none the year before.</p><p>Themes from theme list version {}. Produced by Quietline from its encrypted call log.</p></footer></body></html>",
-        report.theme_list_version
+        theme_list_version
     );
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_covers_markup_and_quotes() {
-        assert_eq!(
-            escape(r#"<script>"a" & 'b'</script>"#),
-            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
-        );
-    }
-
-    #[test]
-    fn dates_read_in_full() {
-        assert_eq!(long_date("2024-09-01"), "1 September 2024");
-        assert_eq!(long_date("not a date"), "not a date");
-    }
 }

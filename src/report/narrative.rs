@@ -11,7 +11,8 @@
 //! change from none counts). Smaller movements are ordinary year-to-year
 //! variation on a volunteer helpline and would mislead if called trends.
 
-use super::Report;
+use super::counts::Report;
+use super::format::thousands;
 use super::tally::RISK_TO_SELF_CATEGORY;
 
 /// Below this on both sides, a difference is not called a rise or a fall.
@@ -27,19 +28,6 @@ fn is_notable(now: u64, before: u64) -> bool {
     }
     // |now − before| ≥ MIN_PERCENT% of before, in integers so 10% is exact.
     before == 0 || now.abs_diff(before) * 100 >= MIN_PERCENT_FOR_CHANGE * before
-}
-
-/// `1234` as `1,234`.
-pub(crate) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }
 
 /// "rose from 351 to 412 (+17%)" or "fell from 412 to 351 (−15%)", with a

@@ -6,103 +6,8 @@
 
 use std::fmt::Write;
 
-use super::{Count, Report};
-
-/// A count as shown in a table: the number, or the withheld marker.
-pub(super) fn shown(value: Option<u64>, marker: &str) -> String {
-    value.map_or_else(|| marker.to_string(), |n| n.to_string())
-}
-
-/// Minutes to at most one decimal place (`23`, `23.5`), or the marker when
-/// the count it describes is withheld, or `–` when there were no calls.
-pub(crate) fn shown_minutes(value: Option<f64>, calls: Option<u64>, marker: &str) -> String {
-    match (value, calls) {
-        (Some(minutes), _) => format!("{minutes}"),
-        (None, None) => marker.to_string(),
-        (None, Some(_)) => "–".to_string(),
-    }
-}
-
-/// Change as a signed whole per cent, `new` when there was nothing before,
-/// or `–` when there is nothing to compare (or a count is withheld).
-pub(crate) fn shown_change(count: &Count) -> String {
-    match (count.change_percent, count.calls, count.previous_calls) {
-        (Some(0), _, _) => "0%".into(),
-        (Some(pct), _, _) if pct > 0 => format!("+{pct}%"),
-        (Some(pct), _, _) => format!("\u{2212}{}%", pct.unsigned_abs()),
-        (None, Some(now), Some(0)) if now > 0 => "new".into(),
-        _ => "–".into(),
-    }
-}
-
-/// The summary rows every format shows: id, label, unit, this period, before.
-pub(crate) fn summary_counts(report: &Report) -> Vec<(&'static str, &'static str, Count)> {
-    let row = |id: &'static str, label: &'static str, now, before| {
-        let mut count = Count::new(id, label, 0, 0);
-        count.calls = now;
-        count.previous_calls = before;
-        count.suppressed = now.is_none();
-        count.previous_suppressed = before.is_none();
-        count.update_change();
-        (id, label, count)
-    };
-    vec![
-        row(
-            "total_calls",
-            "All calls",
-            report.total_calls,
-            report.previous_total_calls,
-        ),
-        row(
-            "substantive_calls",
-            "Substantive calls",
-            report.substantive_calls,
-            report.previous_substantive_calls,
-        ),
-        row(
-            "non_substantive_calls",
-            "Non-substantive calls",
-            report.non_substantive_calls,
-            report.previous_non_substantive_calls,
-        ),
-        row(
-            "calls_with_follow_up",
-            "Calls with a follow-up",
-            report.calls_with_follow_up,
-            report.previous_calls_with_follow_up,
-        ),
-        row(
-            "risk_to_self_calls",
-            "Calls where risk to self was discussed",
-            report.risk_to_self_calls,
-            report.previous_risk_to_self_calls,
-        ),
-        row(
-            "total_minutes",
-            "Minutes on calls",
-            report.total_minutes,
-            report.previous_total_minutes,
-        ),
-    ]
-}
-
-/// The report's breakdown tables with their JSON names and headings.
-pub(crate) fn breakdowns(report: &Report) -> [(&'static str, &'static str, &[Count]); 8] {
-    [
-        ("main_themes", "Main theme (category)", &report.main_themes),
-        ("risk", "Risk level", &report.risk),
-        ("by_role", "Caller's role", &report.by_role),
-        ("by_setting", "Setting", &report.by_setting),
-        ("by_employer", "Employer", &report.by_employer),
-        ("by_region", "Region", &report.by_region),
-        (
-            "by_caller_type",
-            "First-time or repeat caller",
-            &report.by_caller_type,
-        ),
-        ("by_month", "Month", &report.by_month),
-    ]
-}
+use super::counts::{Count, Report, breakdowns, summary_counts};
+use super::format::{shown, shown_minutes};
 
 fn row(out: &mut String, indent: usize, label: &str, count: &Count, marker: &str) {
     let label = format!("{}{}", " ".repeat(indent), label);
@@ -111,7 +16,7 @@ fn row(out: &mut String, indent: usize, label: &str, count: &Count, marker: &str
         "{label:<44} {:>13} {:>13} {:>7}",
         shown(count.calls, marker),
         shown(count.previous_calls, marker),
-        shown_change(count)
+        count.shown_change()
     );
 }
 
@@ -173,11 +78,7 @@ pub fn to_text(report: &Report) -> String {
     header(&mut out, "Themes");
     for theme in &report.themes {
         row(&mut out, 2, &theme.count.label, &theme.count, &marker);
-        for sub in theme
-            .subthemes
-            .iter()
-            .filter(|s| s.calls != Some(0) || s.previous_calls != Some(0))
-        {
+        for sub in theme.named_subthemes() {
             row(&mut out, 4, &sub.label, sub, &marker);
         }
     }

@@ -33,8 +33,8 @@
 //! do not add up to any published total.
 
 use super::breakdown::share;
+use super::counts::{Count, Report};
 use super::tally::RISK_TO_SELF_CATEGORY;
-use super::{Count, Report};
 
 /// Cells bound by an exact sum: `parts` add up to `margin`, or to a sum
 /// assumed known when `margin` is `None`.

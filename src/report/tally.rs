@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::{Countable, When};
+use super::facts::{ReportFacts, When};
 use crate::model::{CallerType, Employer, MAX_DURATION_MINUTES, Region, RiskLevel, Role, Setting};
 use crate::period::{LocalMonth, Period, local_midnight};
 use crate::themes::{ThemeList, ThemeRef};
@@ -113,30 +113,30 @@ impl Tally {
         &mut self,
         themes: &ThemeIndex,
         month: usize,
-        call: &impl Countable,
+        call: &ReportFacts<'_>,
     ) -> Result<(), String> {
-        let minutes = call.duration_minutes();
+        let minutes = call.duration_minutes;
         self.calls += 1;
         self.minutes += u64::from(minutes);
-        if call.call_type().is_substantive() {
+        if call.call_type.is_substantive() {
             self.substantive += 1;
             // Validation caps lengths; a longer one still counts, in the last bucket.
             let bucket = (minutes as usize).min(DURATION_BUCKETS - 1);
             self.substantive_minutes[bucket] += 1;
         }
-        self.follow_up += u64::from(call.follow_up_needed());
-        self.risk[call.risk().index()] += 1;
-        let setting = call.setting().index();
-        self.roles[call.role().index()] += 1;
+        self.follow_up += u64::from(call.follow_up_needed);
+        self.risk[call.risk.index()] += 1;
+        let setting = call.setting.index();
+        self.roles[call.role.index()] += 1;
         self.settings[setting] += 1;
-        self.employers[call.employer().map_or(EMPLOYER_SLOTS - 1, Employer::index)] += 1;
-        self.regions[call.region().index()] += 1;
-        self.caller_types[call.caller_type().index()] += 1;
+        self.employers[call.employer.map_or(EMPLOYER_SLOTS - 1, Employer::index)] += 1;
+        self.regions[call.region.index()] += 1;
+        self.caller_types[call.caller_type.index()] += 1;
         self.months[month] += 1;
         // Categories already counted for this call (at most four themes).
         let mut seen = [usize::MAX; crate::model::MAX_THEMES];
         let mut seen_len = 0;
-        call.for_each_theme(|theme| {
+        call.themes.try_for_each(|theme| {
             let found = themes.by_id.get(theme).ok_or_else(|| theme.to_string())?;
             if seen_len == 0 {
                 self.main_categories[found.category] += 1;
@@ -223,8 +223,8 @@ impl<'t> Counter<'t> {
     }
 
     /// Tallies a call if it falls in either period; returns an unknown theme id.
-    pub(super) fn add(&mut self, call: &impl Countable) -> Result<(), String> {
-        let slot = match call.when() {
+    pub(super) fn add(&mut self, call: &ReportFacts<'_>) -> Result<(), String> {
+        let slot = match call.when {
             // Number of boundaries at or before the call: 1..=24 means inside.
             When::At(at) => self.month_starts.partition_point(|start| *start <= at),
             When::InMonth(month) => self

@@ -4,9 +4,11 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
 use crate::model::{
-    CallFacts, CallSummary, CallType, CallerType, FollowUp, Region, RiskLevel, Role, Setting,
+    CallFacts, CallSummary, CallType, CallerType, Employer, FollowUp, Region, RiskLevel, Role,
+    Setting,
 };
-use crate::period::DEFAULT_TIME_ZONE;
+use crate::period::{DEFAULT_TIME_ZONE, Period};
+use crate::themes::ThemeList;
 
 fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
@@ -840,4 +842,67 @@ fn html_presents_an_edited_narrative_and_escapes_text() {
     );
     assert!(!html.contains(" src="));
     assert!(html.contains("@page { size: A4"));
+}
+
+#[test]
+fn the_screen_and_the_printed_page_share_one_layout() {
+    let mut report = synthetic_report(400, 3);
+    report.suppress_below(5);
+    let layout = ReportLayout::of(&report);
+    let html = to_html(&report);
+    let ids: Vec<&str> = layout.tables().map(|t| t.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "themes",
+            "main_themes",
+            "categories_by_setting",
+            "previous_categories_by_setting",
+            "risk",
+            "risk_to_self_calls",
+            "by_month",
+            "by_role",
+            "by_employer",
+            "by_caller_type",
+            "by_setting",
+            "by_region",
+        ]
+    );
+    for table in layout.tables() {
+        for row in &table.rows {
+            assert_eq!(row.cells.len(), table.columns.len(), "{}", table.id);
+        }
+        // The page prints every table the screen shows, by its own caption.
+        let caption = table.caption.replace('&', "&amp;");
+        assert!(
+            html.contains(&caption) || html.contains(&caption.replace('\'', "&#39;")),
+            "{}",
+            table.caption
+        );
+    }
+    for chart in layout.charts() {
+        assert!(html.contains(&chart.svg), "{}", chart.id);
+    }
+    for section in &layout.sections {
+        assert!(
+            html.contains(&format!(
+                "<h2 id=\"{}\">{}</h2>",
+                section.id, section.heading
+            )),
+            "{}",
+            section.id
+        );
+    }
+    // Every withheld value is the marker, on screen as on paper.
+    let withheld: Vec<&Shown> = layout
+        .tables()
+        .flat_map(|t| t.rows.iter().flat_map(|r| &r.cells))
+        .filter(|c| c.withheld)
+        .collect();
+    assert!(!withheld.is_empty());
+    assert!(withheld.iter().all(|c| c.text == "fewer than 5"));
+    assert_eq!(
+        html.matches("<td class=\"withheld\">").count(),
+        withheld.len()
+    );
 }

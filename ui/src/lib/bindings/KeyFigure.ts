@@ -6,6 +6,17 @@ import type { Shown } from "./Shown";
  */
 export type KeyFigure = { id: string, label: string, now: Shown, before: Shown, 
 /**
- * "+12%", "−3%", "new" or "–".
+ * "+12%", "−3%", "new", or "–" when there is nothing to compare;
+ * `None` for a figure that is not compared at all (the median).
  */
-change: string, };
+change: string | null, 
+/**
+ * Whether `change` says how the figure moved (it is not "–"); the
+ * screen leaves a change out when it does not.
+ */
+compared: boolean, 
+/**
+ * Whether the printed page shows this figure: its six cards leave out
+ * the non-substantive calls, which are the total less the substantive.
+ */
+printed: boolean, };

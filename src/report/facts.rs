@@ -1,0 +1,148 @@
+//! What the report counts about one call, read once from whichever form the
+//! call came in: a stored call's full record, its entry on a report page, or
+//! a call merged from a volunteer's return.
+//!
+//! Each source fills one small [`ReportFacts`] by value, so the counting loop
+//! reads plain fields and never asks a source the same question twice. It
+//! borrows the theme ids from the source, so building it never allocates.
+
+use chrono::{DateTime, Utc};
+
+use crate::model::{CallSummary, CallType, CallerType, Employer, Region, RiskLevel, Role, Setting};
+use crate::period::LocalMonth;
+use crate::store::{CountedCall, MergedCall};
+
+/// When a call happened, as precisely as the report is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// The store's own calls: the instant, placed by local month here.
+    At(DateTime<Utc>),
+    /// Merged calls from returns carry only their local month.
+    InMonth(LocalMonth),
+}
+
+/// Where a call came from, to name it if it cannot be counted.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// One of this store's own calls, by its id.
+    Stored(crate::model::CallId),
+    /// A call merged from a return, by its export id.
+    Merged(&'a str),
+}
+
+impl std::fmt::Display for Source<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::Stored(id) => write!(f, "{id}"),
+            Source::Merged(id) => write!(f, "{id} (merged from a return)"),
+        }
+    }
+}
+
+/// A call's theme ids, main theme first, borrowed from its source.
+#[derive(Debug, Clone, Copy)]
+pub enum Themes<'a> {
+    Listed(&'a [String]),
+    /// As a report page keeps them: indices into the page's list of ids.
+    OnPage(CountedCall<'a>),
+}
+
+impl<'a> Themes<'a> {
+    /// Calls `f` with each theme id in order; stops at the first error.
+    pub fn try_for_each<E>(self, mut f: impl FnMut(&'a str) -> Result<(), E>) -> Result<(), E> {
+        match self {
+            Themes::Listed(ids) => ids.iter().try_for_each(|id| f(id)),
+            Themes::OnPage(call) => call.themes().try_for_each(f),
+        }
+    }
+}
+
+/// What the report needs to know of one call.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportFacts<'a> {
+    pub source: Source<'a>,
+    pub when: When,
+    pub duration_minutes: u32,
+    pub call_type: CallType,
+    pub risk: RiskLevel,
+    pub role: Role,
+    pub setting: Setting,
+    pub employer: Option<Employer>,
+    pub region: Region,
+    pub caller_type: CallerType,
+    pub follow_up_needed: bool,
+    pub themes: Themes<'a>,
+}
+
+/// A call the report can count: it lends its facts, once per count.
+pub trait Countable {
+    fn facts(&self) -> ReportFacts<'_>;
+}
+
+impl<T: Countable> Countable for &T {
+    fn facts(&self) -> ReportFacts<'_> {
+        (**self).facts()
+    }
+}
+
+impl Countable for CallSummary {
+    fn facts(&self) -> ReportFacts<'_> {
+        let call = self;
+        let f = &call.facts;
+        ReportFacts {
+            source: Source::Stored(call.id),
+            when: When::At(f.started_at),
+            duration_minutes: f.duration_minutes,
+            call_type: f.call_type,
+            risk: f.risk,
+            role: f.role,
+            setting: f.setting,
+            employer: f.employer,
+            region: f.region,
+            caller_type: f.caller_type,
+            follow_up_needed: f.follow_up.needed,
+            themes: Themes::Listed(&f.themes),
+        }
+    }
+}
+
+impl Countable for CountedCall<'_> {
+    fn facts(&self) -> ReportFacts<'_> {
+        let call = *self;
+        ReportFacts {
+            source: Source::Stored(call.id),
+            when: When::At(call.started_at),
+            duration_minutes: call.duration_minutes,
+            call_type: call.call_type,
+            risk: call.risk,
+            role: call.role,
+            setting: call.setting,
+            employer: call.employer,
+            region: call.region,
+            caller_type: call.caller_type,
+            follow_up_needed: call.follow_up_needed,
+            themes: Themes::OnPage(call),
+        }
+    }
+}
+
+impl Countable for MergedCall {
+    fn facts(&self) -> ReportFacts<'_> {
+        let merged = self;
+        let call = &merged.call;
+        ReportFacts {
+            source: Source::Merged(&call.id),
+            when: When::InMonth(merged.month),
+            duration_minutes: call.minutes,
+            call_type: call.call_type,
+            risk: call.risk,
+            role: call.role,
+            setting: call.setting,
+            employer: call.employer,
+            region: call.region,
+            caller_type: call.caller,
+            follow_up_needed: call.follow_up,
+            themes: Themes::Listed(&call.themes),
+        }
+    }
+}
