@@ -24,16 +24,13 @@ use data_encoding::BASE64;
 
 use super::ReturnError;
 use super::keys::{CoordinatorIdentity, CoordinatorKey, SignerKey, VolunteerKey};
-use super::payload::ReturnPayload;
+use super::payload::{MAX_CALLS, MAX_DELETED, ReturnPayload};
 use crate::crypto::CryptoError;
 
 /// The envelope format this build writes and reads.
 pub const RETURN_FORMAT: u64 = 1;
 /// No return file is larger: files over it are refused before decrypting.
 pub const MAX_RETURN_BYTES: u64 = 16 * 1024 * 1024;
-/// At most this many calls, and this many deletions, in one return.
-pub const MAX_CALLS: usize = 50_000;
-pub const MAX_DELETED: usize = 50_000;
 /// Generous upper bounds on the payload's size for its counts.
 const MAX_CALL_BYTES: usize = 512;
 const MAX_DELETION_BYTES: usize = 40;

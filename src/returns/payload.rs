@@ -10,13 +10,16 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::ReturnError;
-use super::envelope::{MAX_CALLS, MAX_DELETED};
 use crate::model::{MAX_DURATION_MINUTES, MAX_THEMES};
 use crate::period::{LocalMonth, Period, PeriodKind};
 use crate::themes::ThemeList;
 
 /// The payload format this build writes and reads.
 pub const PAYLOAD_FORMAT: u32 = 1;
+/// At most this many calls, and this many deletions, in one return; the
+/// envelope refuses a header that claims more before decrypting.
+pub const MAX_CALLS: usize = 50_000;
+pub const MAX_DELETED: usize = 50_000;
 /// A display name in a return is at most this long.
 pub const MAX_VOLUNTEER_NAME_CHARS: usize = 80;
 

@@ -11,36 +11,12 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use super::codec;
 use super::pages::{self, Page, PageCache, WrittenTails};
 use super::sealed::{self, SealedTable};
-use super::sealed_rows::SealedRecords;
+use super::sealed_rows::{CallFacts, SealedRecords};
 use super::{Keys, Settings, StoreError, Vault, settings};
 use crate::crypto::PeriodTag;
 use crate::model::{Call, CallDetails, CallId, CallSummary, NewCall};
 use crate::period::LocalMonth;
 use crate::themes::ThemeList;
-
-/// A call's facts: filed under the keyed tag of its local month, which is
-/// bound into their associated data.
-pub(super) struct CallFacts;
-
-impl SealedTable for CallFacts {
-    const TABLE: &'static str = "calls";
-    type Value = CallSummary;
-
-    fn encode(summary: &CallSummary) -> Option<Vec<u8>> {
-        codec::encode_facts(summary).ok()
-    }
-
-    fn decode(id: &[u8], plain: &[u8]) -> Option<CallSummary> {
-        codec::decode_facts(CallId::from_bytes(id.try_into().ok()?), plain).ok()
-    }
-
-    fn describe(id: &[u8]) -> String {
-        match <[u8; 16]>::try_from(id) {
-            Ok(id) => format!("call {}", CallId::from_bytes(id)),
-            Err(_) => "a call with a malformed id".into(),
-        }
-    }
-}
 
 /// A call's notes and safeguarding steps, sealed apart from its facts.
 struct CallDetailsRow;
@@ -143,17 +119,6 @@ fn summary_in(
 ) -> Result<Option<CallSummary>, StoreError> {
     let found = sealed::read_tagged::<CallFacts>(conn, &keys.records, id.as_bytes())?;
     Ok(found.map(|(_, summary)| summary))
-}
-
-/// Opens the sealed facts of call `id_bytes`, filed under `tag`.
-pub(super) fn open_facts(
-    keys: &Keys,
-    tag: &[u8],
-    id_bytes: &[u8],
-    version: u32,
-    sealed: &[u8],
-) -> Result<CallSummary, StoreError> {
-    sealed::open::<CallFacts>(&keys.records, id_bytes, tag, version, sealed)
 }
 
 /// An import in progress: one transaction, so either every call lands or,

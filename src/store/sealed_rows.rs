@@ -1,15 +1,51 @@
-//! Reading many sealed call records at once: fetched from the file in one
-//! pass into a single buffer (no allocation per record), then opened in
+//! Sealed call records: how a call's facts are sealed (their table, their
+//! associated data), and reading many at once: fetched from the file in
+//! one pass into a single buffer (no allocation per record), then opened in
 //! parallel on every core. This is the report's hot path.
 
 use rusqlite::{Row, params};
 
-use super::calls::{CallFacts, open_facts};
+use super::codec;
 use super::parallel::open_on_all_cores;
-use super::sealed;
+use super::sealed::{self, SealedTable};
 use super::{Keys, StoreError};
 use crate::crypto::PeriodTag;
-use crate::model::CallSummary;
+use crate::model::{CallId, CallSummary};
+
+/// A call's facts: filed under the keyed tag of its local month, which is
+/// bound into their associated data.
+pub(super) struct CallFacts;
+
+impl SealedTable for CallFacts {
+    const TABLE: &'static str = "calls";
+    type Value = CallSummary;
+
+    fn encode(summary: &CallSummary) -> Option<Vec<u8>> {
+        codec::encode_facts(summary).ok()
+    }
+
+    fn decode(id: &[u8], plain: &[u8]) -> Option<CallSummary> {
+        codec::decode_facts(CallId::from_bytes(id.try_into().ok()?), plain).ok()
+    }
+
+    fn describe(id: &[u8]) -> String {
+        match <[u8; 16]>::try_from(id) {
+            Ok(id) => format!("call {}", CallId::from_bytes(id)),
+            Err(_) => "a call with a malformed id".into(),
+        }
+    }
+}
+
+/// Opens the sealed facts of call `id_bytes`, filed under `tag`.
+pub(super) fn open_facts(
+    keys: &Keys,
+    tag: &[u8],
+    id_bytes: &[u8],
+    version: u32,
+    sealed: &[u8],
+) -> Result<CallSummary, StoreError> {
+    sealed::open::<CallFacts>(&keys.records, id_bytes, tag, version, sealed)
+}
 
 /// Below this many records, threads cost more than they save.
 const PARALLEL_THRESHOLD: usize = 2048;
@@ -129,7 +165,7 @@ impl<'v> SealedRecords<'v> {
     /// integrity check of these records.
     pub fn open_all(&self) -> Result<usize, StoreError> {
         for row in &self.rows {
-            let id = crate::model::CallId::from_bytes(row.id);
+            let id = CallId::from_bytes(row.id);
             sealed::open_plain::<CallFacts>(
                 &self.keys.records,
                 &row.id,
