@@ -4,6 +4,7 @@ mod support;
 
 mod app;
 mod app_report;
+mod architecture;
 mod cli;
 mod compatibility;
 mod encryption;
