@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cli;
 pub mod crypto;
+pub mod files;
 pub mod import;
 pub mod model;
 pub mod period;

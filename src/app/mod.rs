@@ -11,6 +11,7 @@
 //! the underlying detail is for the local log only ([`AppError::detail`]).
 
 mod error;
+mod files;
 mod form;
 mod listing;
 mod report;

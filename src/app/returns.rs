@@ -11,7 +11,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::error::{AppError, ErrorCode, capitalised};
-use super::report::{default_export_folder, export_target, write_new_file};
+use super::files::{Saving, save_new_file};
+use super::report::{default_export_folder, export_target};
 use crate::period::{Period, PeriodKind};
 use crate::returns::{
     self, CheckedReturn, Merged, ReturnError, SignerStatus, coordinator_key, merge_checked,
@@ -244,7 +245,7 @@ pub(super) fn create(
     let stem = format!("quietline-return-{}", period.label().replace('/', "-"));
     let target = export_target(&request.path, &stem, "qlreturn")?;
     let made = returns::make_return(vault, period, &to, now.date_naive())?;
-    let written = write_new_file(&target, &made.bytes)?;
+    let written = save_new_file(&target, &made.bytes, Saving::Return)?;
     Ok(ReturnMade {
         path: written.display().to_string(),
         period: period.label(),

@@ -18,6 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::crypto::{CryptoError, Passphrase, RecoveryKey};
+use crate::files::{IfTaken, write_whole};
 use crate::import::{ImportError, ImportProgress, import_csv, write_csv};
 use crate::model::{
     CallDetails, CallFacts, CallSummary, CallType, CallerType, Employer, FollowUp, NewCall, Region,
@@ -463,18 +464,7 @@ fn write_output_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
             path.display()
         ))
     };
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut file = crate::report::new_temp_file(dir).map_err(cannot)?;
-    file.1.write_all(bytes).map_err(cannot)?;
-    file.1.sync_all().map_err(cannot)?;
-    drop(file.1);
-    std::fs::rename(&file.0, path).map_err(|e| {
-        let _ = std::fs::remove_file(&file.0);
-        cannot(e)
-    })?;
+    write_whole(path, bytes, IfTaken::Replace).map_err(cannot)?;
     eprintln!("Report written to {}.", path.display());
     Ok(())
 }

@@ -15,7 +15,6 @@ mod breakdown;
 mod chart;
 mod html;
 mod narrative;
-mod output;
 mod render;
 mod suppress;
 mod tally;
@@ -32,7 +31,6 @@ use crate::themes::ThemeList;
 
 pub use html::{month_chart, suppression_notice, theme_chart, to_html};
 pub use narrative::{MIN_CALLS_FOR_CHANGE, MIN_PERCENT_FOR_CHANGE, draft_narrative};
-pub use output::{new_temp_file, write_under_new_name};
 pub use render::{to_csv, to_text};
 
 // Presentation helpers the app's report view shares with the printed page,
