@@ -1,3 +1,9 @@
+//! The `quietline` command line. Its modules live in the binary, not the
+//! library, so the desktop app never compiles an argument parser or a
+//! terminal prompt it does not use.
+
+mod cli;
+
 fn main() -> std::process::ExitCode {
-    quietline::cli::main()
+    cli::main()
 }
