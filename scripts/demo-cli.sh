@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/ensure-toolchain.sh
 
-cargo build --release --locked >&2
-bin="$PWD/target/release/quietline"
+cargo build --release --locked -p quietline >&2
+# CARGO_TARGET_DIR (or a config) may put the build elsewhere than target/.
+bin="$(cargo_target_dir)/release/quietline"
 
 demo=$(mktemp -d)
 trap 'rm -rf "$demo"' EXIT

@@ -11,17 +11,19 @@ mod session;
 
 use std::path::PathBuf;
 
-use quietline::store::{STORE_ENV, default_dir};
+use quietline::store::STORE_ENV;
 
 use session::SessionHolder;
 
 /// The volunteer's store: `QUIETLINE_STORE` if set (every test gives its
-/// own), otherwise the platform's data directory.
+/// own), otherwise the platform's data directory. Without a home directory
+/// the app refuses to start, as the CLI does, rather than keep confidential
+/// calls in a folder beside wherever it was started from.
 fn store_dir() -> PathBuf {
-    std::env::var_os(STORE_ENV)
-        .map(PathBuf::from)
-        .or_else(default_dir)
-        .unwrap_or_else(|| PathBuf::from("quietline-store"))
+    quietline::app::store_dir(std::env::var_os(STORE_ENV).map(PathBuf::from)).unwrap_or_else(|e| {
+        eprintln!("quietline: {e}; set {STORE_ENV} to the folder for the call log");
+        std::process::exit(1);
+    })
 }
 
 /// Only the app's own pages may load in the window: a link or a script

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use quietline::app::{AppError, ErrorCode, Session};
+use quietline::app::{AppError, ErrorCode, Session, StoreStatus, store_status};
 use tauri::{AppHandle, Emitter, Manager};
 
 /// The event the web view hears when the store has been locked.
@@ -66,34 +66,33 @@ impl SessionHolder {
         self.store_dir.with_file_name(format!("{name}-demo"))
     }
 
-    fn lock_inner(&self) -> Result<MutexGuard<'_, Inner>, AppError> {
+    fn lock_inner(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock leaves no half-written state worth
         // keeping: the session is dropped and the volunteer unlocks again.
-        self.inner.lock().or_else(|poisoned| {
+        self.inner.lock().unwrap_or_else(|poisoned| {
             let mut inner = poisoned.into_inner();
             inner.session = None;
-            Ok(inner)
+            inner
         })
     }
 
-    pub fn put(&self, session: Session) -> Result<(), AppError> {
-        let mut inner = self.lock_inner()?;
+    pub fn put(&self, session: Session) {
+        let mut inner = self.lock_inner();
         inner.session = Some(session);
         inner.last_activity = Instant::now();
         inner.warned = false;
-        Ok(())
     }
 
     /// Drops the session (and its keys). Returns whether one was open.
-    pub fn lock(&self) -> Result<bool, AppError> {
-        Ok(self.lock_inner()?.session.take().is_some())
+    pub fn lock(&self) -> bool {
+        self.lock_inner().session.take().is_some()
     }
 
-    pub fn touch(&self) -> Result<(), AppError> {
-        let mut inner = self.lock_inner()?;
+    /// The volunteer did something: restart the idle clock.
+    pub fn touch(&self) {
+        let mut inner = self.lock_inner();
         inner.last_activity = Instant::now();
         inner.warned = false;
-        Ok(())
     }
 
     /// Runs `f` on the unlocked session, counting it as activity.
@@ -101,19 +100,31 @@ impl SessionHolder {
         &self,
         f: impl FnOnce(&mut Session) -> Result<T, AppError>,
     ) -> Result<T, AppError> {
-        let mut inner = self.lock_inner()?;
+        let mut inner = self.lock_inner();
         inner.last_activity = Instant::now();
         inner.warned = false;
         let session = inner.session.as_mut().ok_or_else(AppError::locked)?;
         f(session)
     }
 
+    /// Whether a store exists, and whether it is unlocked (and the demo).
+    /// The window asks this on its own, so unlike [`SessionHolder::with`]
+    /// it is not activity: asking never keeps the store unlocked.
+    pub fn status(&self) -> StoreStatus {
+        let mut status = store_status(&self.store_dir);
+        if let Some(session) = &self.lock_inner().session {
+            status.unlocked = true;
+            status.demo = session.status().demo;
+        }
+        status
+    }
+
     /// Locks if the session has been idle longer than it allows (longer
     /// while a call's timer runs), and says when the lock is near.
-    fn check_idle(&self) -> Result<Idle, AppError> {
-        let mut inner = self.lock_inner()?;
+    fn check_idle(&self) -> Idle {
+        let mut inner = self.lock_inner();
         let Some(session) = &inner.session else {
-            return Ok(Idle::Active);
+            return Idle::Active;
         };
         let found = idle_state(
             inner.last_activity.elapsed(),
@@ -125,7 +136,7 @@ impl SessionHolder {
             Idle::LockingIn(_) => inner.warned = true,
             Idle::Active => {}
         }
-        Ok(found)
+        found
     }
 }
 
@@ -149,13 +160,9 @@ pub fn watch_for_idle(app: AppHandle) {
             std::thread::sleep(Duration::from_secs(1));
             let holder = app.state::<SessionHolder>();
             let told = match holder.check_idle() {
-                Ok(Idle::Locked) => app.emit(LOCKED_EVENT, "idle"),
-                Ok(Idle::LockingIn(seconds)) => app.emit(LOCKING_SOON_EVENT, seconds),
-                Ok(Idle::Active) => Ok(()),
-                Err(e) => {
-                    log_error("idle lock", &e);
-                    Ok(())
-                }
+                Idle::Locked => app.emit(LOCKED_EVENT, "idle"),
+                Idle::LockingIn(seconds) => app.emit(LOCKING_SOON_EVENT, seconds),
+                Idle::Active => Ok(()),
             };
             if let Err(e) = told {
                 eprintln!("quietline: could not tell the window about the idle lock: {e}");
@@ -179,6 +186,37 @@ mod tests {
     use super::*;
 
     const MINUTE: Duration = Duration::from_secs(60);
+
+    /// The window polls the status on its own; a volunteer who has walked
+    /// away must still be locked out on time.
+    #[test]
+    fn asking_the_status_does_not_hold_off_the_idle_lock() {
+        let dir = std::env::temp_dir().join(format!("quietline-shell-idle-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let holder = SessionHolder::new(dir.join("store"));
+        let (session, _created) =
+            Session::create(holder.store_dir(), "synthetic test passphrase, idle").unwrap();
+        holder.put(session);
+        let long_ago = Instant::now().checked_sub(10 * MINUTE).unwrap();
+        holder.lock_inner().last_activity = long_ago;
+
+        let status = holder.status();
+        assert!(status.exists && status.unlocked && !status.demo);
+        assert_eq!(holder.lock_inner().last_activity, long_ago);
+        assert_eq!(
+            holder.check_idle(),
+            Idle::Locked,
+            "five idle minutes passed"
+        );
+        assert!(!holder.status().unlocked);
+
+        // A command the volunteer gave does count.
+        holder.put(Session::unlock(holder.store_dir(), "synthetic test passphrase, idle").unwrap());
+        holder.lock_inner().last_activity = long_ago;
+        holder.with(|s| Ok(s.status())).unwrap();
+        assert_eq!(holder.check_idle(), Idle::Active);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn the_idle_lock_warns_once_thirty_seconds_ahead_then_locks() {

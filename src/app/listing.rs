@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::vocabulary::{Choice, theme_label};
 use super::{AppError, local_form_time};
 use crate::model::{CallSummary, RiskLevel};
+use crate::period::Period;
+use crate::store::{StoreError, Vault};
 use crate::themes::ThemeList;
 
 /// Most rows sent to the screen at once; the count of all matches is still
@@ -43,7 +45,8 @@ pub enum FollowUpState {
 }
 
 impl FollowUpState {
-    fn of(call: &CallSummary, today: NaiveDate) -> FollowUpState {
+    /// The state of `call`'s follow-up on the local date `today`.
+    pub fn of(call: &CallSummary, today: NaiveDate) -> FollowUpState {
         let f = &call.facts.follow_up;
         match (f.needed, f.done, f.due) {
             (false, _, _) => FollowUpState::None,
@@ -54,7 +57,7 @@ impl FollowUpState {
         }
     }
 
-    fn is_due(self) -> bool {
+    pub fn is_due(self) -> bool {
         matches!(self, FollowUpState::DueToday | FollowUpState::Overdue)
     }
 }
@@ -169,6 +172,17 @@ pub fn list_calls(
         matched: matched.len() as u32,
         follow_ups_due: follow_ups_due as u32,
     })
+}
+
+/// The calls whose local start date falls in `period`, newest first. Only
+/// the period's months are read and decrypted (the store files each call
+/// under its local month), never the whole log.
+pub fn calls_in_period(vault: &Vault, period: Period) -> Result<Vec<CallSummary>, StoreError> {
+    let tz = vault.settings().time_zone;
+    let mut calls = vault.calls_in_months(&period.months())?;
+    calls.retain(|c| period.contains(c.facts.started_at, tz));
+    calls.sort_by_key(|c| std::cmp::Reverse(c.facts.started_at));
+    Ok(calls)
 }
 
 /// A category filter matches its subthemes; a subtheme filter only itself.

@@ -1,4 +1,10 @@
-//! What the desktop app asks of Quietline, in the shapes it sends over IPC.
+//! The use cases of Quietline, for both front doors: what the desktop app
+//! asks, in the shapes it sends over IPC, and what the `quietline` command
+//! line asks, which parses its arguments, calls these functions and prints
+//! what they return. A rule both doors need (which period a year means,
+//! how typed settings are tidied, merging returns, the volunteers table,
+//! a follow-up's state, the calls in a period, where the store lives)
+//! is written here once.
 //!
 //! The Tauri shell holds one [`Session`] (or none, when locked) and turns
 //! each command into one call here; every rule lives in this crate, so the
@@ -11,6 +17,7 @@
 //! the underlying detail is for the local log only ([`AppError::detail`]).
 
 mod error;
+mod files;
 mod form;
 mod listing;
 mod report;
@@ -21,14 +28,45 @@ mod vocabulary;
 
 pub use error::{AppError, ErrorCode};
 pub use form::{CallForm, local_form_time, parse_due_date, shown_date, shown_time};
-pub use listing::{CallFilter, CallList, CallRow, FollowUpState};
+pub use listing::{CallFilter, CallList, CallRow, FollowUpState, calls_in_period};
 pub use report::{ExportFormat, Exported, ReportRequest, ReportView};
 pub use returns::{
-    MergeRequest, MergeResult, MergeState, ReturnFile, ReturnFileState, ReturnMade, ReturnRequest,
-    ReturnsOverview, VolunteerRow, YearCount,
+    CallsByYear, MergeRequest, MergeResult, MergeState, ReturnFile, ReturnFileState, ReturnMade,
+    ReturnMerged, ReturnRequest, ReturnsOverview, VolunteerRow, YearCount, merge_files,
+    volunteers_with_calls,
 };
 pub use session::{
     AppSettings, Created, DEMO_PASSPHRASE, Logged, OpenedCall, Session, StoreStatus, store_status,
+    typed_coordinator_key, typed_display_name,
 };
 pub use strength::{PassphraseStrength, passphrase_strength};
 pub use vocabulary::{Choice, ThemeChoice, Vocabulary};
+
+use std::path::PathBuf;
+
+use crate::period::{Period, PeriodKind, YearOutOfRange};
+
+/// The period a year means: the calendar year, or with `academic` the
+/// academic year from 1 September `year` to 31 August `year + 1`.
+pub fn period_of(year: i32, academic: bool) -> Result<Period, YearOutOfRange> {
+    let kind = if academic {
+        PeriodKind::Academic
+    } else {
+        PeriodKind::Calendar
+    };
+    Period::new(kind, year)
+}
+
+/// Refused rather than guessed: with no home directory there is no safe
+/// default place for a confidential store (a folder relative to wherever
+/// the program was started is not one).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no home directory found")]
+pub struct NoStoreDir;
+
+/// Where the store lives: `chosen` (the CLI's `--store`, or
+/// [`crate::store::STORE_ENV`]) if given, else the platform's per-user data
+/// directory.
+pub fn store_dir(chosen: Option<PathBuf>) -> Result<PathBuf, NoStoreDir> {
+    chosen.or_else(crate::store::default_dir).ok_or(NoStoreDir)
+}

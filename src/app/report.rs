@@ -219,78 +219,14 @@ pub(super) fn export_target(
 
 /// Writes a whole new file at `target`, or beside it as `name (2).ext`,
 /// `name (3).ext`… if something is already there: never over an existing
-/// file. The bytes go to a temporary file in the same folder first, so a
-/// failure never leaves half a report under the report's name. Returns the
-/// path written.
+/// file. Returns the path written.
 pub(super) fn write_new_file(target: &Path, bytes: &[u8]) -> Result<PathBuf, AppError> {
-    let folder = target.parent().unwrap_or(Path::new("."));
-    crate::report::write_under_new_name(folder, numbered(target).take(1000), bytes)
-        .map_err(|e| io_error(folder, e))
-}
-
-/// `name.ext`, `name (2).ext`, `name (3).ext`, …
-fn numbered(target: &Path) -> impl Iterator<Item = PathBuf> + '_ {
-    let stem = target
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let extension = target
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    (1..).map(move |n| {
-        if n == 1 {
-            target.to_path_buf()
-        } else {
-            target.with_file_name(format!("{stem} ({n}){extension}"))
-        }
-    })
-}
-
-fn io_error(folder: &Path, e: std::io::Error) -> AppError {
-    use std::io::ErrorKind::{PermissionDenied, ReadOnlyFilesystem};
-    let detail = Some(format!("{}: {e}", folder.display()));
-    match e.kind() {
-        PermissionDenied | ReadOnlyFilesystem => AppError {
-            detail,
-            ..AppError::invalid(
-                "path",
-                format!(
-                    "Quietline may not save files in {}. Choose a folder of your own, such as your Documents folder.",
-                    folder.display()
-                ),
-            )
-        },
-        _ => AppError {
-            detail,
-            field: Some("path".into()),
-            ..AppError::new(
-                ErrorCode::Failed,
-                format!(
-                    "The report could not be saved in {}. Check the disk is not full, or choose another folder.",
-                    folder.display()
-                ),
-            )
-        },
-    }
+    super::files::save_new_file(target, bytes, super::files::Saving::Report)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbered_names_keep_the_extension() {
-        let names: Vec<PathBuf> = numbered(Path::new("/r/report-2024.html")).take(3).collect();
-        assert_eq!(
-            names,
-            [
-                PathBuf::from("/r/report-2024.html"),
-                PathBuf::from("/r/report-2024 (2).html"),
-                PathBuf::from("/r/report-2024 (3).html"),
-            ]
-        );
-    }
 
     #[test]
     fn fail_export_targets_that_are_not_full_paths() {
@@ -299,21 +235,6 @@ mod tests {
             assert_eq!(e.code, ErrorCode::Invalid, "{typed:?}");
             assert_eq!(e.field.as_deref(), Some("path"));
         }
-    }
-
-    #[test]
-    fn a_folder_that_refuses_writing_says_so_and_keeps_the_detail_private() {
-        let denied = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "os error 13");
-        let e = io_error(Path::new("/srv/shared"), denied);
-        assert_eq!(e.code, ErrorCode::Invalid);
-        assert_eq!(e.field.as_deref(), Some("path"));
-        assert!(e.message.contains("/srv/shared"), "{}", e.message);
-        assert!(!e.message.contains("os error"), "{}", e.message);
-        assert!(e.detail.is_some());
-        let full = std::io::Error::new(std::io::ErrorKind::StorageFull, "os error 28");
-        let e = io_error(Path::new("/srv/shared"), full);
-        assert_eq!(e.code, ErrorCode::Failed);
-        assert!(e.message.contains("disk is not full"), "{}", e.message);
     }
 
     #[test]

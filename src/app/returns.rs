@@ -4,20 +4,25 @@
 //!
 //! Files are named by path and read and written here, so return bytes
 //! (which are ciphertext) never cross into the web view.
+//!
+//! The CLI's `merge` and `volunteers` call the same use cases
+//! ([`merge_files`], [`volunteers_with_calls`]) and only word and print
+//! what they return.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::error::{AppError, ErrorCode, capitalised};
-use super::report::{default_export_folder, export_target, write_new_file};
-use crate::period::{Period, PeriodKind};
+use super::files::{Saving, save_new_file};
+use super::report::{default_export_folder, export_target};
 use crate::returns::{
     self, CheckedReturn, Merged, ReturnError, SignerStatus, coordinator_key, merge_checked,
     read_return_file,
 };
-use crate::store::Vault;
+use crate::store::{StoreError, Vault, Volunteer};
 
 /// What the Returns screen shows before anything is done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -233,18 +238,13 @@ pub(super) fn create(
     request: &ReturnRequest,
     now: DateTime<Utc>,
 ) -> Result<ReturnMade, AppError> {
-    let kind = if request.academic {
-        PeriodKind::Academic
-    } else {
-        PeriodKind::Calendar
-    };
-    let period = Period::new(kind, request.year)
+    let period = super::period_of(request.year, request.academic)
         .map_err(|e| AppError::invalid("year", capitalised(&e.to_string())))?;
     let to = coordinator_key(vault, None)?;
     let stem = format!("quietline-return-{}", period.label().replace('/', "-"));
     let target = export_target(&request.path, &stem, "qlreturn")?;
     let made = returns::make_return(vault, period, &to, now.date_naive())?;
-    let written = write_new_file(&target, &made.bytes)?;
+    let written = save_new_file(&target, &made.bytes, Saving::Return)?;
     Ok(ReturnMade {
         path: written.display().to_string(),
         period: period.label(),
@@ -254,15 +254,22 @@ pub(super) fn create(
     })
 }
 
-fn check_file(vault: &Vault, path: &str) -> Result<CheckedReturn, ReturnError> {
-    let bytes = read_return_file(Path::new(path.trim()))?;
+/// Refuses before any file is read when this store cannot open returns,
+/// so the coordinator hears it once rather than once per file.
+fn require_coordinator(vault: &Vault) -> Result<(), ReturnError> {
+    match vault.coordinator_identity()? {
+        Some(_) => Ok(()),
+        None => Err(ReturnError::NotCoordinator),
+    }
+}
+
+fn check_file(vault: &Vault, path: &Path) -> Result<CheckedReturn, ReturnError> {
+    let bytes = read_return_file(path)?;
     returns::check_return(vault, &bytes)
 }
 
 pub(super) fn check_files(vault: &Vault, paths: &[String]) -> Result<Vec<ReturnFile>, AppError> {
-    if vault.coordinator_identity()?.is_none() {
-        return Err(ReturnError::NotCoordinator.into());
-    }
+    require_coordinator(vault)?;
     paths
         .iter()
         .map(|path| {
@@ -278,7 +285,7 @@ pub(super) fn check_files(vault: &Vault, paths: &[String]) -> Result<Vec<ReturnF
                 made_on: String::new(),
                 problem: String::new(),
             };
-            let checked = match check_file(vault, path) {
+            let checked = match check_file(vault, Path::new(path.trim())) {
                 Ok(checked) => checked,
                 Err(ReturnError::Store(e)) => return Err(e.into()),
                 Err(e) => {
@@ -313,22 +320,66 @@ pub(super) fn check_files(vault: &Vault, paths: &[String]) -> Result<Vec<ReturnF
         .collect()
 }
 
-fn merged_message(checked: &CheckedReturn, merged: Merged) -> (MergeState, String) {
-    let payload = &checked.signed.payload;
-    let period = checked.period().map(|p| p.label()).unwrap_or_default();
-    match merged {
+/// One return file merged: who it was from, for which period, and what
+/// merging it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnMerged {
+    pub volunteer: String,
+    pub fingerprint: String,
+    /// "2024/25"; empty if the return names no period this version knows.
+    pub period: String,
+    pub merged: Merged,
+}
+
+/// Checks and merges each file in its own transaction, in order, and hands
+/// each outcome to `each` with the file's index as soon as it is known: a
+/// refused file does not stop the others. `trust` decides, for a return
+/// from a volunteer not trusted yet, whether to trust them now. Only a
+/// store that cannot be read or written stops the loop (its error is
+/// returned), as does a store that is not a coordinator's, before any file
+/// is read.
+pub fn merge_files<P: AsRef<Path>>(
+    vault: &mut Vault,
+    paths: &[P],
+    today: NaiveDate,
+    mut trust: impl FnMut(&CheckedReturn) -> bool,
+    mut each: impl FnMut(usize, Result<ReturnMerged, ReturnError>),
+) -> Result<(), ReturnError> {
+    require_coordinator(vault)?;
+    for (i, path) in paths.iter().enumerate() {
+        let outcome = check_file(vault, path.as_ref()).and_then(|checked| {
+            let trust_new = trust(&checked);
+            let merged = merge_checked(vault, &checked, trust_new, today)?;
+            Ok(ReturnMerged {
+                volunteer: checked.signed.payload.volunteer.clone(),
+                fingerprint: checked.fingerprint.to_string(),
+                period: checked.period().map(|p| p.label()).unwrap_or_default(),
+                merged,
+            })
+        });
+        match outcome {
+            // A store that cannot be written stops everything.
+            Err(ReturnError::Store(e)) => return Err(ReturnError::Store(e)),
+            outcome => each(i, outcome),
+        }
+    }
+    Ok(())
+}
+
+fn merged_message(done: &ReturnMerged) -> (MergeState, String) {
+    let ReturnMerged {
+        volunteer, period, ..
+    } = done;
+    match &done.merged {
         Merged::AlreadyMerged => (
             MergeState::AlreadyMerged,
-            format!(
-                "Already merged: {}’s return for {period}. Nothing changed.",
-                payload.volunteer
-            ),
+            format!("Already merged: {volunteer}’s return for {period}. Nothing changed."),
         ),
         Merged::Merged(c) => (
             MergeState::Merged,
             format!(
-                "Merged {}’s return for {period}: {} new, {} updated, {} unchanged, {} erased.",
-                payload.volunteer, c.added, c.updated, c.unchanged, c.removed
+                "Merged {volunteer}’s return for {period}: {} new, {} updated, {} unchanged, {} erased.",
+                c.added, c.updated, c.unchanged, c.removed
             ),
         ),
     }
@@ -339,56 +390,65 @@ pub(super) fn merge(
     request: &MergeRequest,
     now: DateTime<Utc>,
 ) -> Result<Vec<MergeResult>, AppError> {
-    if vault.coordinator_identity()?.is_none() {
-        return Err(ReturnError::NotCoordinator.into());
-    }
-    let today = now.date_naive();
-    let mut results = Vec::with_capacity(request.paths.len());
-    for path in &request.paths {
-        let outcome = check_file(vault, path).and_then(|checked| {
-            let trust = request.trust.iter().any(|t| checked.fingerprint.matches(t));
-            let merged = merge_checked(vault, &checked, trust, today)?;
-            Ok(merged_message(&checked, merged))
-        });
-        let (state, message) = match outcome {
-            Ok(done) => done,
-            Err(ReturnError::Store(e)) => return Err(e.into()),
-            Err(e) => (MergeState::Refused, AppError::from(e).message),
-        };
-        results.push(MergeResult {
-            path: path.clone(),
-            file_name: file_name(path),
-            state,
-            message,
-        });
-    }
+    let paths: Vec<&Path> = request.paths.iter().map(|p| Path::new(p.trim())).collect();
+    let mut results = Vec::with_capacity(paths.len());
+    merge_files(
+        vault,
+        &paths,
+        now.date_naive(),
+        |checked| request.trust.iter().any(|t| checked.fingerprint.matches(t)),
+        |i, outcome| {
+            let (state, message) = match outcome {
+                Ok(done) => merged_message(&done),
+                Err(e) => (MergeState::Refused, AppError::from(e).message),
+            };
+            let path = &request.paths[i];
+            results.push(MergeResult {
+                path: path.clone(),
+                file_name: file_name(path),
+                state,
+                message,
+            });
+        },
+    )?;
     Ok(results)
 }
 
-pub(super) fn volunteers(vault: &Vault) -> Result<Vec<VolunteerRow>, AppError> {
+/// Merged calls by academic year ("2024/25"), oldest first.
+pub type CallsByYear = BTreeMap<String, u64>;
+
+/// Every volunteer whose returns were merged, each with their merged calls
+/// by academic year.
+pub fn volunteers_with_calls(vault: &Vault) -> Result<Vec<(Volunteer, CallsByYear)>, StoreError> {
     let mut by_month = vault.merged_calls_by_month()?;
     Ok(vault
         .volunteers()?
         .into_iter()
         .map(|v| {
-            let fingerprint = v.fingerprint();
             let years = v
                 .signer()
                 .and_then(|signer| by_month.remove(&signer.fingerprint()))
                 .map(returns::by_academic_year)
                 .unwrap_or_default();
-            VolunteerRow {
-                name: v.name.clone(),
-                fingerprint,
-                trusted_on: day(v.trusted_on),
-                revoked_on: v.revoked_on.map(day),
-                last_return_on: v.last_return_on.map(day),
-                returns_merged: v.returns_merged,
-                calls_by_year: years
-                    .into_iter()
-                    .map(|(label, calls)| YearCount { label, calls })
-                    .collect(),
-            }
+            (v, years)
+        })
+        .collect())
+}
+
+pub(super) fn volunteers(vault: &Vault) -> Result<Vec<VolunteerRow>, AppError> {
+    Ok(volunteers_with_calls(vault)?
+        .into_iter()
+        .map(|(v, years)| VolunteerRow {
+            name: v.name.clone(),
+            fingerprint: v.fingerprint(),
+            trusted_on: day(v.trusted_on),
+            revoked_on: v.revoked_on.map(day),
+            last_return_on: v.last_return_on.map(day),
+            returns_merged: v.returns_merged,
+            calls_by_year: years
+                .into_iter()
+                .map(|(label, calls)| YearCount { label, calls })
+                .collect(),
         })
         .collect())
 }

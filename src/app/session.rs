@@ -319,11 +319,10 @@ impl Session {
                 ),
             )
         })?;
-        let coordinator_key = new.coordinator_key.trim();
         self.vault.update_settings(Settings {
-            coordinator_key: (!coordinator_key.is_empty()).then(|| coordinator_key.to_string()),
+            coordinator_key: typed_coordinator_key(&new.coordinator_key),
             time_zone,
-            display_name: new.display_name.trim().to_string(),
+            display_name: typed_display_name(&new.display_name),
             idle_lock_minutes: new.idle_lock_minutes,
             call_idle_lock_minutes: new.call_idle_lock_minutes,
             signposting: new
@@ -489,6 +488,19 @@ impl Session {
     ) -> Result<Vec<VolunteerRow>, AppError> {
         returns::revoke(&mut self.vault, fingerprint, now)
     }
+}
+
+/// The display name as typed into Settings or `quietline settings`:
+/// without the spaces around it.
+pub fn typed_display_name(typed: &str) -> String {
+    typed.trim().to_string()
+}
+
+/// The coordinator key as typed: trimmed, and none when nothing is left
+/// (clearing the box, or `--coordinator-key ""`, removes it).
+pub fn typed_coordinator_key(typed: &str) -> Option<String> {
+    let key = typed.trim();
+    (!key.is_empty()).then(|| key.to_string())
 }
 
 /// How the saved-call message names each kind of call.

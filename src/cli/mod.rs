@@ -1,5 +1,5 @@
 //! The `quietline` command line: parses arguments, asks for secrets, calls
-//! the library and prints. Machine formats go to stdout alone; prompts,
+//! the library's use cases ([`quietline::app`]) and prints. Machine formats go to stdout alone; prompts,
 //! progress and messages go to stderr.
 //!
 //! Exit codes: 0 success; 1 any other failure; 2 a usage mistake; 3 wrong
@@ -17,23 +17,25 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::crypto::{CryptoError, Passphrase, RecoveryKey};
-use crate::import::{ImportError, ImportProgress, import_csv, write_csv};
-use crate::model::{
+use quietline::app::{FollowUpState, calls_in_period, period_of};
+use quietline::crypto::{CryptoError, Passphrase, RecoveryKey};
+use quietline::files::{IfTaken, write_whole};
+use quietline::import::{ImportError, ImportProgress, import_csv, write_csv};
+use quietline::model::{
     CallDetails, CallFacts, CallSummary, CallType, CallerType, Employer, FollowUp, NewCall, Region,
     RiskLevel, Role, Setting, UnknownId,
 };
-use crate::period::{Period, PeriodKind, YearOutOfRange};
-use crate::report::{Report, ReportError, to_csv, to_html, to_text};
-use crate::returns::ReturnError;
-use crate::store::{StoreError, Vault};
-use crate::synth::SyntheticCalls;
+use quietline::period::{Period, YearOutOfRange};
+use quietline::report::{Report, ReportError, to_csv, to_html, to_text};
+use quietline::returns::ReturnError;
+use quietline::store::{StoreError, Vault};
+use quietline::synth::SyntheticCalls;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error("{0}")]
     Usage(String),
-    #[error(transparent)]
+    #[error("{}", with_advice(.0))]
     Store(#[from] StoreError),
     #[error(transparent)]
     Import(#[from] ImportError),
@@ -82,6 +84,20 @@ impl CliError {
             CliError::Return(_) | CliError::ReturnsRefused { .. } => 5,
             _ => 1,
         }
+    }
+}
+
+/// A store error as the CLI says it: the library names no command, so the
+/// command to run next is added here.
+fn with_advice(e: &StoreError) -> String {
+    match e {
+        StoreError::NotFound(_) => format!("{e}; create one with `quietline init`"),
+        StoreError::WrongPassphrase => {
+            "wrong passphrase: the store stays locked (check Caps Lock; \
+             if the passphrase is lost, `quietline recover` resets it with the recovery key)"
+                .to_string()
+        }
+        e => e.to_string(),
     }
 }
 
@@ -332,12 +348,8 @@ pub fn main() -> ExitCode {
 }
 
 fn store_dir(cli: &Cli) -> Result<PathBuf, CliError> {
-    if let Some(dir) = &cli.store {
-        return Ok(dir.clone());
-    }
-    crate::store::default_dir().ok_or_else(|| {
-        CliError::Usage("no home directory found; give the store with --store DIR".into())
-    })
+    quietline::app::store_dir(cli.store.clone())
+        .map_err(|e| CliError::Usage(format!("{e}; give the store with --store DIR")))
 }
 
 fn unlock(dir: &Path) -> Result<Vault, CliError> {
@@ -366,10 +378,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
             notes,
         } => {
             let vault = unlock(&dir)?;
-            let period = year
-                .map(|y| Period::new(period_kind(academic), y))
-                .transpose()?;
-            list(&vault, period, notes)
+            let period = year.map(|y| period_of(y, academic)).transpose()?;
+            list(&vault, period, notes, now)
         }
         Command::Import { file } => import(&dir, &file, now),
         Command::Report {
@@ -379,7 +389,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             suppress_below,
             output,
         } => {
-            let period = Period::new(period_kind(academic), year)?;
+            let period = period_of(year, academic)?;
             let vault = unlock(&dir)?;
             let mut report = Report::for_vault(&vault, period)?;
             if let Some(k) = suppress_below {
@@ -434,7 +444,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             output,
             to,
         } => {
-            let period = Period::new(period_kind(academic), year)?;
+            let period = period_of(year, academic)?;
             returns::make_return(&dir, period, &output, to.as_deref(), now)
         }
         Command::Merge { trust, files } => returns::merge(&dir, &files, trust, now),
@@ -463,28 +473,9 @@ fn write_output_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
             path.display()
         ))
     };
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut file = crate::report::new_temp_file(dir).map_err(cannot)?;
-    file.1.write_all(bytes).map_err(cannot)?;
-    file.1.sync_all().map_err(cannot)?;
-    drop(file.1);
-    std::fs::rename(&file.0, path).map_err(|e| {
-        let _ = std::fs::remove_file(&file.0);
-        cannot(e)
-    })?;
+    write_whole(path, bytes, IfTaken::Replace).map_err(cannot)?;
     eprintln!("Report written to {}.", path.display());
     Ok(())
-}
-
-fn period_kind(academic: bool) -> PeriodKind {
-    if academic {
-        PeriodKind::Academic
-    } else {
-        PeriodKind::Calendar
-    }
 }
 
 fn init(dir: &Path) -> Result<(), CliError> {
@@ -507,13 +498,13 @@ fn init(dir: &Path) -> Result<(), CliError> {
 
 /// One call as a tab-separated line: id, local start, minutes, call type,
 /// role, setting, region, themes, risk, follow-up.
-fn list_line(call: &CallSummary, tz: chrono_tz::Tz) -> String {
+fn list_line(call: &CallSummary, tz: chrono_tz::Tz, today: NaiveDate) -> String {
     let f = &call.facts;
-    let follow_up = match (f.follow_up.needed, f.follow_up.done, f.follow_up.due) {
-        (false, _, _) => "-".to_string(),
-        (true, true, _) => "done".to_string(),
-        (true, false, Some(due)) => format!("due {due}"),
-        (true, false, None) => "needed".to_string(),
+    let follow_up = match (FollowUpState::of(call, today), f.follow_up.due) {
+        (FollowUpState::None, _) => "-".to_string(),
+        (FollowUpState::Done, _) => "done".to_string(),
+        (_, Some(due)) => format!("due {due}"),
+        (_, None) => "needed".to_string(),
     };
     let themes = if f.themes.is_empty() {
         "-".to_string()
@@ -538,14 +529,16 @@ fn list_line(call: &CallSummary, tz: chrono_tz::Tz) -> String {
     .join("\t")
 }
 
-fn list(vault: &Vault, period: Option<Period>, with_notes: bool) -> Result<(), CliError> {
+fn list(
+    vault: &Vault,
+    period: Option<Period>,
+    with_notes: bool,
+    now: DateTime<Utc>,
+) -> Result<(), CliError> {
     let tz = vault.settings().time_zone;
+    let today = now.with_timezone(&tz).date_naive();
     let mut calls = match period {
-        Some(p) => {
-            let mut calls = vault.calls_in_months(&p.months())?;
-            calls.retain(|c| p.contains(c.facts.started_at, tz));
-            calls
-        }
+        Some(p) => calls_in_period(vault, p)?,
         None => vault.all_calls()?,
     };
     calls.sort_by_key(|c| std::cmp::Reverse(c.facts.started_at));
@@ -557,7 +550,7 @@ fn list(vault: &Vault, period: Option<Period>, with_notes: bool) -> Result<(), C
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for (i, call) in calls.iter().enumerate() {
-        let mut line = list_line(call, tz);
+        let mut line = list_line(call, tz, today);
         if let Some(details) = notes.get(i) {
             line.push('\t');
             // One call per line, so line breaks and tabs in notes are escaped.
@@ -601,4 +594,29 @@ fn import(dir: &Path, file: &Path, now: DateTime<Utc>) -> Result<(), CliError> {
     let count = result?;
     eprintln!("Imported {count} calls from {}.", file.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The library names no CLI command; the CLI's own words are unchanged.
+    #[test]
+    fn store_errors_keep_the_clis_advice() {
+        let missing = CliError::from(StoreError::NotFound(PathBuf::from("/tmp/s")));
+        assert_eq!(
+            missing.to_string(),
+            "no Quietline store at /tmp/s; create one with `quietline init`"
+        );
+        assert_eq!(
+            CliError::from(StoreError::WrongPassphrase).to_string(),
+            "wrong passphrase: the store stays locked (check Caps Lock; if the passphrase is lost, `quietline recover` resets it with the recovery key)"
+        );
+        for e in [
+            StoreError::NotFound(PathBuf::from("/tmp/s")),
+            StoreError::WrongPassphrase,
+        ] {
+            assert!(!e.to_string().contains("quietline "), "{e}");
+        }
+    }
 }

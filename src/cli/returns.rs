@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::{CliError, output_error, unlock};
-use crate::period::Period;
-use crate::returns::{
-    self, CheckedReturn, Merged, ReturnError, SignerStatus, coordinator_key, merge_checked,
-    read_return_file, write_new_file,
+use quietline::app::{
+    ReturnMerged, merge_files, typed_coordinator_key, typed_display_name, volunteers_with_calls,
 };
-use crate::store::Vault;
+use quietline::period::Period;
+use quietline::returns::{
+    self, CheckedReturn, Merged, ReturnError, SignerStatus, coordinator_key, write_new_file,
+};
 
 pub fn coordinator_init(dir: &Path) -> Result<(), CliError> {
     let mut vault = unlock(dir)?;
@@ -46,16 +47,14 @@ pub fn settings(
     if coordinator_key.is_some() || display_name.is_some() {
         let mut new = vault.settings().clone();
         if let Some(key) = coordinator_key {
-            let key = key.trim();
-            new.coordinator_key = if key.is_empty() {
-                None
-            } else {
-                // Parsed here for the clearer message; stored as typed.
-                Some(returns::CoordinatorKey::parse(key)?.to_string())
+            new.coordinator_key = match typed_coordinator_key(&key) {
+                // Parsed here for the clearer message and exit code.
+                Some(key) => Some(returns::CoordinatorKey::parse(&key)?.to_string()),
+                None => None,
             };
         }
         if let Some(name) = display_name {
-            new.display_name = name.trim().to_string();
+            new.display_name = typed_display_name(&name);
         }
         vault.update_settings(new)?;
         eprintln!("Settings saved.");
@@ -132,29 +131,23 @@ fn confirm_trust(checked: &CheckedReturn) -> bool {
     matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
 }
 
-fn merge_one(
-    vault: &mut Vault,
-    file: &Path,
-    trust: bool,
-    now: DateTime<Utc>,
-) -> Result<String, ReturnError> {
-    let bytes = read_return_file(file)?;
-    let checked = returns::check_return(vault, &bytes)?;
-    let trust_new =
-        trust || (matches!(checked.status, SignerStatus::Unknown) && confirm_trust(&checked));
-    let merged = merge_checked(vault, &checked, trust_new, now.date_naive())?;
-    let payload = &checked.signed.payload;
-    let period = checked.period().map(|p| p.label()).unwrap_or_default();
-    Ok(match merged {
-        Merged::AlreadyMerged => format!(
-            "already merged (\"{}\", {period}); nothing changed",
-            payload.volunteer
-        ),
+/// What `merge` says of a file it merged, after the file's name.
+fn merged_line(done: &ReturnMerged) -> String {
+    let ReturnMerged {
+        volunteer,
+        fingerprint,
+        period,
+        merged,
+    } = done;
+    match merged {
+        Merged::AlreadyMerged => {
+            format!("already merged (\"{volunteer}\", {period}); nothing changed")
+        }
         Merged::Merged(c) => format!(
-            "merged \"{}\" ({}), {period}: {} new, {} updated, {} unchanged, {} erased",
-            payload.volunteer, checked.fingerprint, c.added, c.updated, c.unchanged, c.removed
+            "merged \"{volunteer}\" ({fingerprint}), {period}: {} new, {} updated, {} unchanged, {} erased",
+            c.added, c.updated, c.unchanged, c.removed
         ),
-    })
+    }
 }
 
 pub fn merge(
@@ -164,25 +157,38 @@ pub fn merge(
     now: DateTime<Utc>,
 ) -> Result<(), CliError> {
     let mut vault = unlock(dir)?;
-    if vault.coordinator_identity()?.is_none() {
-        return Err(ReturnError::NotCoordinator.into());
-    }
     let mut refused = 0;
-    for file in files {
-        match merge_one(&mut vault, file, trust, now) {
-            Ok(done) => eprintln!("{}: {done}", file.display()),
-            // A store that cannot be written stops everything.
-            Err(ReturnError::Store(e)) => return Err(e.into()),
-            Err(e) => {
-                refused += 1;
-                eprintln!("quietline: {}: {e}", file.display());
-                if matches!(e, ReturnError::UnknownSigner { .. }) {
-                    eprintln!(
-                        "  Once you have checked the fingerprint with them, merge again with --trust."
-                    );
+    let trust_new = |checked: &CheckedReturn| {
+        trust || (matches!(checked.status, SignerStatus::Unknown) && confirm_trust(checked))
+    };
+    let result = merge_files(
+        &mut vault,
+        files,
+        now.date_naive(),
+        trust_new,
+        |i, outcome| {
+            let file = files[i].display();
+            match outcome {
+                Ok(done) => eprintln!("{file}: {}", merged_line(&done)),
+                Err(e) => {
+                    refused += 1;
+                    eprintln!("quietline: {file}: {e}");
+                    if matches!(e, ReturnError::UnknownSigner { .. }) {
+                        eprintln!(
+                            "  Once you have checked the fingerprint with them, merge again with --trust."
+                        );
+                    }
                 }
             }
-        }
+        },
+    );
+    if let Err(e) = result {
+        // Only a store that cannot be read or written (told as a store
+        // error) or is not a coordinator's stops the files being merged.
+        return Err(match e {
+            ReturnError::Store(e) => CliError::Store(e),
+            e => CliError::Return(e),
+        });
     }
     if refused > 0 {
         return Err(CliError::ReturnsRefused {
@@ -203,15 +209,10 @@ pub fn volunteers(dir: &Path, revoke: Option<&str>, now: DateTime<Utc>) -> Resul
         }
         eprintln!("Revoked: their returns will be refused. Calls already merged stay.");
     }
-    let mut counts = vault.merged_calls_by_month()?;
+    let volunteers = volunteers_with_calls(&vault)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    for volunteer in vault.volunteers()? {
-        let by_year = volunteer
-            .signer()
-            .and_then(|signer| counts.remove(&signer.fingerprint()))
-            .map(returns::by_academic_year)
-            .unwrap_or_default();
+    for (volunteer, by_year) in volunteers {
         let status = match volunteer.revoked_on {
             Some(on) => format!("revoked {on}"),
             None => "trusted".to_string(),

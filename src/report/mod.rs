@@ -26,7 +26,6 @@ mod format;
 mod html;
 mod layout;
 mod narrative;
-mod output;
 mod render;
 mod suppress;
 mod tally;
@@ -41,7 +40,6 @@ pub use layout::{
     Shown, Table, TableSize, suppression_notice,
 };
 pub use narrative::{MIN_CALLS_FOR_CHANGE, MIN_PERCENT_FOR_CHANGE, draft_narrative};
-pub use output::{new_temp_file, write_under_new_name};
 pub use render::{to_csv, to_text};
 pub use tally::RISK_TO_SELF_CATEGORY;
 

@@ -5,6 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::{MAX_RETURN_BYTES, ReturnError};
+use crate::files::{IfTaken, write_whole};
 
 /// Reads a return file, refusing one larger than any return before reading it.
 pub fn read_return_file(path: &Path) -> Result<Vec<u8>, ReturnError> {
@@ -29,11 +30,7 @@ pub fn read_return_file(path: &Path) -> Result<Vec<u8>, ReturnError> {
 
 /// Writes `bytes` to `path` whole, never over an existing file.
 pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<(), ReturnError> {
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    crate::report::write_under_new_name(folder, [path.to_path_buf()], bytes)
+    write_whole(path, bytes, IfTaken::Refuse)
         .map(drop)
         .map_err(|source| match source.kind() {
             std::io::ErrorKind::AlreadyExists => ReturnError::Exists(path.to_path_buf()),

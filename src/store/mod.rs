@@ -51,14 +51,14 @@ pub use settings::{
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    #[error("no Quietline store at {0}; create one with `quietline init`")]
+    #[error("no Quietline store at {0}")]
     NotFound(PathBuf),
     #[error("a Quietline store already exists at {0}; nothing was changed")]
     AlreadyExists(PathBuf),
     #[error("the file in the store directory is not a Quietline store")]
     NotAStore,
     #[error(
-        "wrong passphrase: the store stays locked (check Caps Lock; if the passphrase is lost, `quietline recover` resets it with the recovery key)"
+        "wrong passphrase: the store stays locked (check Caps Lock; if the passphrase is lost, the recovery key can set a new one)"
     )]
     WrongPassphrase,
     #[error("wrong recovery key: it does not unlock this store (check each group of four)")]

@@ -3,24 +3,17 @@
 use chrono::Utc;
 use quietline::app::{
     AppError, Created, PassphraseStrength, Session, StoreStatus, passphrase_strength as strength,
-    store_status,
 };
 use tauri::AppHandle;
 
 use super::off_main_thread;
 use crate::secret::Secret;
 
+/// Asked by the window on its own (at start, after each unlock or lock),
+/// so it does not count as activity for the idle lock.
 #[tauri::command]
 pub async fn status(app: AppHandle) -> Result<StoreStatus, AppError> {
-    off_main_thread(app, "status", |h| {
-        let mut status = store_status(h.store_dir());
-        if let Ok(demo) = h.with(|s| Ok(s.status().demo)) {
-            status.unlocked = true;
-            status.demo = demo;
-        }
-        Ok(status)
-    })
-    .await
+    off_main_thread(app, "status", |h| Ok(h.status())).await
 }
 
 #[tauri::command]
@@ -32,7 +25,7 @@ pub async fn passphrase_strength(passphrase: Secret) -> Result<PassphraseStrengt
 pub async fn create_store(app: AppHandle, passphrase: Secret) -> Result<Created, AppError> {
     off_main_thread(app, "create", move |h| {
         let (session, created) = Session::create(h.store_dir(), passphrase.expose())?;
-        h.put(session)?;
+        h.put(session);
         Ok(created)
     })
     .await
@@ -43,7 +36,7 @@ pub async fn unlock(app: AppHandle, passphrase: Secret) -> Result<StoreStatus, A
     off_main_thread(app, "unlock", move |h| {
         let session = Session::unlock(h.store_dir(), passphrase.expose())?;
         let status = session.status();
-        h.put(session)?;
+        h.put(session);
         Ok(status)
     })
     .await
@@ -62,7 +55,7 @@ pub async fn recover(
             new_passphrase.expose(),
         )?;
         let status = session.status();
-        h.put(session)?;
+        h.put(session);
         Ok(status)
     })
     .await
@@ -73,7 +66,7 @@ pub async fn open_demo(app: AppHandle) -> Result<StoreStatus, AppError> {
     off_main_thread(app, "open demo", |h| {
         let session = Session::open_demo(&h.demo_dir(), Utc::now())?;
         let status = session.status();
-        h.put(session)?;
+        h.put(session);
         Ok(status)
     })
     .await
@@ -81,11 +74,19 @@ pub async fn open_demo(app: AppHandle) -> Result<StoreStatus, AppError> {
 
 #[tauri::command]
 pub async fn lock(app: AppHandle) -> Result<(), AppError> {
-    off_main_thread(app, "lock", |h| h.lock().map(|_| ())).await
+    off_main_thread(app, "lock", |h| {
+        h.lock();
+        Ok(())
+    })
+    .await
 }
 
 /// The volunteer is still at the keyboard: restart the idle clock.
 #[tauri::command]
 pub async fn still_here(app: AppHandle) -> Result<(), AppError> {
-    off_main_thread(app, "activity", |h| h.touch()).await
+    off_main_thread(app, "activity", |h| {
+        h.touch();
+        Ok(())
+    })
+    .await
 }
