@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::crypto::CryptoError;
-use crate::model::ValidationError;
+use crate::model::{Field, ValidationError};
 use crate::store::StoreError;
 
 /// What the screen branches on. Only codes the UI treats differently exist.
@@ -36,8 +36,9 @@ pub enum ErrorCode {
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
-    /// For `invalid`: the form field to put the cursor back in.
-    pub field: Option<String>,
+    /// For `invalid`: the field to put the cursor back in. The screens
+    /// match on it, never on the message.
+    pub field: Option<Field>,
     /// Storage or I/O detail for the local log; never shown or sent.
     #[serde(skip)]
     #[cfg_attr(test, ts(skip))]
@@ -54,9 +55,9 @@ impl AppError {
         }
     }
 
-    pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
+    pub fn invalid(field: Field, message: impl Into<String>) -> AppError {
         AppError {
-            field: Some(field.to_string()),
+            field: Some(field),
             ..AppError::new(ErrorCode::Invalid, message)
         }
     }
@@ -128,7 +129,7 @@ impl From<CryptoError> for AppError {
     fn from(e: CryptoError) -> AppError {
         match e {
             CryptoError::WeakPassphrase(_) => {
-                AppError::invalid("passphrase", capitalised(&e.to_string()))
+                AppError::invalid(Field::Passphrase, capitalised(&e.to_string()))
             }
             CryptoError::MalformedRecoveryKey(_) => {
                 AppError::new(ErrorCode::WrongRecoveryKey, capitalised(&e.to_string()))
@@ -166,9 +167,9 @@ mod tests {
 
     #[test]
     fn validation_errors_name_the_field_to_fix() {
-        let e: AppError = ValidationError::new("themes", "choose at most 4").into();
+        let e: AppError = ValidationError::new(Field::Themes, "choose at most 4").into();
         assert_eq!(e.code, ErrorCode::Invalid);
-        assert_eq!(e.field.as_deref(), Some("themes"));
+        assert_eq!(e.field, Some(Field::Themes));
         assert_eq!(e.message, "Themes: choose at most 4");
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::vocabulary::{Choice, theme_label};
 use super::{AppError, local_form_time};
-use crate::model::{CallSummary, RiskLevel};
+use crate::model::{CallSummary, Field, RiskLevel};
 use crate::themes::ThemeList;
 
 /// Most rows sent to the screen at once; the count of all matches is still
@@ -99,7 +99,7 @@ fn choice(id: &str, label: &str) -> Choice {
     }
 }
 
-fn date(field: &str, text: &str) -> Result<Option<NaiveDate>, AppError> {
+fn date(field: Field, text: &str) -> Result<Option<NaiveDate>, AppError> {
     match text.trim() {
         "" => Ok(None),
         t => NaiveDate::parse_from_str(t, "%Y-%m-%d")
@@ -117,13 +117,13 @@ pub fn list_calls(
     tz: Tz,
     themes: &ThemeList,
 ) -> Result<CallList, AppError> {
-    let from = date("from", &filter.from)?;
-    let to = date("to", &filter.to)?;
+    let from = date(Field::From, &filter.from)?;
+    let to = date(Field::To, &filter.to)?;
     if let (Some(f), Some(t)) = (from, to)
         && f > t
     {
         return Err(AppError::invalid(
-            "to",
+            Field::To,
             "The end date is before the start date",
         ));
     }
@@ -131,7 +131,7 @@ pub fn list_calls(
         "" => None,
         r => Some(
             r.parse::<RiskLevel>()
-                .map_err(|_| AppError::invalid("risk", "Choose a risk level from the list"))?,
+                .map_err(|_| AppError::invalid(Field::Risk, "Choose a risk level from the list"))?,
         ),
     };
     let theme = filter.theme.trim();
@@ -331,6 +331,6 @@ mod tests {
             &ThemeList::default_list(),
         )
         .unwrap_err();
-        assert_eq!(err.field.as_deref(), Some("to"));
+        assert_eq!(err.field, Some(Field::To));
     }
 }

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::error::{AppError, ErrorCode};
+use crate::model::Field;
 use crate::period::{Period, PeriodKind};
 use crate::report::{
     self, Count, Report, ReportError, breakdowns, long_date, shown_change, shown_minutes,
@@ -192,7 +193,7 @@ pub(super) fn build(vault: &Vault, request: &ReportRequest) -> Result<Report, Ap
     };
     let period = Period::new(kind, request.year).map_err(|_| {
         AppError::invalid(
-            "year",
+            Field::Year,
             format!(
                 "{} is not a year Quietline can report on; enter a year such as 2024",
                 request.year
@@ -425,7 +426,7 @@ pub(super) fn export_target(
     let typed = typed.trim();
     if typed.is_empty() {
         return Err(AppError::invalid(
-            "path",
+            Field::Path,
             "Enter where to save it: a folder such as your Documents folder, or a full file name.",
         ));
     }
@@ -439,7 +440,7 @@ pub(super) fn export_target(
     };
     if !path.is_absolute() {
         return Err(AppError::invalid(
-            "path",
+            Field::Path,
             format!(
                 "'{typed}' is not a full path. Start it with / (or ~ for your home folder), \
                  for example ~/Documents/{file_stem}.{extension}"
@@ -454,14 +455,14 @@ pub(super) fn export_target(
     match path.parent() {
         Some(folder) if folder.is_dir() => Ok(path),
         Some(folder) => Err(AppError::invalid(
-            "path",
+            Field::Path,
             format!(
                 "The folder {} does not exist. Choose a folder that does, such as your Documents folder.",
                 folder.display()
             ),
         )),
         None => Err(AppError::invalid(
-            "path",
+            Field::Path,
             "Enter a file name to save as, not just a folder.",
         )),
     }
@@ -504,7 +505,7 @@ fn io_error(folder: &Path, e: std::io::Error) -> AppError {
         PermissionDenied | ReadOnlyFilesystem => AppError {
             detail,
             ..AppError::invalid(
-                "path",
+                Field::Path,
                 format!(
                     "Quietline may not save files in {}. Choose a folder of your own, such as your Documents folder.",
                     folder.display()
@@ -513,7 +514,7 @@ fn io_error(folder: &Path, e: std::io::Error) -> AppError {
         },
         _ => AppError {
             detail,
-            field: Some("path".into()),
+            field: Some(Field::Path),
             ..AppError::new(
                 ErrorCode::Failed,
                 format!(
@@ -547,7 +548,7 @@ mod tests {
         for typed in ["", "   ", "report.html", "Documents/report.html"] {
             let e = export_target(typed, "quietline-report-2024", "html").unwrap_err();
             assert_eq!(e.code, ErrorCode::Invalid, "{typed:?}");
-            assert_eq!(e.field.as_deref(), Some("path"));
+            assert_eq!(e.field, Some(Field::Path));
         }
     }
 
@@ -556,7 +557,7 @@ mod tests {
         let denied = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "os error 13");
         let e = io_error(Path::new("/srv/shared"), denied);
         assert_eq!(e.code, ErrorCode::Invalid);
-        assert_eq!(e.field.as_deref(), Some("path"));
+        assert_eq!(e.field, Some(Field::Path));
         assert!(e.message.contains("/srv/shared"), "{}", e.message);
         assert!(!e.message.contains("os error"), "{}", e.message);
         assert!(e.detail.is_some());

@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 use super::StoreError;
 use super::settings::{read_row, write_row};
 use crate::crypto::RecordKey;
-use crate::model::ValidationError;
+use crate::model::{Field, ValidationError};
 
 const ROW: &str = "draft";
 /// Where the generation is kept: not secret (it only counts forms).
@@ -57,7 +57,7 @@ pub fn write(
 ) -> Result<DraftWrite, StoreError> {
     if draft.len() > MAX_DRAFT_BYTES {
         return Err(ValidationError::new(
-            "draft",
+            Field::Draft,
             "the call being logged is too large to keep as a draft; shorten the notes",
         )
         .into());

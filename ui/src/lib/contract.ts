@@ -7,6 +7,7 @@ import type { CallForm } from "./bindings/CallForm";
 import type { CallList } from "./bindings/CallList";
 import type { Created } from "./bindings/Created";
 import type { ExportFormat } from "./bindings/ExportFormat";
+import type { Field } from "./bindings/Field";
 import type { Logged } from "./bindings/Logged";
 import type { Exported } from "./bindings/Exported";
 import type { MergeRequest } from "./bindings/MergeRequest";
@@ -88,6 +89,12 @@ export function messageOf(e: unknown): string {
   return "Something went wrong inside Quietline. Try again; your draft is kept.";
 }
 
-export function fieldOf(e: unknown): string | null {
+/** The field an error is about, as Rust names it; null if none. */
+export function fieldOf(e: unknown): Field | null {
   return isAppError(e) ? e.field : null;
+}
+
+/** Whether an error is about `field`. */
+export function isField(e: unknown, field: Field): boolean {
+  return fieldOf(e) === field;
 }

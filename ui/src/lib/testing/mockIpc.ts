@@ -7,6 +7,7 @@ import type { AppSettings } from "../bindings/AppSettings";
 import type { CallForm } from "../bindings/CallForm";
 import type { CallRow } from "../bindings/CallRow";
 import type { ExportFormat } from "../bindings/ExportFormat";
+import type { Field } from "../bindings/Field";
 import type { MergeResult } from "../bindings/MergeResult";
 import type { ReportRequest } from "../bindings/ReportRequest";
 import type { ReportView } from "../bindings/ReportView";
@@ -121,7 +122,7 @@ let state = load();
 const save = () => sessionStorage.setItem(KEY, JSON.stringify(state));
 save();
 
-function fail(code: AppError["code"], message: string, field: string | null = null): never {
+function fail(code: AppError["code"], message: string, field: Field | null = null): never {
   throw { code, message, field } satisfies AppError;
 }
 
@@ -401,10 +402,10 @@ export const backend: Backend = {
   async getSettings() { requireUnlocked(); return structuredClone(state.settings); },
   async updateSettings(s) {
     requireUnlocked();
-    if (s.idle_lock_minutes < 1 || s.idle_lock_minutes > 60) fail("invalid", "Idle lock: choose between 1 and 60 minutes", "idle lock");
+    if (s.idle_lock_minutes < 1 || s.idle_lock_minutes > 60) fail("invalid", "Idle lock: choose between 1 and 60 minutes", "idle_lock");
     const key = s.coordinator_key.trim();
     if (key !== "" && !/^age1[02-9ac-hj-np-z]{58}$/.test(key)) {
-      fail("invalid", `Coordinator key: '${key.slice(0, 20)}' is not a coordinator key: it starts age1 and must be copied whole`, "coordinator key");
+      fail("invalid", `Coordinator key: '${key.slice(0, 20)}' is not a coordinator key: it starts age1 and must be copied whole`, "coordinator_key");
     }
     state.settings = { ...structuredClone(s), display_name: s.display_name.trim(), coordinator_key: key }; save();
     return structuredClone(state.settings);
@@ -421,8 +422,8 @@ export const backend: Backend = {
     if (!Number.isInteger(request.year) || request.year < 1900 || request.year > 9998) {
       fail("invalid", `Year: ${request.year} is not a year Quietline can make a return for; enter a year such as 2024`, "year");
     }
-    if (state.settings.coordinator_key === "") fail("invalid", "Save your coordinator's key in Settings first: it starts age1, and your coordinator can copy it from their Returns screen.", "coordinator key");
-    if (state.settings.display_name === "") fail("invalid", "Set a display name in Settings first: your coordinator sees it beside your fingerprint.", "display name");
+    if (state.settings.coordinator_key === "") fail("invalid", "Save your coordinator's key in Settings first: it starts age1, and your coordinator can copy it from their Returns screen.", "coordinator_key");
+    if (state.settings.display_name === "") fail("invalid", "Set a display name in Settings first: your coordinator sees it beside your fingerprint.", "display_name");
     const period = request.academic ? `${request.year}/${String((request.year + 1) % 100).padStart(2, "0")}` : String(request.year);
     const target = exportPath(request.path, `quietline-return-${period.replace("/", "-")}`, "qlreturn", "the return");
     const path = freePath(target, (p) => state.returnsSaved.includes(p));
