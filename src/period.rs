@@ -82,9 +82,13 @@ pub struct Period {
 }
 
 impl Period {
+    /// The first and last years a period can start in.
+    pub const FIRST_YEAR: i32 = 1900;
+    pub const LAST_YEAR: i32 = 9998;
+
     /// `year` is the calendar year, or the year an academic year starts in.
     pub fn new(kind: PeriodKind, year: i32) -> Result<Period, YearOutOfRange> {
-        if !(1900..=9998).contains(&year) {
+        if !(Period::FIRST_YEAR..=Period::LAST_YEAR).contains(&year) {
             return Err(YearOutOfRange(year));
         }
         Ok(Period { kind, year })

@@ -34,4 +34,6 @@ pub use session::{
     AppSettings, Created, DEMO_PASSPHRASE, Logged, OpenedCall, Session, StoreStatus, store_status,
 };
 pub use strength::{PassphraseStrength, passphrase_strength};
-pub use vocabulary::{Choice, ThemeChoice, Vocabulary};
+pub use vocabulary::{
+    Bounds, ChecklistChoice, Choice, FollowUpLabel, Rules, ShortCallKey, ThemeChoice, Vocabulary,
+};

@@ -162,10 +162,13 @@ impl Settings {
         if !(MIN_IDLE_LOCK_MINUTES..=MAX_IDLE_LOCK_MINUTES).contains(&self.idle_lock_minutes) {
             return Err(ValidationError::new(
                 Field::IdleLock,
-                format!("choose between {MIN_IDLE_LOCK_MINUTES} and {MAX_IDLE_LOCK_MINUTES} minutes"),
+                format!(
+                    "choose between {MIN_IDLE_LOCK_MINUTES} and {MAX_IDLE_LOCK_MINUTES} minutes"
+                ),
             ));
         }
-        if !(MIN_IDLE_LOCK_MINUTES..=MAX_CALL_IDLE_LOCK_MINUTES).contains(&self.call_idle_lock_minutes)
+        if !(MIN_IDLE_LOCK_MINUTES..=MAX_CALL_IDLE_LOCK_MINUTES)
+            .contains(&self.call_idle_lock_minutes)
         {
             return Err(ValidationError::new(
                 Field::CallIdleLock,

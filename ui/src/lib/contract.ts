@@ -20,6 +20,7 @@ import type { ReturnFile } from "./bindings/ReturnFile";
 import type { ReturnMade } from "./bindings/ReturnMade";
 import type { ReturnRequest } from "./bindings/ReturnRequest";
 import type { ReturnsOverview } from "./bindings/ReturnsOverview";
+import type { Rules } from "./bindings/Rules";
 import type { StoreStatus } from "./bindings/StoreStatus";
 import type { Vocabulary } from "./bindings/Vocabulary";
 import type { VolunteerRow } from "./bindings/VolunteerRow";
@@ -36,6 +37,8 @@ export interface Backend {
   openDemo(): Promise<StoreStatus>;
   lock(): Promise<void>;
   stillHere(): Promise<void>;
+  /** The limits and labels the screens show; needs no store. */
+  rules(): Promise<Rules>;
   vocabulary(): Promise<Vocabulary>;
   /** A blank form with the id its call will be saved under. */
   newForm(): Promise<CallForm>;
