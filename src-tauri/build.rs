@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "open_demo",
     "lock",
     "still_here",
+    "rules",
     "vocabulary",
     "new_form",
     "log_call",

@@ -277,16 +277,87 @@ pub struct Call {
     pub details: CallDetails,
 }
 
+/// Declares [`Field`]: each variant with the words a message names it by.
+macro_rules! fields {
+    ($($(#[$meta:meta])* $variant:ident => $words:literal;)+) => {
+        /// A value a volunteer can be asked to correct. The screens match
+        /// on it (serialised as its snake_case id) to put the cursor back in
+        /// the right input; messages name it in words ([`Field::words`]).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        #[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+        #[non_exhaustive]
+        pub enum Field { $($(#[$meta])* $variant),+ }
+
+        impl Field {
+            pub const ALL: &'static [Field] = &[$(Field::$variant),+];
+
+            /// How a message names the field: "start time", "idle lock".
+            pub fn words(self) -> &'static str {
+                match self { $(Field::$variant => $words),+ }
+            }
+        }
+    };
+}
+
+fields! {
+    // The call form.
+    /// When the call started.
+    StartedAt => "start time";
+    DurationMinutes => "duration";
+    CallType => "call type";
+    Role => "role";
+    Setting => "setting";
+    Employer => "employer";
+    Region => "region";
+    CallerType => "caller type";
+    Themes => "themes";
+    Risk => "risk";
+    Safeguarding => "safeguarding";
+    /// The follow-up and its due date.
+    FollowUpDue => "follow-up";
+    Notes => "notes";
+    /// The id a form saves its call under.
+    FormId => "form";
+    /// The call being typed, kept as a draft.
+    Draft => "draft";
+    // Settings.
+    DisplayName => "display name";
+    IdleLock => "idle lock";
+    CallIdleLock => "idle lock during a call";
+    TimeZone => "time zone";
+    Signposting => "signposting";
+    CoordinatorKey => "coordinator key";
+    // Passphrases.
+    /// A new store's passphrase.
+    Passphrase => "passphrase";
+    CurrentPassphrase => "current passphrase";
+    NewPassphrase => "new passphrase";
+    // The calls list's filter.
+    From => "from";
+    To => "to";
+    // Reports and returns.
+    Year => "year";
+    /// Where a report or a return is saved.
+    Path => "path";
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.words())
+    }
+}
+
 /// Why a call cannot be stored, in words a volunteer can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {reason}")]
 pub struct ValidationError {
-    pub field: &'static str,
+    pub field: Field,
     pub reason: String,
 }
 
 impl ValidationError {
-    pub fn new(field: &'static str, reason: impl Into<String>) -> Self {
+    pub fn new(field: Field, reason: impl Into<String>) -> Self {
         ValidationError {
             field,
             reason: reason.into(),
@@ -302,7 +373,7 @@ impl NewCall {
         // A day of slack covers a laptop clock that is a little off.
         if f.started_at > now + Duration::days(1) {
             return Err(ValidationError::new(
-                "start time",
+                Field::StartedAt,
                 format!(
                     "{} is in the future; check the date and the time zone offset",
                     f.started_at.to_rfc3339()
@@ -311,7 +382,7 @@ impl NewCall {
         }
         if f.duration_minutes > MAX_DURATION_MINUTES {
             return Err(ValidationError::new(
-                "duration",
+                Field::DurationMinutes,
                 format!(
                     "{} minutes is longer than a day; enter the call's length in minutes",
                     f.duration_minutes
@@ -320,7 +391,7 @@ impl NewCall {
         }
         if f.themes.len() > MAX_THEMES {
             return Err(ValidationError::new(
-                "themes",
+                Field::Themes,
                 format!(
                     "{} themes given; choose at most {MAX_THEMES}, main theme first",
                     f.themes.len()
@@ -329,37 +400,37 @@ impl NewCall {
         }
         if f.call_type.is_substantive() && f.themes.is_empty() {
             return Err(ValidationError::new(
-                "themes",
+                Field::Themes,
                 "a call about something needs at least one theme (a silent call or a hang-up needs none)",
             ));
         }
         for (i, theme) in f.themes.iter().enumerate() {
             themes
                 .resolve(theme)
-                .map_err(|e| ValidationError::new("themes", e.to_string()))?;
+                .map_err(|e| ValidationError::new(Field::Themes, e.to_string()))?;
             if f.themes[..i].contains(theme) {
                 return Err(ValidationError::new(
-                    "themes",
+                    Field::Themes,
                     format!("'{theme}' is given twice"),
                 ));
             }
         }
         if f.follow_up.due.is_some() && !f.follow_up.needed {
             return Err(ValidationError::new(
-                "follow-up",
+                Field::FollowUpDue,
                 "a due date is set but no follow-up is marked as needed",
             ));
         }
         let d = &self.details;
         if d.notes.chars().count() > MAX_NOTES_CHARS {
             return Err(ValidationError::new(
-                "notes",
+                Field::Notes,
                 format!("notes are limited to {MAX_NOTES_CHARS} characters"),
             ));
         }
         if d.safeguarding.len() > MAX_SAFEGUARDING_STEPS {
             return Err(ValidationError::new(
-                "safeguarding",
+                Field::Safeguarding,
                 format!("at most {MAX_SAFEGUARDING_STEPS} steps can be recorded"),
             ));
         }
@@ -373,7 +444,7 @@ impl NewCall {
             } else {
                 format!("a step is longer than {MAX_STEP_CHARS} characters")
             };
-            return Err(ValidationError::new("safeguarding", reason));
+            return Err(ValidationError::new(Field::Safeguarding, reason));
         }
         Ok(())
     }
@@ -495,8 +566,9 @@ pub(crate) mod tests {
     fn validation_rejects_what_a_volunteer_could_mistype() {
         let themes = ThemeList::default_list();
         type Mutation = Box<dyn Fn(&mut NewCall)>;
-        let cases: Vec<(&str, Mutation)> = vec![
+        let cases: Vec<(Field, &str, Mutation)> = vec![
             (
+                Field::Themes,
                 "themes",
                 Box::new(|c| {
                     c.facts.themes = vec![
@@ -508,39 +580,70 @@ pub(crate) mod tests {
                     ]
                 }),
             ),
-            ("themes", Box::new(|c| c.facts.themes = vec![])),
             (
+                Field::Themes,
+                "themes",
+                Box::new(|c| c.facts.themes = vec![]),
+            ),
+            (
+                Field::Themes,
                 "themes",
                 Box::new(|c| c.facts.themes = vec!["inspection.nope".into()]),
             ),
             (
+                Field::Themes,
                 "themes",
                 Box::new(|c| c.facts.themes = vec!["send".into(), "send".into()]),
             ),
-            ("duration", Box::new(|c| c.facts.duration_minutes = 1441)),
             (
+                Field::DurationMinutes,
+                "duration",
+                Box::new(|c| c.facts.duration_minutes = 1441),
+            ),
+            (
+                Field::StartedAt,
                 "start time",
                 Box::new(|c| c.facts.started_at = now() + Duration::days(3)),
             ),
             (
+                Field::FollowUpDue,
                 "follow-up",
                 Box::new(|c| c.facts.follow_up.due = NaiveDate::from_ymd_opt(2024, 7, 1)),
             ),
             (
+                Field::Notes,
                 "notes",
                 Box::new(|c| c.details.notes = "x".repeat(MAX_NOTES_CHARS + 1)),
             ),
             (
+                Field::Safeguarding,
                 "safeguarding",
                 Box::new(|c| c.details.safeguarding = vec!["  ".into()]),
             ),
         ];
-        for (field, mutate) in cases {
+        for (field, words, mutate) in cases {
             let mut call = typical_call();
             mutate(&mut call);
             let err = call.validate(&themes, now()).unwrap_err();
             assert_eq!(err.field, field, "{err}");
+            assert_eq!(err.field.words(), words, "{err}");
         }
+    }
+
+    /// The screens match on these names to put the cursor back; the words
+    /// stay those the messages have always used.
+    #[test]
+    fn each_field_has_one_name_for_the_screens_and_words_for_messages() {
+        let name = |f: Field| serde_json::to_string(&f).unwrap();
+        assert_eq!(name(Field::StartedAt), "\"started_at\"");
+        assert_eq!(name(Field::CoordinatorKey), "\"coordinator_key\"");
+        assert_eq!(name(Field::CallIdleLock), "\"call_idle_lock\"");
+        assert_eq!(Field::StartedAt.to_string(), "start time");
+        assert_eq!(Field::CallIdleLock.to_string(), "idle lock during a call");
+        let mut names: Vec<_> = Field::ALL.iter().map(|f| name(*f)).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Field::ALL.len());
     }
 
     #[test]

@@ -20,6 +20,44 @@ const SIGNPOSTED: &str = "Signposted: ";
 const COORDINATOR: &str = "Coordinator consulted";
 const COORDINATOR_AT: &str = "Coordinator consulted at ";
 
+/// A yes-or-no step on the checklist, named as the checklist's field, with
+/// the sentence stored when it is ticked as its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub enum ChecklistStep {
+    AskedDirectlyAboutSuicide,
+    PlanDiscussed,
+    MeansDiscussed,
+    TimeframeDiscussed,
+    EmergencyServicesCalled,
+}
+
+impl ChecklistStep {
+    /// In the order the checklist shows them and the steps are stored.
+    pub const ALL: &'static [ChecklistStep] = &[
+        ChecklistStep::AskedDirectlyAboutSuicide,
+        ChecklistStep::PlanDiscussed,
+        ChecklistStep::MeansDiscussed,
+        ChecklistStep::TimeframeDiscussed,
+        ChecklistStep::EmergencyServicesCalled,
+    ];
+
+    /// What the checklist shows, and the sentence stored with the call.
+    pub fn label(self) -> &'static str {
+        match self {
+            ChecklistStep::AskedDirectlyAboutSuicide => ASKED_DIRECTLY,
+            ChecklistStep::PlanDiscussed => PLAN,
+            ChecklistStep::MeansDiscussed => MEANS,
+            ChecklistStep::TimeframeDiscussed => TIMEFRAME,
+            ChecklistStep::EmergencyServicesCalled => EMERGENCY_SERVICES,
+        }
+    }
+}
+
+/// What the checklist calls consulting the coordinator.
+pub const COORDINATOR_CONSULTED: &str = COORDINATOR;
+
 /// What was done to keep a caller safe, as the app's checklist shows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(export))]
@@ -42,18 +80,11 @@ impl SafeguardingChecklist {
     /// The checklist as the sentences stored with the call, in a fixed order.
     pub fn to_steps(&self) -> Vec<String> {
         let mut steps = Vec::new();
-        let flags = [
-            (self.asked_directly_about_suicide, ASKED_DIRECTLY),
-            (self.plan_discussed, PLAN),
-            (self.means_discussed, MEANS),
-            (self.timeframe_discussed, TIMEFRAME),
-            (self.emergency_services_called, EMERGENCY_SERVICES),
-        ];
         steps.extend(
-            flags
+            ChecklistStep::ALL
                 .iter()
-                .filter(|(on, _)| *on)
-                .map(|(_, s)| s.to_string()),
+                .filter(|step| self.ticked(**step))
+                .map(|step| step.label().to_string()),
         );
         steps.extend(
             self.signposted
@@ -104,6 +135,17 @@ impl SafeguardingChecklist {
             }
         }
         list
+    }
+
+    /// Whether `step` is ticked.
+    pub fn ticked(&self, step: ChecklistStep) -> bool {
+        match step {
+            ChecklistStep::AskedDirectlyAboutSuicide => self.asked_directly_about_suicide,
+            ChecklistStep::PlanDiscussed => self.plan_discussed,
+            ChecklistStep::MeansDiscussed => self.means_discussed,
+            ChecklistStep::TimeframeDiscussed => self.timeframe_discussed,
+            ChecklistStep::EmergencyServicesCalled => self.emergency_services_called,
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use quietline::app::{AppSettings, CallFilter, CallForm, ErrorCode, Session, store_status};
+use quietline::model::Field;
 use quietline::safeguarding::{SafeguardingChecklist, Signpost};
 use quietline::store::Vault;
 
@@ -113,7 +114,7 @@ fn a_draft_survives_a_lock_and_is_gone_once_the_call_is_saved() {
     let restored = session.draft().unwrap().expect("draft restored");
     assert_eq!(restored, half);
     let err = session.log_call(&restored, now()).unwrap_err();
-    assert_eq!(err.field.as_deref(), Some("role"), "{}", err.message);
+    assert_eq!(err.field, Some(Field::Role), "{}", err.message);
     assert!(
         session.draft().unwrap().is_some(),
         "a refused save keeps the draft"
@@ -152,14 +153,14 @@ fn settings_are_kept_and_checked() {
     let mut session = session;
     for (field, bad) in [
         (
-            "idle lock",
+            Field::IdleLock,
             AppSettings {
                 idle_lock_minutes: 0,
                 ..saved.clone()
             },
         ),
         (
-            "time_zone",
+            Field::TimeZone,
             AppSettings {
                 time_zone: "Mars/Olympus".into(),
                 ..saved.clone()
@@ -167,7 +168,7 @@ fn settings_are_kept_and_checked() {
         ),
     ] {
         let err = session.update_settings(&bad).unwrap_err();
-        assert_eq!(err.field.as_deref(), Some(field), "{}", err.message);
+        assert_eq!(err.field, Some(field), "{}", err.message);
     }
     assert_eq!(
         session.settings(),
@@ -185,7 +186,7 @@ fn changing_the_passphrase_needs_the_current_one() {
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::WrongPassphrase);
     let err = session.change_passphrase(PASSPHRASE, "short").unwrap_err();
-    assert_eq!(err.field.as_deref(), Some("new_passphrase"));
+    assert_eq!(err.field, Some(Field::NewPassphrase));
     session
         .change_passphrase(PASSPHRASE, "a new long passphrase")
         .unwrap();
@@ -266,11 +267,11 @@ fn a_volunteer_sends_a_return_and_the_coordinator_checks_trusts_and_merges_it() 
         path: folder.path().display().to_string(),
     };
     let e = volunteer.create_return(&request, now()).unwrap_err();
-    assert_eq!(e.field.as_deref(), Some("coordinator key"), "{e:?}");
+    assert_eq!(e.field, Some(Field::CoordinatorKey), "{e:?}");
     let mut settings = volunteer.settings();
     settings.coordinator_key = "age1 not a key".into();
     let e = volunteer.update_settings(&settings).unwrap_err();
-    assert_eq!(e.field.as_deref(), Some("coordinator key"), "{e:?}");
+    assert_eq!(e.field, Some(Field::CoordinatorKey), "{e:?}");
     settings.coordinator_key = key.clone();
     settings.display_name = "Volunteer A".into();
     volunteer.update_settings(&settings).unwrap();

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use quietline::app::{ErrorCode, ExportFormat, ReportRequest, ReportView, Session};
+use quietline::model::Field;
 use quietline::period::Period;
 use quietline::report::{ColumnKind, Report, Shown};
 
@@ -125,7 +126,7 @@ fn fail_a_year_out_of_range() {
         })
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::Invalid);
-    assert_eq!(e.field.as_deref(), Some("year"));
+    assert_eq!(e.field, Some(Field::Year));
     assert!(e.message.contains("20245"), "{}", e.message);
 }
 
@@ -230,7 +231,7 @@ fn fail_saving_where_no_folder_is() {
             .export_report(&request(0), &[], ExportFormat::Html, &path)
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::Invalid, "{path}");
-        assert_eq!(e.field.as_deref(), Some("path"), "{path}");
+        assert_eq!(e.field, Some(Field::Path), "{path}");
         assert!(
             e.message.contains("does not exist") || e.message.contains("not a full path"),
             "{path}: {}",

@@ -86,6 +86,7 @@ pub fn run() {
             commands::store::open_demo,
             commands::store::lock,
             commands::store::still_here,
+            commands::calls::rules,
             commands::calls::vocabulary,
             commands::calls::new_form,
             commands::calls::log_call,
@@ -136,10 +137,52 @@ mod tests {
             .collect()
     }
 
+    /// The names of the members of the block opened by `start` in `text`
+    /// (up to the first line that is only `close`), taken from the lines
+    /// indented two spaces, by what `pick` takes from each.
+    fn members(
+        text: &str,
+        start: &str,
+        close: &str,
+        pick: fn(&str) -> Option<&str>,
+    ) -> Vec<String> {
+        let from = text.find(start).map_or("", |i| &text[i + start.len()..]);
+        from.lines()
+            .take_while(|line| *line != close)
+            .filter(|line| line.starts_with("  ") && !line.starts_with("   "))
+            .filter_map(|line| pick(&line[2..]))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The identifier `s` starts with, if any.
+    fn ident(s: &str) -> Option<&str> {
+        let end = s
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(s.len());
+        (end > 0).then(|| &s[..end])
+    }
+
+    /// `log_short_call` as the window's code names it: `logShortCall`.
+    fn camel(command: &str) -> String {
+        let mut words = command.split('_');
+        let first = words.next().unwrap_or_default().to_string();
+        words.fold(first, |mut name, word| {
+            let mut chars = word.chars();
+            if let Some(c) = chars.next() {
+                name.extend(c.to_uppercase());
+                name.push_str(chars.as_str());
+            }
+            name
+        })
+    }
+
     /// A command is listed in build.rs (its permission), registered with
-    /// the handler, granted by the capability and called by the window's
-    /// one IPC module: a command added in one place and not the others
-    /// fails here, not in front of a volunteer.
+    /// the handler, granted by the capability, called by the window's one
+    /// IPC module under its own name, promised by the contract the screens
+    /// use and answered by the browser tests' stand-in backend: a command
+    /// added in one place and not the others fails here, not in front of a
+    /// volunteer.
     #[test]
     fn every_command_is_listed_registered_granted_and_called_alike() {
         let listed = names(include_str!("../build.rs"), "&[&str] = &[", "];", "");
@@ -167,6 +210,70 @@ mod tests {
         assert_eq!(registered, listed, "generate_handler! and build.rs");
         assert_eq!(granted, listed, "capabilities/main.json and build.rs");
         assert_eq!(called, listed, "ui/src/lib/ipc.ts and build.rs");
+
+        // The contract's methods, ipc.ts's and the mock's are the same
+        // set, each command behind the method named after it.
+        let promised: BTreeSet<String> = members(
+            include_str!("../../ui/src/lib/contract.ts"),
+            "export interface Backend {",
+            "}",
+            |line| {
+                line.split_once('(')
+                    .and_then(|(name, _)| ident(name).filter(|n| *n == name))
+            },
+        )
+        .into_iter()
+        .collect();
+        let ipc = include_str!("../../ui/src/lib/ipc.ts");
+        let implemented: BTreeSet<String> =
+            members(ipc, "export const backend: Backend = {", "};", |line| {
+                line.split_once(':')
+                    .and_then(|(name, _)| ident(name).filter(|n| *n == name))
+            })
+            .into_iter()
+            .collect();
+        let mocked: BTreeSet<String> = members(
+            include_str!("../../ui/src/lib/testing/mockIpc.ts"),
+            "export const backend: Backend = {",
+            "};",
+            |line| {
+                line.strip_prefix("async ")
+                    .and_then(|rest| rest.split_once('('))
+                    .map(|(name, _)| name)
+            },
+        )
+        .into_iter()
+        .collect();
+        assert!(promised.len() > listed.len(), "{promised:?}");
+        assert_eq!(implemented, promised, "ui/src/lib/ipc.ts and contract.ts");
+        assert_eq!(
+            mocked, promised,
+            "ui/src/lib/testing/mockIpc.ts and contract.ts"
+        );
+        for command in &listed {
+            let method = camel(command);
+            assert!(
+                promised.contains(&method),
+                "contract.ts has no {method} for {command}"
+            );
+            let wired = format!("  {method}: (");
+            let call = format!("invoke(\"{command}\"");
+            // The method's first line and those indented under it.
+            let body: Vec<&str> = ipc
+                .split(&wired)
+                .nth(1)
+                .unwrap_or_default()
+                .lines()
+                .enumerate()
+                .take_while(|(i, line)| *i == 0 || line.starts_with("    "))
+                .map(|(_, line)| line)
+                .collect();
+            let body = body.join("\n");
+            assert!(
+                body.contains(&call),
+                "ipc.ts's {method} does not invoke {command}"
+            );
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::error::{AppError, ErrorCode};
 use crate::files::{IfTaken, write_whole};
+use crate::model::Field;
 
 /// What is being saved, as the messages name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +43,7 @@ fn io_error(folder: &Path, e: std::io::Error, what: Saving) -> AppError {
         PermissionDenied | ReadOnlyFilesystem => AppError {
             detail,
             ..AppError::invalid(
-                "path",
+                Field::Path,
                 format!(
                     "Quietline may not save files in {}. Choose a folder of your own, such as your Documents folder.",
                     folder.display()
@@ -51,7 +52,7 @@ fn io_error(folder: &Path, e: std::io::Error, what: Saving) -> AppError {
         },
         _ => AppError {
             detail,
-            field: Some("path".into()),
+            field: Some(Field::Path),
             ..AppError::new(
                 ErrorCode::Failed,
                 format!(
@@ -73,7 +74,7 @@ mod tests {
         let denied = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "os error 13");
         let e = io_error(Path::new("/srv/shared"), denied, Saving::Report);
         assert_eq!(e.code, ErrorCode::Invalid);
-        assert_eq!(e.field.as_deref(), Some("path"));
+        assert_eq!(e.field, Some(Field::Path));
         assert!(e.message.contains("/srv/shared"), "{}", e.message);
         assert!(!e.message.contains("os error"), "{}", e.message);
         assert!(e.detail.is_some());

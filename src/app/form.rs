@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppError;
 use crate::model::{
-    Call, CallDetails, CallFacts, CallId, CallType, CallerType, Employer, FollowUp, NewCall,
+    Call, CallDetails, CallFacts, CallId, CallType, CallerType, Employer, Field, FollowUp, NewCall,
     Region, RiskLevel, Role, Setting,
 };
 use crate::safeguarding::SafeguardingChecklist;
@@ -127,10 +127,12 @@ impl CallForm {
         if self.id.trim().is_empty() {
             return Ok(CallId::random());
         }
-        self.id
-            .trim()
-            .parse()
-            .map_err(|_| AppError::invalid("id", "This form is damaged; clear it and start again"))
+        self.id.trim().parse().map_err(|_| {
+            AppError::invalid(
+                Field::FormId,
+                "This form is damaged; clear it and start again",
+            )
+        })
     }
 
     /// The form for editing a stored call.
@@ -163,7 +165,7 @@ impl CallForm {
     /// without a year.
     pub fn to_new_call(&self, tz: Tz, today: NaiveDate) -> Result<NewCall, AppError> {
         let call_type: CallType = pick(
-            "call_type",
+            Field::CallType,
             "Choose what kind of call it was",
             &self.call_type,
         )?;
@@ -171,21 +173,21 @@ impl CallForm {
         // blanks there mean "not known" rather than a mistake.
         let quiet = !call_type.is_substantive();
         let role = pick_or_unknown(
-            "role",
+            Field::Role,
             "Choose the caller's role",
             &self.role,
             quiet,
             Role::Unknown,
         )?;
         let setting = pick_or_unknown(
-            "setting",
+            Field::Setting,
             "Choose the type of setting",
             &self.setting,
             quiet,
             Setting::Unknown,
         )?;
         let region = pick_or_unknown(
-            "region",
+            Field::Region,
             "Choose the region",
             &self.region,
             quiet,
@@ -195,7 +197,7 @@ impl CallForm {
             None
         } else {
             Some(pick::<Employer>(
-                "employer",
+                Field::Employer,
                 "Choose the employer",
                 &self.employer,
             )?)
@@ -204,7 +206,7 @@ impl CallForm {
             CallerType::Unknown
         } else {
             pick(
-                "caller_type",
+                Field::CallerType,
                 "Choose first-time or repeat",
                 &self.caller_type,
             )?
@@ -212,13 +214,13 @@ impl CallForm {
         let risk = if self.risk.trim().is_empty() {
             RiskLevel::None
         } else {
-            pick("risk", "Choose a risk level", &self.risk)?
+            pick(Field::Risk, "Choose a risk level", &self.risk)?
         };
         let follow_up_due = parse_due_date(&self.follow_up_due, today)?;
         let theme_text = self.theme_text.trim();
         if !quiet && !theme_text.is_empty() {
             return Err(AppError::invalid(
-                "themes",
+                Field::Themes,
                 format!(
                     "No theme matches '{theme_text}': choose one from the list, or clear the theme box"
                 ),
@@ -254,7 +256,7 @@ impl CallForm {
     }
 }
 
-fn pick<T: std::str::FromStr>(field: &str, ask: &str, value: &str) -> Result<T, AppError> {
+fn pick<T: std::str::FromStr>(field: Field, ask: &str, value: &str) -> Result<T, AppError> {
     if value.trim().is_empty() {
         return Err(AppError::invalid(field, ask));
     }
@@ -264,7 +266,7 @@ fn pick<T: std::str::FromStr>(field: &str, ask: &str, value: &str) -> Result<T, 
 }
 
 fn pick_or_unknown<T: std::str::FromStr>(
-    field: &str,
+    field: Field,
     ask: &str,
     value: &str,
     quiet: bool,
@@ -284,13 +286,13 @@ fn parse_minutes(text: &str, quiet: bool) -> Result<u32, AppError> {
             return Ok(0);
         }
         return Err(AppError::invalid(
-            "duration_minutes",
+            Field::DurationMinutes,
             "Enter how long the call lasted, in minutes (or use the call timer)",
         ));
     }
     text.parse().map_err(|_| {
         AppError::invalid(
-            "duration_minutes",
+            Field::DurationMinutes,
             format!("'{text}' is not a number of minutes; enter whole minutes, such as 25"),
         )
     })
@@ -380,7 +382,7 @@ pub fn parse_due_date(text: &str, today: NaiveDate) -> Result<Option<NaiveDate>,
         .map(Some)
         .ok_or_else(|| {
             AppError::invalid(
-                "follow_up_due",
+                Field::FollowUpDue,
                 format!("'{text}' is not a date. {DUE_DATE_HELP}"),
             )
         })
@@ -442,7 +444,7 @@ fn parse_local_time(text: &str, tz: Tz, today: NaiveDate) -> Result<DateTime<Utc
     let text = text.trim();
     let refuse = || {
         AppError::invalid(
-            "started_at",
+            Field::StartedAt,
             "Enter when the call started: a date, day first, and a time, such as 8/12 14:05",
         )
     };
@@ -459,7 +461,7 @@ fn parse_local_time(text: &str, tz: Tz, today: NaiveDate) -> Result<DateTime<Utc
         LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
         LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
         LocalResult::None => Err(AppError::invalid(
-            "started_at",
+            Field::StartedAt,
             format!(
                 "{} did not happen in {}: the clocks went forward. Check the time.",
                 naive.format("%H:%M on %-d %B %Y"),
@@ -544,7 +546,7 @@ mod tests {
         let mut form = filled();
         form.started_at = "2024-03-31T01:30".into();
         let err = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap_err();
-        assert_eq!(err.field.as_deref(), Some("started_at"));
+        assert_eq!(err.field, Some(Field::StartedAt));
         assert!(
             err.message.contains("clocks went forward"),
             "{}",
@@ -555,21 +557,21 @@ mod tests {
     #[test]
     fn each_missing_answer_names_its_field() {
         type Spoil = fn(&mut CallForm);
-        let cases: [(&str, Spoil); 5] = [
-            ("role", |f| f.role.clear()),
-            ("setting", |f| f.setting.clear()),
-            ("region", |f| f.region.clear()),
-            ("duration_minutes", |f| {
+        let cases: [(Field, Spoil); 5] = [
+            (Field::Role, |f| f.role.clear()),
+            (Field::Setting, |f| f.setting.clear()),
+            (Field::Region, |f| f.region.clear()),
+            (Field::DurationMinutes, |f| {
                 f.duration_minutes = "half an hour".into()
             }),
-            ("started_at", |f| f.started_at = "yesterday".into()),
+            (Field::StartedAt, |f| f.started_at = "yesterday".into()),
         ];
         for (field, spoil) in cases {
             let mut form = filled();
             spoil(&mut form);
             let err = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap_err();
             assert_eq!(err.code, ErrorCode::Invalid);
-            assert_eq!(err.field.as_deref(), Some(field), "{}", err.message);
+            assert_eq!(err.field, Some(field), "{}", err.message);
         }
     }
 
@@ -652,7 +654,7 @@ mod tests {
             form.follow_up_needed = true;
             form.follow_up_due = text.into();
             let err = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap_err();
-            assert_eq!(err.field.as_deref(), Some("follow_up_due"), "{text}");
+            assert_eq!(err.field, Some(Field::FollowUpDue), "{text}");
             assert!(err.message.contains("day first"), "{text}: {}", err.message);
         }
         // Saving a follow-up without any date stays allowed.
@@ -702,7 +704,7 @@ mod tests {
         let mut form = filled();
         form.theme_text = "sleepless".into();
         let err = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap_err();
-        assert_eq!(err.field.as_deref(), Some("themes"));
+        assert_eq!(err.field, Some(Field::Themes));
         assert!(err.message.contains("'sleepless'"), "{}", err.message);
     }
 
@@ -748,7 +750,7 @@ mod tests {
         for bad in ["1/7/2024", "09:30", "1/7/2024 25:00", "soon"] {
             form.started_at = bad.into();
             let err = form.to_new_call(DEFAULT_TIME_ZONE, today()).unwrap_err();
-            assert_eq!(err.field.as_deref(), Some("started_at"), "{bad}");
+            assert_eq!(err.field, Some(Field::StartedAt), "{bad}");
         }
     }
 }

@@ -5,9 +5,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use super::follow_up::FollowUpState;
 use super::vocabulary::{Choice, theme_label};
 use super::{AppError, local_form_time};
-use crate::model::{CallSummary, RiskLevel};
+use crate::model::{CallSummary, Field, RiskLevel};
 use crate::period::Period;
 use crate::store::{StoreError, Vault};
 use crate::themes::ThemeList;
@@ -30,36 +31,6 @@ pub struct CallFilter {
     pub risk: String,
     /// Only calls whose follow-up is due today or overdue.
     pub follow_up_due: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
-pub enum FollowUpState {
-    None,
-    /// Needed, not done, not yet due (or no date).
-    Open,
-    DueToday,
-    Overdue,
-    Done,
-}
-
-impl FollowUpState {
-    /// The state of `call`'s follow-up on the local date `today`.
-    pub fn of(call: &CallSummary, today: NaiveDate) -> FollowUpState {
-        let f = &call.facts.follow_up;
-        match (f.needed, f.done, f.due) {
-            (false, _, _) => FollowUpState::None,
-            (true, true, _) => FollowUpState::Done,
-            (true, false, Some(due)) if due < today => FollowUpState::Overdue,
-            (true, false, Some(due)) if due == today => FollowUpState::DueToday,
-            (true, false, _) => FollowUpState::Open,
-        }
-    }
-
-    pub fn is_due(self) -> bool {
-        matches!(self, FollowUpState::DueToday | FollowUpState::Overdue)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -102,7 +73,7 @@ fn choice(id: &str, label: &str) -> Choice {
     }
 }
 
-fn date(field: &str, text: &str) -> Result<Option<NaiveDate>, AppError> {
+fn date(field: Field, text: &str) -> Result<Option<NaiveDate>, AppError> {
     match text.trim() {
         "" => Ok(None),
         t => NaiveDate::parse_from_str(t, "%Y-%m-%d")
@@ -120,13 +91,13 @@ pub fn list_calls(
     tz: Tz,
     themes: &ThemeList,
 ) -> Result<CallList, AppError> {
-    let from = date("from", &filter.from)?;
-    let to = date("to", &filter.to)?;
+    let from = date(Field::From, &filter.from)?;
+    let to = date(Field::To, &filter.to)?;
     if let (Some(f), Some(t)) = (from, to)
         && f > t
     {
         return Err(AppError::invalid(
-            "to",
+            Field::To,
             "The end date is before the start date",
         ));
     }
@@ -134,7 +105,7 @@ pub fn list_calls(
         "" => None,
         r => Some(
             r.parse::<RiskLevel>()
-                .map_err(|_| AppError::invalid("risk", "Choose a risk level from the list"))?,
+                .map_err(|_| AppError::invalid(Field::Risk, "Choose a risk level from the list"))?,
         ),
     };
     let theme = filter.theme.trim();
@@ -345,6 +316,6 @@ mod tests {
             &ThemeList::default_list(),
         )
         .unwrap_err();
-        assert_eq!(err.field.as_deref(), Some("to"));
+        assert_eq!(err.field, Some(Field::To));
     }
 }

@@ -18,6 +18,7 @@
 
 mod error;
 mod files;
+mod follow_up;
 mod form;
 mod listing;
 mod report;
@@ -27,8 +28,9 @@ mod strength;
 mod vocabulary;
 
 pub use error::{AppError, ErrorCode};
+pub use follow_up::FollowUpState;
 pub use form::{CallForm, local_form_time, parse_due_date, shown_date, shown_time};
-pub use listing::{CallFilter, CallList, CallRow, FollowUpState, calls_in_period};
+pub use listing::{CallFilter, CallList, CallRow, calls_in_period};
 pub use report::{ExportFormat, Exported, ReportRequest, ReportView};
 pub use returns::{
     CallsByYear, MergeRequest, MergeResult, MergeState, ReturnFile, ReturnFileState, ReturnMade,
@@ -40,7 +42,9 @@ pub use session::{
     typed_coordinator_key, typed_display_name,
 };
 pub use strength::{PassphraseStrength, passphrase_strength};
-pub use vocabulary::{Choice, ThemeChoice, Vocabulary};
+pub use vocabulary::{
+    Bounds, ChecklistChoice, Choice, FollowUpLabel, Rules, ShortCallKey, ThemeChoice, Vocabulary,
+};
 
 use std::path::PathBuf;
 

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::error::{AppError, ErrorCode};
+use crate::model::Field;
 use crate::period::{Period, PeriodKind};
 use crate::report::{self, Report, ReportError, ReportLayout};
 use crate::store::Vault;
@@ -81,7 +82,7 @@ pub(super) fn build(vault: &Vault, request: &ReportRequest) -> Result<Report, Ap
     };
     let period = Period::new(kind, request.year).map_err(|_| {
         AppError::invalid(
-            "year",
+            Field::Year,
             format!(
                 "{} is not a year Quietline can report on; enter a year such as 2024",
                 request.year
@@ -175,7 +176,7 @@ pub(super) fn export_target(
     let typed = typed.trim();
     if typed.is_empty() {
         return Err(AppError::invalid(
-            "path",
+            Field::Path,
             "Enter where to save it: a folder such as your Documents folder, or a full file name.",
         ));
     }
@@ -189,7 +190,7 @@ pub(super) fn export_target(
     };
     if !path.is_absolute() {
         return Err(AppError::invalid(
-            "path",
+            Field::Path,
             format!(
                 "'{typed}' is not a full path. Start it with / (or ~ for your home folder), \
                  for example ~/Documents/{file_stem}.{extension}"
@@ -204,14 +205,14 @@ pub(super) fn export_target(
     match path.parent() {
         Some(folder) if folder.is_dir() => Ok(path),
         Some(folder) => Err(AppError::invalid(
-            "path",
+            Field::Path,
             format!(
                 "The folder {} does not exist. Choose a folder that does, such as your Documents folder.",
                 folder.display()
             ),
         )),
         None => Err(AppError::invalid(
-            "path",
+            Field::Path,
             "Enter a file name to save as, not just a folder.",
         )),
     }
@@ -233,7 +234,7 @@ mod tests {
         for typed in ["", "   ", "report.html", "Documents/report.html"] {
             let e = export_target(typed, "quietline-report-2024", "html").unwrap_err();
             assert_eq!(e.code, ErrorCode::Invalid, "{typed:?}");
-            assert_eq!(e.field.as_deref(), Some("path"));
+            assert_eq!(e.field, Some(Field::Path));
         }
     }
 

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::error::{AppError, ErrorCode, capitalised};
 use super::files::{Saving, save_new_file};
 use super::report::{default_export_folder, export_target};
+use crate::model::Field;
 use crate::returns::{
     self, CheckedReturn, Merged, ReturnError, SignerStatus, coordinator_key, merge_checked,
     read_return_file,
@@ -161,17 +162,19 @@ impl From<ReturnError> for AppError {
         match e {
             ReturnError::Store(e) => e.into(),
             ReturnError::NoCoordinatorKey => AppError::invalid(
-                "coordinator key",
+                Field::CoordinatorKey,
                 "Save your coordinator's key in Settings first: it starts age1, and your coordinator can copy it from their Returns screen.",
             ),
             ReturnError::NoDisplayName => AppError::invalid(
-                "display name",
+                Field::DisplayName,
                 "Set a display name in Settings first: your coordinator sees it beside your fingerprint.",
             ),
             e @ ReturnError::BadCoordinatorKey(_) => {
-                AppError::invalid("coordinator key", capitalised(&e.to_string()))
+                AppError::invalid(Field::CoordinatorKey, capitalised(&e.to_string()))
             }
-            e @ ReturnError::Exists(_) => AppError::invalid("path", capitalised(&e.to_string())),
+            e @ ReturnError::Exists(_) => {
+                AppError::invalid(Field::Path, capitalised(&e.to_string()))
+            }
             ReturnError::NotCoordinator => AppError::new(
                 ErrorCode::Failed,
                 "This store has no coordinator key yet, so it cannot open returns. Choose “Become the coordinator” first.",
@@ -239,7 +242,7 @@ pub(super) fn create(
     now: DateTime<Utc>,
 ) -> Result<ReturnMade, AppError> {
     let period = super::period_of(request.year, request.academic)
-        .map_err(|e| AppError::invalid("year", capitalised(&e.to_string())))?;
+        .map_err(|e| AppError::invalid(Field::Year, capitalised(&e.to_string())))?;
     let to = coordinator_key(vault, None)?;
     let stem = format!("quietline-return-{}", period.label().replace('/', "-"));
     let target = export_target(&request.path, &stem, "qlreturn")?;

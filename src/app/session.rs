@@ -17,7 +17,7 @@ use super::returns::{
 use super::vocabulary::Vocabulary;
 use super::{AppError, ErrorCode};
 use crate::crypto::{Passphrase, RecoveryKey};
-use crate::model::{CallId, CallType};
+use crate::model::{CallId, CallType, Field};
 use crate::safeguarding::Signpost;
 use crate::store::{DraftWrite, Settings, Vault};
 use crate::synth::SyntheticCalls;
@@ -235,7 +235,7 @@ impl Session {
     ) -> Result<Logged, AppError> {
         let call_type: CallType = call_type
             .parse()
-            .map_err(|_| AppError::invalid("call_type", "Choose what kind of call it was"))?;
+            .map_err(|_| AppError::invalid(Field::CallType, "Choose what kind of call it was"))?;
         self.log_call(&form.short_call(call_type), now)
     }
 
@@ -312,7 +312,7 @@ impl Session {
     pub fn update_settings(&mut self, new: &AppSettings) -> Result<AppSettings, AppError> {
         let time_zone = new.time_zone.trim().parse().map_err(|_| {
             AppError::invalid(
-                "time_zone",
+                Field::TimeZone,
                 format!(
                     "'{}' is not a time zone Quietline knows; choose one from the list",
                     new.time_zone
@@ -351,7 +351,7 @@ impl Session {
             .is_current_passphrase(&Passphrase::new(current))?
         {
             return Err(AppError {
-                field: Some("current_passphrase".into()),
+                field: Some(Field::CurrentPassphrase),
                 ..AppError::new(
                     ErrorCode::WrongPassphrase,
                     "The current passphrase is not right, so nothing was changed.",
@@ -359,7 +359,7 @@ impl Session {
             });
         }
         let new = Passphrase::new_for_store(new).map_err(|e| AppError {
-            field: Some("new_passphrase".into()),
+            field: Some(Field::NewPassphrase),
             ..AppError::from(e)
         })?;
         self.vault.change_passphrase(&new)?;
@@ -398,7 +398,7 @@ impl Session {
     /// been saved or cleared since is dropped: returns whether it was kept.
     pub fn save_draft(&mut self, form: &CallForm) -> Result<bool, AppError> {
         let json = zeroize::Zeroizing::new(
-            serde_json::to_vec(form).map_err(|e| AppError::invalid("draft", e.to_string()))?,
+            serde_json::to_vec(form).map_err(|e| AppError::invalid(Field::Draft, e.to_string()))?,
         );
         let kept = self.vault.save_draft(form.draft_generation, &json)? == DraftWrite::Kept;
         if kept {

@@ -1,9 +1,15 @@
 //! The choices the app's pickers offer, with their labels, taken from the
-//! model and the theme list so that the screens never hard-code a list.
+//! model and the theme list so that the screens never hard-code a list; and
+//! the [`Rules`] the screens show or check before asking, taken from the
+//! code that enforces them.
 
 use serde::Serialize;
 
+use super::follow_up::FollowUpState;
+use crate::crypto::Passphrase;
 use crate::model::{CallType, CallerType, Employer, MAX_THEMES, Region, RiskLevel, Role, Setting};
+use crate::safeguarding::{COORDINATOR_CONSULTED, ChecklistStep};
+use crate::store::{MAX_CALL_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES, MIN_IDLE_LOCK_MINUTES};
 use crate::themes::ThemeList;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -84,6 +90,115 @@ impl Vocabulary {
     }
 }
 
+/// The least and the most a number may be, both allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct Bounds {
+    pub min: i32,
+    pub max: i32,
+}
+
+/// A one-key short call: Alt and `key` log a call of `call_type` at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct ShortCallKey {
+    pub key: String,
+    pub call_type: String,
+    pub label: String,
+}
+
+/// A yes-or-no step of the safeguarding checklist and what it says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct ChecklistChoice {
+    pub step: ChecklistStep,
+    pub label: String,
+}
+
+/// What the calls list says of each follow-up state; empty for none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct FollowUpLabel {
+    pub state: FollowUpState,
+    pub label: String,
+}
+
+/// The limits and labels the screens show, or check before asking, each
+/// taken from the code that enforces it, so no screen holds a copy. Needs
+/// no store: the first screen shows the passphrase's minimum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct Rules {
+    /// The shortest passphrase a store accepts, in characters.
+    pub min_passphrase_chars: u32,
+    /// The idle minutes a volunteer may choose before the app locks.
+    pub idle_lock_minutes: Bounds,
+    /// The same while the call timer runs.
+    pub call_idle_lock_minutes: Bounds,
+    /// The years a report or a return may be for.
+    pub years: Bounds,
+    /// Alt+1–4: the short calls logged at once, in key order.
+    pub short_call_keys: Vec<ShortCallKey>,
+    /// The checklist's yes-or-no steps, in the order they are stored.
+    pub safeguarding_steps: Vec<ChecklistChoice>,
+    /// The checklist's "coordinator consulted".
+    pub coordinator_consulted: String,
+    pub follow_up_labels: Vec<FollowUpLabel>,
+}
+
+impl Rules {
+    pub fn new() -> Rules {
+        let whole = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+        Rules {
+            min_passphrase_chars: u32::try_from(Passphrase::MIN_CHARS).unwrap_or(u32::MAX),
+            idle_lock_minutes: Bounds {
+                min: whole(MIN_IDLE_LOCK_MINUTES),
+                max: whole(MAX_IDLE_LOCK_MINUTES),
+            },
+            call_idle_lock_minutes: Bounds {
+                min: whole(MIN_IDLE_LOCK_MINUTES),
+                max: whole(MAX_CALL_IDLE_LOCK_MINUTES),
+            },
+            years: Bounds {
+                min: crate::period::FIRST_YEAR,
+                max: crate::period::LAST_YEAR,
+            },
+            // Every short outcome in the model's order: Alt+1 is the first.
+            short_call_keys: CallType::ALL
+                .iter()
+                .filter(|t| !t.is_substantive())
+                .zip(1..)
+                .map(|(t, key): (&CallType, u32)| ShortCallKey {
+                    key: key.to_string(),
+                    call_type: t.id().to_string(),
+                    label: t.label().to_string(),
+                })
+                .collect(),
+            safeguarding_steps: ChecklistStep::ALL
+                .iter()
+                .map(|step| ChecklistChoice {
+                    step: *step,
+                    label: step.label().to_string(),
+                })
+                .collect(),
+            coordinator_consulted: COORDINATOR_CONSULTED.to_string(),
+            follow_up_labels: FollowUpState::ALL
+                .into_iter()
+                .map(|state| FollowUpLabel {
+                    state,
+                    label: state.label().to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules::new()
+    }
+}
+
 fn theme_choices(themes: &ThemeList) -> Vec<ThemeChoice> {
     let mut out = Vec::new();
     for c in &themes.categories {
@@ -141,6 +256,41 @@ mod tests {
     }
 
     #[test]
+    fn the_rules_are_the_ones_enforced() {
+        let rules = Rules::new();
+        assert_eq!(rules.min_passphrase_chars, 8);
+        assert_eq!(rules.idle_lock_minutes, Bounds { min: 1, max: 60 });
+        assert_eq!(rules.call_idle_lock_minutes, Bounds { min: 1, max: 180 });
+        assert_eq!(
+            rules.years,
+            Bounds {
+                min: 1900,
+                max: 9998
+            }
+        );
+        let keys: Vec<_> = rules
+            .short_call_keys
+            .iter()
+            .map(|k| format!("{}={}:{}", k.key, k.call_type, k.label))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "1=silent:Silent",
+                "2=hang_up:Hang-up",
+                "3=wrong_number:Wrong number",
+                "4=information_only:Information only"
+            ]
+        );
+        assert!(crate::period::Period::calendar(rules.years.min).is_ok());
+        assert!(crate::period::Period::calendar(rules.years.min - 1).is_err());
+        assert!(crate::period::Period::calendar(rules.years.max).is_ok());
+        assert!(crate::period::Period::calendar(rules.years.max + 1).is_err());
+        assert_eq!(rules.safeguarding_steps.len(), 5);
+        assert_eq!(rules.follow_up_labels.len(), 5);
+    }
+
+    #[test]
     fn theme_choices_carry_their_search_words() {
         let vocab = Vocabulary::new(&ThemeList::default_list());
         let words = |id: &str| {
@@ -171,6 +321,16 @@ mod fixture {
         json.push('\n');
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("ui/src/lib/testing/vocabulary.json");
+        std::fs::write(path, json).unwrap();
+    }
+
+    /// The rules the stand-in backend serves, as the real one does.
+    #[test]
+    fn export_rules_for_the_browser_tests() {
+        let mut json = serde_json::to_string_pretty(&Rules::new()).unwrap();
+        json.push('\n');
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/testing/rules.json");
         std::fs::write(path, json).unwrap();
     }
 }

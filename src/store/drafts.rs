@@ -18,7 +18,7 @@ use zeroize::Zeroizing;
 use super::StoreError;
 use super::sealed::{self, NamedRow, SealedTable};
 use crate::crypto::RecordKey;
-use crate::model::ValidationError;
+use crate::model::{Field, ValidationError};
 
 /// The draft, kept as the row named `draft` of the settings table and
 /// bound as `drafts`, so it can never be opened as the settings.
@@ -82,7 +82,7 @@ pub fn write(
 ) -> Result<DraftWrite, StoreError> {
     if draft.len() > MAX_DRAFT_BYTES {
         return Err(ValidationError::new(
-            "draft",
+            Field::Draft,
             "the call being logged is too large to keep as a draft; shorten the notes",
         )
         .into());

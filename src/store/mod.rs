@@ -45,7 +45,7 @@ pub use schema::DB_FILE;
 pub use sealed_rows::SealedRecords;
 pub use settings::{
     DEFAULT_CALL_IDLE_LOCK_MINUTES, DEFAULT_IDLE_LOCK_MINUTES, MAX_CALL_IDLE_LOCK_MINUTES,
-    MAX_IDLE_LOCK_MINUTES, Settings,
+    MAX_IDLE_LOCK_MINUTES, MIN_IDLE_LOCK_MINUTES, Settings,
 };
 
 #[derive(Debug, thiserror::Error)]

@@ -8,12 +8,14 @@ use serde::{Deserialize, Serialize};
 use super::StoreError;
 use super::sealed::{self, NamedRow, SealedTable};
 use crate::crypto::RecordKey;
-use crate::model::{MAX_STEP_CHARS, ValidationError};
+use crate::model::{Field, MAX_STEP_CHARS, ValidationError};
 use crate::period::DEFAULT_TIME_ZONE;
 use crate::safeguarding::{Signpost, default_directory};
 
 /// Minutes without a key press or click before the app locks itself.
 pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 5;
+/// Shortest idle time a volunteer may choose, during a call or not.
+pub const MIN_IDLE_LOCK_MINUTES: u32 = 1;
 /// Longest idle time a volunteer may choose: an unattended unlocked laptop
 /// is the risk the lock exists for.
 pub const MAX_IDLE_LOCK_MINUTES: u32 = 60;
@@ -125,33 +127,39 @@ pub fn write(conn: &Connection, key: &RecordKey, settings: &Settings) -> Result<
 impl Settings {
     /// Checks the settings a volunteer can edit, with reasons they can act on.
     pub fn validate(&self) -> Result<(), ValidationError> {
-        if !(1..=MAX_IDLE_LOCK_MINUTES).contains(&self.idle_lock_minutes) {
+        if !(MIN_IDLE_LOCK_MINUTES..=MAX_IDLE_LOCK_MINUTES).contains(&self.idle_lock_minutes) {
             return Err(ValidationError::new(
-                "idle lock",
-                format!("choose between 1 and {MAX_IDLE_LOCK_MINUTES} minutes"),
+                Field::IdleLock,
+                format!(
+                    "choose between {MIN_IDLE_LOCK_MINUTES} and {MAX_IDLE_LOCK_MINUTES} minutes"
+                ),
             ));
         }
-        if !(1..=MAX_CALL_IDLE_LOCK_MINUTES).contains(&self.call_idle_lock_minutes) {
+        if !(MIN_IDLE_LOCK_MINUTES..=MAX_CALL_IDLE_LOCK_MINUTES)
+            .contains(&self.call_idle_lock_minutes)
+        {
             return Err(ValidationError::new(
-                "idle lock during a call",
-                format!("choose between 1 and {MAX_CALL_IDLE_LOCK_MINUTES} minutes"),
+                Field::CallIdleLock,
+                format!(
+                    "choose between {MIN_IDLE_LOCK_MINUTES} and {MAX_CALL_IDLE_LOCK_MINUTES} minutes"
+                ),
             ));
         }
         if self.display_name.chars().count() > MAX_DISPLAY_NAME_CHARS {
             return Err(ValidationError::new(
-                "display name",
+                Field::DisplayName,
                 format!("keep it to {MAX_DISPLAY_NAME_CHARS} characters"),
             ));
         }
         if self.signposting.len() > MAX_SIGNPOSTS {
             return Err(ValidationError::new(
-                "signposting",
+                Field::Signposting,
                 format!("the directory holds at most {MAX_SIGNPOSTS} entries"),
             ));
         }
         if let Some(entry) = self.signposting.iter().find(|s| s.name.trim().is_empty()) {
             return Err(ValidationError::new(
-                "signposting",
+                Field::Signposting,
                 format!("the entry with contact '{}' needs a name", entry.contact),
             ));
         }
@@ -161,13 +169,13 @@ impl Settings {
             .any(|s| s.display().chars().count() > MAX_STEP_CHARS - 20)
         {
             return Err(ValidationError::new(
-                "signposting",
+                Field::Signposting,
                 "an entry is too long; keep the name and contact short",
             ));
         }
         if let Some(key) = &self.coordinator_key {
             key.parse::<crate::crypto::CoordinatorKey>()
-                .map_err(|e| ValidationError::new("coordinator key", e.to_string()))?;
+                .map_err(|e| ValidationError::new(Field::CoordinatorKey, e.to_string()))?;
         }
         Ok(())
     }

@@ -1,10 +1,19 @@
 //! Logging, listing, opening, editing and deleting calls, and the draft.
 
 use chrono::Utc;
-use quietline::app::{AppError, CallFilter, CallForm, CallList, Logged, OpenedCall, Vocabulary};
+use quietline::app::{
+    AppError, CallFilter, CallForm, CallList, Logged, OpenedCall, Rules, Vocabulary,
+};
 use tauri::AppHandle;
 
 use super::off_main_thread;
+
+/// The limits and labels the screens show; needs no store, so the first
+/// screen can show the passphrase's minimum.
+#[tauri::command]
+pub async fn rules() -> Result<Rules, AppError> {
+    Ok(Rules::new())
+}
 
 #[tauri::command]
 pub async fn vocabulary(app: AppHandle) -> Result<Vocabulary, AppError> {

@@ -7,6 +7,7 @@ import type { CallForm } from "./bindings/CallForm";
 import type { CallList } from "./bindings/CallList";
 import type { Created } from "./bindings/Created";
 import type { ExportFormat } from "./bindings/ExportFormat";
+import type { Field } from "./bindings/Field";
 import type { Logged } from "./bindings/Logged";
 import type { Exported } from "./bindings/Exported";
 import type { MergeRequest } from "./bindings/MergeRequest";
@@ -19,6 +20,7 @@ import type { ReturnFile } from "./bindings/ReturnFile";
 import type { ReturnMade } from "./bindings/ReturnMade";
 import type { ReturnRequest } from "./bindings/ReturnRequest";
 import type { ReturnsOverview } from "./bindings/ReturnsOverview";
+import type { Rules } from "./bindings/Rules";
 import type { StoreStatus } from "./bindings/StoreStatus";
 import type { Vocabulary } from "./bindings/Vocabulary";
 import type { VolunteerRow } from "./bindings/VolunteerRow";
@@ -35,6 +37,8 @@ export interface Backend {
   openDemo(): Promise<StoreStatus>;
   lock(): Promise<void>;
   stillHere(): Promise<void>;
+  /** The limits and labels the screens show; needs no store. */
+  rules(): Promise<Rules>;
   vocabulary(): Promise<Vocabulary>;
   /** A blank form with the id its call will be saved under. */
   newForm(): Promise<CallForm>;
@@ -88,6 +92,12 @@ export function messageOf(e: unknown): string {
   return "Something went wrong inside Quietline. Try again; your draft is kept.";
 }
 
-export function fieldOf(e: unknown): string | null {
+/** The field an error is about, as Rust names it; null if none. */
+export function fieldOf(e: unknown): Field | null {
   return isAppError(e) ? e.field : null;
+}
+
+/** Whether an error is about `field`. */
+export function isField(e: unknown, field: Field): boolean {
+  return fieldOf(e) === field;
 }

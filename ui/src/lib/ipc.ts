@@ -18,6 +18,7 @@ export const backend: Backend = {
   openDemo: () => invoke("open_demo"),
   lock: () => invoke("lock"),
   stillHere: () => invoke("still_here"),
+  rules: () => invoke("rules"),
   vocabulary: () => invoke("vocabulary"),
   newForm: () => invoke("new_form"),
   logCall: (form) => invoke("log_call", { form }),

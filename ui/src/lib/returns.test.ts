@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { ReturnFile } from "./bindings/ReturnFile";
 import type { ReturnFileState } from "./bindings/ReturnFileState";
-import { callsByYearText, cleanPaths, isField, mergePlan, plural, withChecked, yearOf } from "./returns";
+import { isField } from "./contract";
+import type { Field } from "./bindings/Field";
+import { callsByYearText, cleanPaths, mergePlan, plural, withChecked, yearOf } from "./returns";
 
 function file(path: string, state: ReturnFileState, fingerprint = ""): ReturnFile {
   return {
@@ -67,10 +69,11 @@ describe("small wording and input helpers", () => {
       .toBe("2023/24: 1 call; 2024/25: 80 calls");
   });
 
-  it("matches a field named in words or as an identifier", () => {
+  it("matches a field by the one name Rust gives it", () => {
     const e = (field: string | null) => ({ code: "invalid", message: "m", field });
-    expect(isField(e("coordinator key"), "coordinator_key")).toBe(true);
-    expect(isField(e("coordinator_key"), "coordinator_key")).toBe(true);
+    // The words a message names a field by are not its name.
+    expect(isField(e("coordinator key"), "coordinator_key")).toBe(false);
+    expect(isField(e("coordinator_key" satisfies Field), "coordinator_key")).toBe(true);
     expect(isField(e("path"), "coordinator_key")).toBe(false);
     expect(isField(e(null), "path")).toBe(false);
     expect(isField(new Error("x"), "path")).toBe(false);

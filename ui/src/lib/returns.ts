@@ -4,7 +4,6 @@
 // decides what to ask it.
 import type { ReturnFile } from "./bindings/ReturnFile";
 import type { VolunteerRow } from "./bindings/VolunteerRow";
-import { fieldOf } from "./contract";
 
 /** What a merge asks for: the files, and the new volunteers confirmed. */
 export interface MergePlan {
@@ -61,18 +60,6 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function callsByYearText(row: VolunteerRow): string {
   if (row.calls_by_year.length === 0) return "None yet";
   return row.calls_by_year.map((y) => `${y.label}: ${plural(y.calls, "call")}`).join("; ");
-}
-
-/**
- * Whether an error belongs to the named field. The library names fields
- * in words ("coordinator key"); the identifier spelling ("coordinator_key")
- * is taken as the same field, so that neither spelling drops an error from
- * the field it belongs to.
- */
-export function isField(e: unknown, name: string): boolean {
-  const field = fieldOf(e);
-  const simple = (s: string) => s.replaceAll(/[\s_]+/g, "_").toLowerCase();
-  return field !== null && simple(field) === simple(name);
 }
 
 /** A typed year as a number, or null unless it is four digits. */

@@ -6,7 +6,12 @@
 // at a 640-pixel width (200% zoom) without sideways scrolling.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { readFileSync } from "node:fs";
 import { assertAccessible, focusedId, useMockApp } from "./harness.mjs";
+
+// The backend's refusals, written by Rust (`export_refusals_for_the_browser_tests`).
+const refusals = JSON.parse(readFileSync(new URL("../../src/lib/testing/refusals.json", import.meta.url), "utf8"));
+const NOT_A_RETURN = refusals.not_a_return.message;
 
 const openPage = useMockApp();
 
@@ -136,7 +141,7 @@ describe("returns: the coordinator", () => {
     await alex.getByText("New volunteer").waitFor();
     await alex.getByText("From Alex: 2024/25, 42 calls, 1 deletion.").waitFor();
     await alex.getByText(ALEX).waitFor();
-    await list.getByRole("listitem").filter({ hasText: "bad.qlreturn" }).getByText("This file is not a Quietline return.").waitFor();
+    await list.getByRole("listitem").filter({ hasText: "bad.qlreturn" }).getByText(NOT_A_RETURN).waitFor();
     const mergeButton = page.getByRole("button", { name: /^Merge/ });
     assert.ok(await mergeButton.isDisabled(), "nothing may merge before a fingerprint is confirmed");
     await page.getByText("2 returns from new volunteers wait until you tick").waitFor();
@@ -147,7 +152,7 @@ describe("returns: the coordinator", () => {
     await page.locator("#return-file-path-error").getByText("Enter the full path of a return file").waitFor();
     await page.keyboard.type("/tmp/bad.qlreturn");
     await page.keyboard.press("Enter");
-    await page.locator("#return-file-path-error").getByText("bad.qlreturn: This file is not a Quietline return.").waitFor();
+    await page.locator("#return-file-path-error").getByText(`bad.qlreturn: ${NOT_A_RETURN}`).waitFor();
     assert.equal(await focusedId(page), "return-file-path");
     // The field is marked in the same update as the message; wait for it rather than race it.
     await page.locator('#return-file-path[aria-invalid="true"]').waitFor({ timeout: 5000 });

@@ -7,21 +7,31 @@ import type { AppSettings } from "../bindings/AppSettings";
 import type { CallForm } from "../bindings/CallForm";
 import type { CallRow } from "../bindings/CallRow";
 import type { ExportFormat } from "../bindings/ExportFormat";
+import type { Field } from "../bindings/Field";
 import type { MergeResult } from "../bindings/MergeResult";
 import type { ReportRequest } from "../bindings/ReportRequest";
 import type { ReportView } from "../bindings/ReportView";
 import type { ReturnFile } from "../bindings/ReturnFile";
 import type { ReturnsOverview } from "../bindings/ReturnsOverview";
+import type { Rules } from "../bindings/Rules";
 import type { Vocabulary } from "../bindings/Vocabulary";
 import type { VolunteerRow } from "../bindings/VolunteerRow";
 import type { Backend, FileDrop } from "../contract";
 import { longDate } from "../dates";
+import refusalsJson from "./refusals.json";
+import rulesJson from "./rules.json";
 import vocabularyJson from "./vocabulary.json";
 // Real library output (see `export_reports_for_the_browser_tests`): 2024,
 // calendar and academic, without suppression and with K = 5.
 import reportsJson from "./reports.json";
 
 const vocabulary = vocabularyJson as Vocabulary;
+// Rust's rules (see `export_rules_for_the_browser_tests`).
+const rules = rulesJson as Rules;
+// Rust's refusals (see `export_refusals_for_the_browser_tests`): the
+// stand-in decides when to refuse, never what the refusal says.
+const refusals = refusalsJson as Record<string, AppError>;
+const yearIn = (year: number) => Number.isInteger(year) && year >= rules.years.min && year <= rules.years.max;
 const reports = reportsJson as unknown as Record<string, ReportView>;
 /** Folders that exist on the pretend computer. */
 const FOLDERS = ["/home/coordinator", "/home/coordinator/Documents"];
@@ -121,12 +131,20 @@ let state = load();
 const save = () => sessionStorage.setItem(KEY, JSON.stringify(state));
 save();
 
-function fail(code: AppError["code"], message: string, field: string | null = null): never {
+function fail(code: AppError["code"], message: string, field: Field | null = null): never {
   throw { code, message, field } satisfies AppError;
 }
 
+/** Refuses as the backend does: Rust's refusal `name`, quoting `typed`
+ *  where it quotes what was typed; `field` where the call names another. */
+function refuse(name: string, typed = "", field?: Field): never {
+  const r = refusals[name];
+  if (!r) throw new Error(`refusals.json has no ${name}`);
+  fail(r.code, r.message.replaceAll("{typed}", typed), field ?? r.field);
+}
+
 function requireUnlocked() {
-  if (!state.unlocked) fail("locked", "Quietline is locked. Unlock it with your passphrase to carry on.");
+  if (!state.unlocked) refuse("locked");
 }
 
 function localNow(): string {
@@ -180,18 +198,18 @@ const LOGGED_NAMES: Record<string, string> = {
 
 function check(form: CallForm) {
   const quiet = form.call_type !== "substantive";
-  if (isoStart(form.started_at) === null) fail("invalid", "Enter when the call started: a date, day first, and a time, such as 8/12 14:05", "started_at");
-  if (!quiet && form.duration_minutes.trim() === "") fail("invalid", "Enter how long the call lasted, in minutes (or use the call timer)", "duration_minutes");
-  if (!/^\d*$/.test(form.duration_minutes.trim())) fail("invalid", `'${form.duration_minutes}' is not a number of minutes; enter whole minutes, such as 25`, "duration_minutes");
-  if (!quiet && !form.role) fail("invalid", "Choose the caller's role", "role");
-  if (!quiet && !form.setting) fail("invalid", "Choose the type of setting", "setting");
-  if (!quiet && !form.region) fail("invalid", "Choose the region", "region");
+  if (isoStart(form.started_at) === null) refuse("started_at");
+  if (!quiet && form.duration_minutes.trim() === "") refuse("duration_missing");
+  if (!/^\d*$/.test(form.duration_minutes.trim())) refuse("duration_not_minutes", form.duration_minutes.trim());
+  if (!quiet && !form.role) refuse("role");
+  if (!quiet && !form.setting) refuse("setting");
+  if (!quiet && !form.region) refuse("region");
   // Roughly the backend's rule: a due date needs a day and a month.
   if (form.follow_up_due.trim() && !/^(\w+\s+)?\d{1,2}(st|nd|rd|th)?[\s/.-]+(\d{1,2}|[a-z]{3,})\b/i.test(form.follow_up_due.trim()) && !/^\d{4}-\d\d-\d\d$/.test(form.follow_up_due.trim())) {
-    fail("invalid", "Enter the follow-up date with the day first, such as 8/12 or 8 Dec, or leave it empty", "follow_up_due");
+    refuse("follow_up_due", form.follow_up_due.trim());
   }
-  if (!quiet && form.theme_text.trim()) fail("invalid", `No theme matches '${form.theme_text.trim()}': choose one from the list, or clear the theme box`, "themes");
-  if (!quiet && form.themes.length === 0) fail("invalid", "Themes: a call about something needs at least one theme (a silent call or a hang-up needs none)", "themes");
+  if (!quiet && form.theme_text.trim()) refuse("theme_text", form.theme_text.trim());
+  if (!quiet && form.themes.length === 0) refuse("no_theme");
 }
 
 const label = (list: { id: string; label: string }[], id: string) =>
@@ -230,7 +248,7 @@ function sampleCalls(): StoredCall[] {
 }
 
 function reportFor(request: ReportRequest): ReportView {
-  if (!Number.isInteger(request.year) || request.year < 1900 || request.year > 9998) {
+  if (!yearIn(request.year)) {
     fail("invalid", `${request.year} is not a year Quietline can report on; enter a year such as 2024`, "year");
   }
   const k = request.suppress_below > 1 ? request.suppress_below : 0;
@@ -238,14 +256,18 @@ function reportFor(request: ReportRequest): ReportView {
   return view ?? fail("failed", "The browser tests' backend has reports for 2024 only, with or without K = 5.");
 }
 
-/** Mimics the library's rules for where a report or return may be saved. */
-function exportPath(typed: string, stem: string, format: string, what = "the report"): string {
+/** Where a report or return is saved on the pretend computer; refused in Rust's words. */
+function exportPath(typed: string, stem: string, format: string): string {
   const path = typed.trim().replace(/^~(?=\/|$)/, "/home/coordinator");
-  if (path === "") fail("invalid", `Enter where to save ${what}: a folder such as your Documents folder, or a full file name.`, "path");
-  if (!path.startsWith("/")) fail("invalid", `'${typed.trim()}' is not a full path. Start it with / (or ~ for your home folder), for example ~/Documents/${stem}.${format}`, "path");
+  const at = (name: string, quoted: string) => {
+    const r = refusals[name]!;
+    fail(r.code, r.message.replaceAll("{typed}", quoted).replaceAll("{stem}", stem).replaceAll("{extension}", format), r.field);
+  };
+  if (path === "") at("no_path", "");
+  if (!path.startsWith("/")) at("path_not_full", typed.trim());
   if (FOLDERS.includes(path.replace(/\/$/, ""))) return `${path.replace(/\/$/, "")}/${stem}.${format}`;
   const folder = path.slice(0, path.lastIndexOf("/"));
-  if (!FOLDERS.includes(folder)) fail("invalid", `The folder ${folder} does not exist. Choose a folder that does, such as your Documents folder.`, "path");
+  if (!FOLDERS.includes(folder)) at("no_folder", folder.slice(1));
   return /\.[^/.]+$/.test(path) ? path : `${path}.${format}`;
 }
 
@@ -257,7 +279,7 @@ function freePath(target: string, taken: (p: string) => boolean): string {
 }
 
 function requireCoordinator() {
-  if (!state.ownCoordinatorKey) fail("failed", "This store has no coordinator key yet, so it cannot open returns. Choose “Become the coordinator” first.");
+  if (!state.ownCoordinatorKey) refuse("not_coordinator");
 }
 
 function overview(): ReturnsOverview {
@@ -276,10 +298,10 @@ function checkFile(path: string): ReturnFile & { who?: PretendVolunteer } {
   const folder = path.slice(0, path.lastIndexOf("/"));
   const who = PRETEND_VOLUNTEERS[file_name.split("-")[0] ?? ""];
   if (!path.startsWith("/") || (!FOLDERS.includes(folder) && folder !== "/tmp" && folder !== "/home/coordinator/Returns")) {
-    return { ...shown, problem: "The file could not be read or written. Check the folder exists and you can use it." };
+    return { ...shown, problem: refusals.return_unreadable!.message };
   }
   if (!file_name.endsWith(".qlreturn") || !who || file_name.includes("bad")) {
-    return { ...shown, problem: "This file is not a Quietline return." };
+    return { ...shown, problem: refusals.not_a_return!.message };
   }
   const year = /(\d{4})-(\d\d)/.exec(file_name);
   const filled = { ...shown, volunteer: who.name, fingerprint: who.fingerprint, period: year ? `${year[1]}/${year[2]}` : "2024/25", calls: who.calls, deleted: who.deleted, made_on: "1 Sep 2025", who };
@@ -302,24 +324,25 @@ export const backend: Backend = {
   },
   async passphraseStrength(p) {
     const n = [...p].length;
-    const score = n < 8 ? 0 : n < 10 ? 1 : n < 14 ? 2 : n < 20 ? 3 : 4;
-    return { score, label: ["Too short", "Weak", "Fair", "Good", "Strong"][score] ?? "", advice: "Four unrelated words work well.", acceptable: n >= 8 };
+    const min = rules.min_passphrase_chars;
+    const score = n < min ? 0 : n < 10 ? 1 : n < 14 ? 2 : n < 20 ? 3 : 4;
+    return { score, label: ["Too short", "Weak", "Fair", "Good", "Strong"][score] ?? "", advice: "Four unrelated words work well.", acceptable: n >= min };
   },
   async createStore(p) {
-    if (state.exists) fail("store_exists", "A Quietline call log already exists here; unlock it instead. Nothing was changed.");
-    if ([...p].length < 8) fail("invalid", "The passphrase is too short: use at least 8 characters", "passphrase");
+    if (state.exists) refuse("store_exists");
+    if ([...p].length < rules.min_passphrase_chars) refuse("passphrase_too_short");
     Object.assign(state, { exists: true, unlocked: true, passphrase: p });
     save();
     return { recovery_key: RECOVERY_KEY };
   },
   async unlock(p) {
     await new Promise((r) => setTimeout(r, 150));
-    if (p !== state.passphrase) fail("wrong_passphrase", "That passphrase does not unlock this call log. Check Caps Lock and try again; if it is lost, use your recovery key.");
+    if (p !== state.passphrase) refuse("wrong_passphrase");
     state.unlocked = true; state.demo = false; save();
     return { exists: true, unlocked: true, demo: false };
   },
   async recover(key, p) {
-    if (key.replaceAll(/[\s-]/g, "").toUpperCase() !== RECOVERY_KEY.replaceAll("-", "")) fail("wrong_recovery_key", "That recovery key does not unlock this call log. Check each group of four characters.");
+    if (key.replaceAll(/[\s-]/g, "").toUpperCase() !== RECOVERY_KEY.replaceAll("-", "")) refuse("wrong_recovery_key");
     state.passphrase = p; state.unlocked = true; save();
     return { exists: true, unlocked: true, demo: false };
   },
@@ -329,6 +352,7 @@ export const backend: Backend = {
   },
   async lock() { state.unlocked = false; state.log.push("lock"); save(); },
   async stillHere() { state.log.push("still_here"); save(); },
+  async rules() { return rules; },
   async vocabulary() { requireUnlocked(); return vocabulary; },
   async newForm() { requireUnlocked(); return blankForm(state.generation); },
   async logCall(form) {
@@ -357,18 +381,18 @@ export const backend: Backend = {
   },
   async openCall(id) {
     requireUnlocked();
-    const c = state.calls.find((x) => x.id === id) ?? fail("not_found", "That call is no longer in the log; it may have been deleted.");
+    const c = state.calls.find((x) => x.id === id) ?? refuse("call_not_found");
     return { id, form: structuredClone(c.form), logged_by: "", logged_at: c.loggedAt, updated_at: c.loggedAt };
   },
   async updateCall(id, form) {
     requireUnlocked(); check(form);
-    const c = state.calls.find((x) => x.id === id) ?? fail("not_found", "That call is no longer in the log.");
+    const c = state.calls.find((x) => x.id === id) ?? refuse("call_not_found");
     c.form = structuredClone(form); save();
   },
   async deleteCall(id) { requireUnlocked(); state.calls = state.calls.filter((c) => c.id !== id); save(); },
   async listCalls(filter) {
     requireUnlocked();
-    if (filter.from && filter.to && filter.from > filter.to) fail("invalid", "The end date is before the start date", "to");
+    if (filter.from && filter.to && filter.from > filter.to) refuse("end_before_start");
     const rows = state.calls.map(row).sort((a, b) => b.started_at.localeCompare(a.started_at));
     const due = (r: CallRow) => r.follow_up === "due_today" || r.follow_up === "overdue";
     const day = (r: CallRow) => r.started_at.slice(0, 10);
@@ -401,10 +425,13 @@ export const backend: Backend = {
   async getSettings() { requireUnlocked(); return structuredClone(state.settings); },
   async updateSettings(s) {
     requireUnlocked();
-    if (s.idle_lock_minutes < 1 || s.idle_lock_minutes > 60) fail("invalid", "Idle lock: choose between 1 and 60 minutes", "idle lock");
+    const idle = rules.idle_lock_minutes;
+    if (s.idle_lock_minutes < idle.min || s.idle_lock_minutes > idle.max) refuse("idle_lock");
+    const callIdle = rules.call_idle_lock_minutes;
+    if (s.call_idle_lock_minutes < callIdle.min || s.call_idle_lock_minutes > callIdle.max) refuse("call_idle_lock");
     const key = s.coordinator_key.trim();
     if (key !== "" && !/^age1[02-9ac-hj-np-z]{58}$/.test(key)) {
-      fail("invalid", `Coordinator key: '${key.slice(0, 20)}' is not a coordinator key: it starts age1 and must be copied whole`, "coordinator key");
+      refuse("coordinator_key", key);
     }
     state.settings = { ...structuredClone(s), display_name: s.display_name.trim(), coordinator_key: key }; save();
     return structuredClone(state.settings);
@@ -412,19 +439,19 @@ export const backend: Backend = {
   async changePassphrase(current, next) {
     requireUnlocked();
     if (current !== state.passphrase) fail("wrong_passphrase", "The current passphrase is not right, so nothing was changed.", "current_passphrase");
-    if ([...next].length < 8) fail("invalid", "The passphrase is too short: use at least 8 characters", "new_passphrase");
+    if ([...next].length < rules.min_passphrase_chars) refuse("passphrase_too_short", "", "new_passphrase");
     state.passphrase = next; save();
   },
   async returnsOverview() { requireUnlocked(); return overview(); },
   async createReturn(request) {
     requireUnlocked();
-    if (!Number.isInteger(request.year) || request.year < 1900 || request.year > 9998) {
+    if (!yearIn(request.year)) {
       fail("invalid", `Year: ${request.year} is not a year Quietline can make a return for; enter a year such as 2024`, "year");
     }
-    if (state.settings.coordinator_key === "") fail("invalid", "Save your coordinator's key in Settings first: it starts age1, and your coordinator can copy it from their Returns screen.", "coordinator key");
-    if (state.settings.display_name === "") fail("invalid", "Set a display name in Settings first: your coordinator sees it beside your fingerprint.", "display name");
+    if (state.settings.coordinator_key === "") refuse("no_coordinator_key");
+    if (state.settings.display_name === "") refuse("no_display_name");
     const period = request.academic ? `${request.year}/${String((request.year + 1) % 100).padStart(2, "0")}` : String(request.year);
-    const target = exportPath(request.path, `quietline-return-${period.replace("/", "-")}`, "qlreturn", "the return");
+    const target = exportPath(request.path, `quietline-return-${period.replace("/", "-")}`, "qlreturn");
     const path = freePath(target, (p) => state.returnsSaved.includes(p));
     const [from, to] = request.academic ? [`${request.year}-09-01`, `${request.year + 1}-09-01`] : [`${request.year}-01-01`, `${request.year + 1}-01-01`];
     const calls = state.calls.filter((c) => c.form.started_at >= from && c.form.started_at < to).length;
@@ -451,7 +478,7 @@ export const backend: Backend = {
       if (file.state === "already_merged") return { ...base, state: "already_merged", message: `Already merged: ${who.name}’s return for ${file.period}. Nothing changed.` };
       if (file.state === "new_volunteer") {
         if (!request.trust.includes(who.fingerprint)) {
-          return { ...base, state: "refused", message: `Signed by “${who.name}” (fingerprint ${who.fingerprint}), who is not trusted yet. Check the fingerprint with them, then tick to trust them.` };
+          return { ...base, state: "refused", message: refusals.unknown_signer!.message.replace("{name}", who.name).replace("{fingerprint}", who.fingerprint) };
         }
         state.volunteers.push({ name: who.name, fingerprint: who.fingerprint, trusted_on: today(), revoked_on: null, last_return_on: null, returns_merged: 0, calls_by_year: [] });
       }
