@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{AppError, ErrorCode};
 use crate::model::Field;
-use crate::period::{Period, PeriodKind};
 use crate::report::{self, Report, ReportError, ReportLayout};
 use crate::store::Vault;
 
@@ -75,12 +74,7 @@ pub struct Exported {
 
 /// The report the request asks for, with suppression applied.
 pub(super) fn build(vault: &Vault, request: &ReportRequest) -> Result<Report, AppError> {
-    let kind = if request.academic {
-        PeriodKind::Academic
-    } else {
-        PeriodKind::Calendar
-    };
-    let period = Period::new(kind, request.year).map_err(|_| {
+    let period = super::period_of(request.year, request.academic).map_err(|_| {
         AppError::invalid(
             Field::Year,
             format!(
@@ -278,12 +272,7 @@ mod fixture {
         let mut views = serde_json::Map::new();
         for academic in [false, true] {
             for k in [0, 5] {
-                let kind = if academic {
-                    PeriodKind::Academic
-                } else {
-                    PeriodKind::Calendar
-                };
-                let period = Period::new(kind, 2024).unwrap();
+                let period = super::super::period_of(2024, academic).unwrap();
                 let mut report = Report::from_calls(
                     period,
                     DEFAULT_TIME_ZONE,
