@@ -9,8 +9,17 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 const root = fileURLToPath(new URL("../../dist-mock/", import.meta.url));
-const axeSource = readFileSync(fileURLToPath(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url)), "utf8");
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".json": "application/json" };
+const axeSource = readFileSync(
+  fileURLToPath(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url)),
+  "utf8",
+);
+const TYPES = {
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+  ".json": "application/json",
+};
 
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
@@ -19,9 +28,12 @@ export async function startServer() {
     throw new Error("ui/dist-mock is missing: run `npx vite build --mode mock` first");
   }
   const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    const path = normalize(
+      decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname),
+    ).replace(/^(\.\.[/\\])+/, "");
     let file = join(root, path);
-    if (!file.startsWith(root) || !existsSync(file) || path === "/") file = join(root, "index.html");
+    if (!file.startsWith(root) || !existsSync(file) || path === "/")
+      file = join(root, "index.html");
     res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
     createReadStream(file).pipe(res);
   });
@@ -34,8 +46,14 @@ export async function launch() {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-dev-shm-usage",
     ],
   });
 }
@@ -44,15 +62,21 @@ export async function launch() {
 export async function axe(page) {
   await page.addScriptTag({ content: axeSource });
   const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
     const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
+    }));
   });
   return result;
 }
 
 export function describeViolations(violations) {
-  return violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.join(", ")}`).join("\n");
+  return violations
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.join(", ")}`)
+    .join("\n");
 }
 
 /** Fails with axe's findings if the page has any violations. */
@@ -64,10 +88,17 @@ export async function assertAccessible(page, where) {
 export const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? "");
 
 /** Whether all of `locator`'s box is inside the window (not scrolled out of it). */
-export const inViewport = (locator) => locator.evaluate((el) => {
-  const r = el.getBoundingClientRect();
-  return r.width > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth;
-});
+export const inViewport = (locator) =>
+  locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return (
+      r.width > 0 &&
+      r.top >= 0 &&
+      r.left >= 0 &&
+      r.bottom <= window.innerHeight &&
+      r.right <= window.innerWidth
+    );
+  });
 
 /** How far the page scrolls sideways, in pixels (0 or less: not at all). */
 export const sidewaysScroll = (page) =>
@@ -91,10 +122,17 @@ export function useMockApp() {
     await browser?.close();
     await server?.close();
   });
-  return async function openPage(query, {
-    colorScheme = "light", viewport = { width: 1200, height: 900 }, locale = "en-GB", timezoneId = "Europe/London", now = null,
-    clock = null,
-  } = {}) {
+  return async function openPage(
+    query,
+    {
+      colorScheme = "light",
+      viewport = { width: 1200, height: 900 },
+      locale = "en-GB",
+      timezoneId = "Europe/London",
+      now = null,
+      clock = null,
+    } = {},
+  ) {
     const context = await browser.newContext({ viewport, colorScheme, locale, timezoneId });
     // Only the date is fixed: timers keep running.
     if (now) await context.clock.setFixedTime(now);

@@ -5,7 +5,7 @@
 // axe-core checks each new state in light and dark.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { assertAccessible, focusedId, inViewport, sidewaysScroll, useMockApp } from "./harness.mjs";
+import { assertAccessible, inViewport, sidewaysScroll, useMockApp } from "./harness.mjs";
 
 const openPage = useMockApp();
 
@@ -18,7 +18,9 @@ const ZOOMED = { width: 683, height: 384 };
 
 /** Chooses a screen from the menu with the keyboard, as a volunteer would. */
 async function goTo(page, screen) {
-  const tab = page.getByRole("navigation", { name: "Screens" }).getByRole("button", { name: screen, exact: true });
+  const tab = page
+    .getByRole("navigation", { name: "Screens" })
+    .getByRole("button", { name: screen, exact: true });
   await tab.focus();
   await page.keyboard.press("Enter");
 }
@@ -26,16 +28,21 @@ async function goTo(page, screen) {
 /** Waits until the element with `id` has the focus; fails saying where it is. */
 async function waitForFocus(page, id, why) {
   try {
-    await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 3000 });
+    await page.waitForFunction((want) => document.activeElement?.id === want, id, {
+      timeout: 3000,
+    });
   } catch {
     assert.fail(`${why}: the focus is on ${await describeFocus(page)}, not #${id}`);
   }
 }
 
-const describeFocus = (page) => page.evaluate(() => {
-  const el = document.activeElement;
-  return el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""} “${(el.textContent ?? "").trim().slice(0, 30)}”` : "nothing";
-});
+const describeFocus = (page) =>
+  page.evaluate(() => {
+    const el = document.activeElement;
+    return el
+      ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""} “${(el.textContent ?? "").trim().slice(0, 30)}”`
+      : "nothing";
+  });
 
 async function unlock(page) {
   await page.getByRole("heading", { name: "Unlock" }).waitFor();
@@ -47,7 +54,13 @@ describe("1. the cursor is where typing goes", () => {
   it("lands in the first field of every screen chosen from the menu", async () => {
     const page = await openPage("?store=unlocked&calls=1");
     await page.getByRole("heading", { name: "Log a call" }).waitFor();
-    for (const [screen, field] of [["Calls", "filter-from"], ["Report", "report-year"], ["Returns", "return-year"], ["Settings", "display-name"], ["Calls", "filter-from"]]) {
+    for (const [screen, field] of [
+      ["Calls", "filter-from"],
+      ["Report", "report-year"],
+      ["Returns", "return-year"],
+      ["Settings", "display-name"],
+      ["Calls", "filter-from"],
+    ]) {
       await goTo(page, screen);
       await waitForFocus(page, field, screen);
     }
@@ -70,13 +83,22 @@ describe("1. the cursor is where typing goes", () => {
     const page = await openPage("?store=locked");
     await unlock(page);
     await page.getByRole("heading", { name: "Log a call" }).waitFor();
-    const where = await page.waitForFunction(() => {
-      const el = document.activeElement;
-      const main = document.querySelector("main");
-      if (!el || !main?.contains(el)) return null;
-      const first = main.querySelector("[data-autofocus]");
-      return first ? (el === first ? "field" : null) : el.tagName === "H1" ? "heading" : null;
-    }, null, { timeout: 3000 }).then((h) => h.jsonValue(), async () => assert.fail(`on unlock the focus is on ${await describeFocus(page)}`));
+    const where = await page
+      .waitForFunction(
+        () => {
+          const el = document.activeElement;
+          const main = document.querySelector("main");
+          if (!el || !main?.contains(el)) return null;
+          const first = main.querySelector("[data-autofocus]");
+          return first ? (el === first ? "field" : null) : el.tagName === "H1" ? "heading" : null;
+        },
+        null,
+        { timeout: 3000 },
+      )
+      .then(
+        (h) => h.jsonValue(),
+        async () => assert.fail(`on unlock the focus is on ${await describeFocus(page)}`),
+      );
     assert.ok(where === "field" || where === "heading");
     // Choosing a screen from the menu after unlocking works the same way.
     await goTo(page, "Settings");
@@ -210,7 +232,9 @@ describe("2. settings are never lost silently", () => {
       await editSettings(page);
       await goTo(page, "Returns");
       await leaveDialog(page).waitFor();
-      const described = await leaveDialog(page).evaluate((d) => document.getElementById(d.getAttribute("aria-describedby"))?.textContent);
+      const described = await leaveDialog(page).evaluate(
+        (d) => document.getElementById(d.getAttribute("aria-describedby"))?.textContent,
+      );
       assert.equal(described, "You have changed settings that are not saved.");
       await assertAccessible(page, `leave question (${colorScheme})`);
       await page.keyboard.press("Escape");
@@ -244,22 +268,33 @@ describe("3. the report opens on the academic year in progress", () => {
 
 describe("4. dates are UK style whatever the computer's locale", () => {
   it("shows the calls list, an opened call and the volunteers' dates as Tue 1 Dec 2026 or 1/12/2026", async () => {
-    const page = await openPage("?store=unlocked&calls=1&coordinator=1", { locale: "en-US", timezoneId: "America/New_York" });
+    const page = await openPage("?store=unlocked&calls=1&coordinator=1", {
+      locale: "en-US",
+      timezoneId: "America/New_York",
+    });
     await goTo(page, "Calls");
     await page.getByText("3 calls.").waitFor();
     const row = page.getByRole("row").filter({ hasText: "Mon 2 Nov 2026" });
     await row.getByText("Overdue 5/11/2026", { exact: true }).waitFor();
     await page.getByRole("button", { name: "Open the call of Tue 10 Nov 2026 09:30" }).click();
-    await page.getByRole("heading", { name: "Call logged Tue 10 Nov 2026 at 10:00", exact: true }).waitFor();
+    await page
+      .getByRole("heading", { name: "Call logged Tue 10 Nov 2026 at 10:00", exact: true })
+      .waitFor();
 
     await goTo(page, "Returns");
-    const jo = page.getByRole("region", { name: "Volunteers" }).getByRole("listitem").filter({ hasText: "Jo" });
+    const jo = page
+      .getByRole("region", { name: "Volunteers" })
+      .getByRole("listitem")
+      .filter({ hasText: "Jo" });
     await jo.getByText("Mon 2 Sep 2024", { exact: true }).waitFor();
     await jo.getByText(/^Mon 1 Sep 2025 \(1 return merged in all\)$/).waitFor();
   });
 
   it("reads the calls list's dates typed day first, whatever the computer's locale", async () => {
-    const page = await openPage("?store=unlocked&calls=1", { locale: "en-US", timezoneId: "America/New_York" });
+    const page = await openPage("?store=unlocked&calls=1", {
+      locale: "en-US",
+      timezoneId: "America/New_York",
+    });
     await goTo(page, "Calls");
     await page.getByText("3 calls.").waitFor();
     await waitForFocus(page, "filter-from", "Calls");
@@ -271,7 +306,10 @@ describe("4. dates are UK style whatever the computer's locale", () => {
 
     await page.getByLabel("From", { exact: true }).fill("31/2/2026");
     await page.keyboard.press("Enter");
-    await page.getByRole("alert").getByText("Enter the date as day/month/year, such as 1/12/2026.").waitFor();
+    await page
+      .getByRole("alert")
+      .getByText("Enter the date as day/month/year, such as 1/12/2026.")
+      .waitFor();
     await waitForFocus(page, "filter-from", "a date that does not exist");
     await page.locator('#filter-from[aria-invalid="true"]').waitFor({ timeout: 5000 });
   });
@@ -280,7 +318,10 @@ describe("4. dates are UK style whatever the computer's locale", () => {
 describe("5. the window fits a 1366×768 laptop", () => {
   it("shows Log a call and Settings without sideways scrolling at 1366×700", async () => {
     const page = await openPage("?store=unlocked", { viewport: WINDOW });
-    for (const [screen, heading] of [["Log a call", "Log a call"], ["Settings", "Settings"]]) {
+    for (const [screen, heading] of [
+      ["Log a call", "Log a call"],
+      ["Settings", "Settings"],
+    ]) {
       await goTo(page, screen);
       await page.getByRole("heading", { name: heading, exact: true }).waitFor();
       const overflow = await sidewaysScroll(page);
@@ -292,21 +333,36 @@ describe("5. the window fits a 1366×768 laptop", () => {
     // 200% zoom: the laptop's window in half as many CSS pixels.
     const zoomed = await openPage("?store=unlocked", { viewport: ZOOMED });
     await zoomed.getByRole("heading", { name: "Log a call" }).waitFor();
-    let height = await zoomed.locator("header.bar").evaluate((h) => h.getBoundingClientRect().height);
-    assert.ok(height < ZOOMED.height / 4, `the menu bar is ${height}px of ${ZOOMED.height}px at 200% zoom`);
+    let height = await zoomed
+      .locator("header.bar")
+      .evaluate((h) => h.getBoundingClientRect().height);
+    assert.ok(
+      height < ZOOMED.height / 4,
+      `the menu bar is ${height}px of ${ZOOMED.height}px at 200% zoom`,
+    );
     assert.ok((await sidewaysScroll(zoomed)) <= 0, "the page scrolls sideways at 200% zoom");
 
     // 200% text: the root font doubled at 1366×768.
     const large = await openPage("?store=unlocked", { viewport: LAPTOP });
     await large.getByRole("heading", { name: "Log a call" }).waitFor();
-    await large.evaluate(() => { document.documentElement.style.fontSize = "200%"; });
+    await large.evaluate(() => {
+      document.documentElement.style.fontSize = "200%";
+    });
     height = await large.locator("header.bar").evaluate((h) => h.getBoundingClientRect().height);
-    assert.ok(height < LAPTOP.height / 4, `the menu bar is ${height}px of ${LAPTOP.height}px at 200% text`);
+    assert.ok(
+      height < LAPTOP.height / 4,
+      `the menu bar is ${height}px of ${LAPTOP.height}px at 200% text`,
+    );
     // Every screen is still in the menu, and a keyboard can reach each one.
     for (const screen of ["Log a call", "Calls", "Report", "Returns", "Settings"]) {
-      const tab = large.getByRole("navigation", { name: "Screens" }).getByRole("button", { name: screen, exact: true });
+      const tab = large
+        .getByRole("navigation", { name: "Screens" })
+        .getByRole("button", { name: screen, exact: true });
       await tab.focus();
-      assert.ok(await inViewport(tab), `${screen} cannot be seen when it has the focus at 200% text`);
+      assert.ok(
+        await inViewport(tab),
+        `${screen} cannot be seen when it has the focus at 200% text`,
+      );
     }
     await assertAccessible(large, "200% text");
   });
@@ -335,7 +391,9 @@ describe("7. a wrong passphrase is easy to type again", () => {
     await page.keyboard.press("Enter");
     await page.getByRole("alert").getByText("does not unlock").waitFor();
     await waitForFocus(page, "passphrase", "after a wrong passphrase");
-    const selected = await page.locator("#passphrase").evaluate((i) => [i.selectionStart, i.selectionEnd, i.value.length]);
+    const selected = await page
+      .locator("#passphrase")
+      .evaluate((i) => [i.selectionStart, i.selectionEnd, i.value.length]);
     assert.deepEqual(selected, [0, 28, 28], "the whole passphrase is selected");
     await page.keyboard.type("correct horse battery staple");
     await page.keyboard.press("Enter");
@@ -363,7 +421,10 @@ describe("7. a wrong passphrase is easy to type again", () => {
 
   for (const colorScheme of ["light", "dark"]) {
     it(`passes axe with the passphrase shown, in ${colorScheme} mode`, async () => {
-      for (const [store, heading] of [["locked", "Unlock"], ["none", "Set up Quietline"]]) {
+      for (const [store, heading] of [
+        ["locked", "Unlock"],
+        ["none", "Set up Quietline"],
+      ]) {
         const page = await openPage(`?store=${store}`, { colorScheme });
         await page.getByRole("heading", { name: heading }).waitFor();
         await page.keyboard.type("synthetic passphrase");
@@ -377,7 +438,14 @@ describe("7. a wrong passphrase is easy to type again", () => {
 describe("8. the recovery key check", () => {
   for (const [where, options, setup] of [
     ["at 200% zoom", { viewport: ZOOMED }, async () => {}],
-    ["at 200% text", { viewport: LAPTOP }, (page) => page.evaluate(() => { document.documentElement.style.fontSize = "200%"; })],
+    [
+      "at 200% text",
+      { viewport: LAPTOP },
+      (page) =>
+        page.evaluate(() => {
+          document.documentElement.style.fontSize = "200%";
+        }),
+    ],
   ]) {
     it(`asks for a group of the key while the key is in view, ${where}`, async () => {
       const page = await openPage("?store=none", options);
@@ -392,7 +460,10 @@ describe("8. the recovery key check", () => {
       assert.ok(await inViewport(key), "the key is out of view while its last group is asked for");
       assert.ok(await inViewport(page.locator("#last-group")), "the check field is out of view");
       await waitForFocus(page, "last-group", "the recovery key check");
-      assert.ok(await inViewport(key), "the key went out of view when the check field took the focus");
+      assert.ok(
+        await inViewport(key),
+        "the key went out of view when the check field took the focus",
+      );
 
       // A wrong group: the key is still there, and typing replaces the guess.
       await page.keyboard.type("ZZZZ");
@@ -408,11 +479,13 @@ describe("8. the recovery key check", () => {
 });
 
 /** The visible words of the page, without keys and codes shown as values. */
-const visibleWords = (page) => page.evaluate(() => {
-  let text = document.body.innerText;
-  for (const code of document.querySelectorAll("code")) text = text.replaceAll(code.innerText, "");
-  return text;
-});
+const visibleWords = (page) =>
+  page.evaluate(() => {
+    let text = document.body.innerText;
+    for (const code of document.querySelectorAll("code"))
+      text = text.replaceAll(code.innerText, "");
+    return text;
+  });
 
 /** The coordinator's merge step keeps the word the return format uses. */
 const PINNED = ["I have checked this fingerprint with"];
@@ -440,7 +513,10 @@ describe("9. plain words", () => {
     const demo = await openPage("?store=none");
     await demo.getByRole("button", { name: "Open the demo call log" }).click();
     await demo.getByRole("note").waitFor();
-    for (const [screen, ready] of [["Calls", "3 calls."], ["Settings", "Change passphrase"]]) {
+    for (const [screen, ready] of [
+      ["Calls", "3 calls."],
+      ["Settings", "Change passphrase"],
+    ]) {
       await goTo(demo, screen);
       await demo.getByText(ready).first().waitFor();
       assertPlain(await visibleWords(demo), `demo ${screen}`);
@@ -456,7 +532,9 @@ describe("9. plain words", () => {
 
     const coordinator = await openPage("?store=unlocked&volunteer=1&coordinator=1");
     await goTo(coordinator, "Returns");
-    await coordinator.evaluate(() => window.quietlineMock.chooseNext(["/home/coordinator/Returns/alex-2024-25.qlreturn"]));
+    await coordinator.evaluate(() =>
+      window.quietlineMock.chooseNext(["/home/coordinator/Returns/alex-2024-25.qlreturn"]),
+    );
     await coordinator.getByRole("button", { name: "Choose files…" }).click();
     await coordinator.getByText("New volunteer", { exact: true }).waitFor();
     assertPlain(await visibleWords(coordinator), "a coordinator's Returns");
@@ -470,12 +548,21 @@ describe("10. separators keep their spaces", () => {
     await page.getByText("3 calls.").waitFor();
     const row = page.getByRole("row").filter({ hasText: "Mon 2 Nov 2026" });
     assert.equal(await row.getByRole("cell").nth(3).innerText(), "EHCPs · Funding and budgets");
-    assert.equal(await row.getByRole("cell").nth(2).locator(".hint").innerText(), "Primary · North West");
+    assert.equal(
+      await row.getByRole("cell").nth(2).locator(".hint").innerText(),
+      "Primary · North West",
+    );
     for (const screen of ["Calls", "Report", "Returns", "Settings"]) {
       await goTo(page, screen);
       await page.locator("main h1").first().waitFor();
-      const squashed = await page.locator("main").evaluate((main) =>
-        [...main.querySelectorAll("*")].map((el) => el.textContent ?? "").find((t) => /\S·|·\S/.test(t)) ?? null);
+      const squashed = await page
+        .locator("main")
+        .evaluate(
+          (main) =>
+            [...main.querySelectorAll("*")]
+              .map((el) => el.textContent ?? "")
+              .find((t) => /\S·|·\S/.test(t)) ?? null,
+        );
       assert.equal(squashed, null, `${screen}: a separator runs into a word`);
     }
   });

@@ -31,7 +31,8 @@ const rules = rulesJson as Rules;
 // Rust's refusals (see `export_refusals_for_the_browser_tests`): the
 // stand-in decides when to refuse, never what the refusal says.
 const refusals = refusalsJson as Record<string, AppError>;
-const yearIn = (year: number) => Number.isInteger(year) && year >= rules.years.min && year <= rules.years.max;
+const yearIn = (year: number) =>
+  Number.isInteger(year) && year >= rules.years.min && year <= rules.years.max;
 const reports = reportsJson as unknown as Record<string, ReportView>;
 /** Folders that exist on the pretend computer. */
 const FOLDERS = ["/home/coordinator", "/home/coordinator/Documents"];
@@ -47,10 +48,23 @@ const PRETEND_VOLUNTEERS: Record<string, PretendVolunteer> = {
   jo: { name: "Jo", fingerprint: "DW5K-3PZM-T2QA-7LXE", calls: 30, deleted: 2 },
 };
 
-interface StoredCall { id: string; form: CallForm; loggedAt: string }
-interface SavedReport { path: string; format: ExportFormat; narrative: string[] }
+interface StoredCall {
+  id: string;
+  form: CallForm;
+  loggedAt: string;
+}
+interface SavedReport {
+  path: string;
+  format: ExportFormat;
+  narrative: string[];
+}
 /** A volunteer whose returns the pretend computer holds. */
-interface PretendVolunteer { name: string; fingerprint: string; calls: number; deleted: number }
+interface PretendVolunteer {
+  name: string;
+  fingerprint: string;
+  calls: number;
+  deleted: number;
+}
 interface MockState {
   exists: boolean;
   unlocked: boolean;
@@ -111,10 +125,17 @@ function initial(): MockState {
   }
   if (params.has("coordinator")) {
     state.ownCoordinatorKey = COORDINATOR_KEY;
-    state.volunteers = [{
-      name: "Jo", fingerprint: PRETEND_VOLUNTEERS.jo!.fingerprint, trusted_on: "2 Sep 2024", revoked_on: null,
-      last_return_on: "1 Sep 2025", returns_merged: 1, calls_by_year: [{ label: "2024/25", calls: 30 }],
-    }];
+    state.volunteers = [
+      {
+        name: "Jo",
+        fingerprint: PRETEND_VOLUNTEERS.jo!.fingerprint,
+        trusted_on: "2 Sep 2024",
+        revoked_on: null,
+        last_return_on: "1 Sep 2025",
+        returns_merged: 1,
+        calls_by_year: [{ label: "2024/25", calls: 30 }],
+      },
+    ];
   }
   if (new URLSearchParams(location.search).has("calls")) {
     state.calls = sampleCalls();
@@ -178,21 +199,44 @@ function isoStart(text: string): string | null {
 
 function blankForm(generation = 0): CallForm {
   return {
-    id: crypto.randomUUID(), draft_generation: generation, timer_started_ms: null, theme_text: "",
-    started_at: shownNow(), duration_minutes: "", call_type: "substantive", role: "", setting: "",
-    employer: "", region: "", caller_type: "unknown", themes: [], risk: "none",
+    id: crypto.randomUUID(),
+    draft_generation: generation,
+    timer_started_ms: null,
+    theme_text: "",
+    started_at: shownNow(),
+    duration_minutes: "",
+    call_type: "substantive",
+    role: "",
+    setting: "",
+    employer: "",
+    region: "",
+    caller_type: "unknown",
+    themes: [],
+    risk: "none",
     safeguarding: {
-      asked_directly_about_suicide: false, plan_discussed: false, means_discussed: false,
-      timeframe_discussed: false, emergency_services_called: false, signposted: [],
-      coordinator_consulted: false, coordinator_consulted_at: "", other_steps: [],
+      asked_directly_about_suicide: false,
+      plan_discussed: false,
+      means_discussed: false,
+      timeframe_discussed: false,
+      emergency_services_called: false,
+      signposted: [],
+      coordinator_consulted: false,
+      coordinator_consulted_at: "",
+      other_steps: [],
     },
-    follow_up_needed: false, follow_up_due: "", follow_up_done: false, notes: "",
+    follow_up_needed: false,
+    follow_up_due: "",
+    follow_up_done: false,
+    notes: "",
   };
 }
 
 /** As the backend names each kind of call in "… logged at 14:32." */
 const LOGGED_NAMES: Record<string, string> = {
-  substantive: "Call", silent: "Silent call", hang_up: "Hang-up", wrong_number: "Wrong-number call",
+  substantive: "Call",
+  silent: "Silent call",
+  hang_up: "Hang-up",
+  wrong_number: "Wrong-number call",
   information_only: "Information-only call",
 };
 
@@ -200,12 +244,19 @@ function check(form: CallForm) {
   const quiet = form.call_type !== "substantive";
   if (isoStart(form.started_at) === null) refuse("started_at");
   if (!quiet && form.duration_minutes.trim() === "") refuse("duration_missing");
-  if (!/^\d*$/.test(form.duration_minutes.trim())) refuse("duration_not_minutes", form.duration_minutes.trim());
+  if (!/^\d*$/.test(form.duration_minutes.trim()))
+    refuse("duration_not_minutes", form.duration_minutes.trim());
   if (!quiet && !form.role) refuse("role");
   if (!quiet && !form.setting) refuse("setting");
   if (!quiet && !form.region) refuse("region");
   // Roughly the backend's rule: a due date needs a day and a month.
-  if (form.follow_up_due.trim() && !/^(\w+\s+)?\d{1,2}(st|nd|rd|th)?[\s/.-]+(\d{1,2}|[a-z]{3,})\b/i.test(form.follow_up_due.trim()) && !/^\d{4}-\d\d-\d\d$/.test(form.follow_up_due.trim())) {
+  if (
+    form.follow_up_due.trim() &&
+    !/^(\w+\s+)?\d{1,2}(st|nd|rd|th)?[\s/.-]+(\d{1,2}|[a-z]{3,})\b/i.test(
+      form.follow_up_due.trim(),
+    ) &&
+    !/^\d{4}-\d\d-\d\d$/.test(form.follow_up_due.trim())
+  ) {
     refuse("follow_up_due", form.follow_up_due.trim());
   }
   if (!quiet && form.theme_text.trim()) refuse("theme_text", form.theme_text.trim());
@@ -220,40 +271,87 @@ function row(c: StoredCall): CallRow {
   const [date = "", time = ""] = f.started_at.split("T");
   const today = localNow().slice(0, 10);
   const due = f.follow_up_due;
-  const follow_up = !f.follow_up_needed ? "none" : f.follow_up_done ? "done"
-    : due && due < today ? "overdue" : due === today ? "due_today" : "open";
+  const follow_up = !f.follow_up_needed
+    ? "none"
+    : f.follow_up_done
+      ? "done"
+      : due && due < today
+        ? "overdue"
+        : due === today
+          ? "due_today"
+          : "open";
   return {
-    id: c.id, started_at: f.started_at,
+    id: c.id,
+    started_at: f.started_at,
     date_label: longDate(date),
-    time_label: time.slice(0, 5), duration_minutes: Number(f.duration_minutes || 0),
-    call_type: label(vocabulary.call_types, f.call_type), role: label(vocabulary.roles, f.role || "unknown"),
-    setting: label(vocabulary.settings, f.setting || "unknown"), region: label(vocabulary.regions, f.region || "unknown"),
-    themes: f.themes.map((t) => label(vocabulary.themes, t)), risk: label(vocabulary.risk_levels, f.risk),
-    follow_up, follow_up_due: due,
+    time_label: time.slice(0, 5),
+    duration_minutes: Number(f.duration_minutes || 0),
+    call_type: label(vocabulary.call_types, f.call_type),
+    role: label(vocabulary.roles, f.role || "unknown"),
+    setting: label(vocabulary.settings, f.setting || "unknown"),
+    region: label(vocabulary.regions, f.region || "unknown"),
+    themes: f.themes.map((t) => label(vocabulary.themes, t)),
+    risk: label(vocabulary.risk_levels, f.risk),
+    follow_up,
+    follow_up_due: due,
   };
 }
 
 function sampleCalls(): StoredCall[] {
   const make = (day: string, patch: Partial<CallForm>): StoredCall => ({
-    id: crypto.randomUUID(), loggedAt: `${day} 10:00`,
-    form: { ...blankForm(), started_at: `${day}T09:30`, duration_minutes: "25", role: "headteacher",
-      setting: "primary", region: "north_west", themes: ["inspection.ofsted"], ...patch },
+    id: crypto.randomUUID(),
+    loggedAt: `${day} 10:00`,
+    form: {
+      ...blankForm(),
+      started_at: `${day}T09:30`,
+      duration_minutes: "25",
+      role: "headteacher",
+      setting: "primary",
+      region: "north_west",
+      themes: ["inspection.ofsted"],
+      ...patch,
+    },
   });
   const today = localNow().slice(0, 10);
   return [
-    make("2026-11-02", { themes: ["send.ehcp", "funding"], risk: "moderate", follow_up_needed: true, follow_up_due: "2026-11-05" }),
-    make("2026-11-10", { role: "deputy_or_assistant_head", setting: "secondary", region: "london", themes: ["governance"], risk: "high" }),
-    make(today, { call_type: "silent", role: "", setting: "", region: "", themes: [], duration_minutes: "0" }),
+    make("2026-11-02", {
+      themes: ["send.ehcp", "funding"],
+      risk: "moderate",
+      follow_up_needed: true,
+      follow_up_due: "2026-11-05",
+    }),
+    make("2026-11-10", {
+      role: "deputy_or_assistant_head",
+      setting: "secondary",
+      region: "london",
+      themes: ["governance"],
+      risk: "high",
+    }),
+    make(today, {
+      call_type: "silent",
+      role: "",
+      setting: "",
+      region: "",
+      themes: [],
+      duration_minutes: "0",
+    }),
   ];
 }
 
 function reportFor(request: ReportRequest): ReportView {
   if (!yearIn(request.year)) {
-    fail("invalid", `${request.year} is not a year Quietline can report on; enter a year such as 2024`, "year");
+    fail(
+      "invalid",
+      `${request.year} is not a year Quietline can report on; enter a year such as 2024`,
+      "year",
+    );
   }
   const k = request.suppress_below > 1 ? request.suppress_below : 0;
   const view = reports[`${request.year}-${request.academic ? "academic" : "calendar"}-${k}`];
-  return view ?? fail("failed", "The browser tests' backend has reports for 2024 only, with or without K = 5.");
+  return (
+    view ??
+    fail("failed", "The browser tests' backend has reports for 2024 only, with or without K = 5.")
+  );
 }
 
 /** Where a report or return is saved on the pretend computer; refused in Rust's words. */
@@ -261,11 +359,19 @@ function exportPath(typed: string, stem: string, format: string): string {
   const path = typed.trim().replace(/^~(?=\/|$)/, "/home/coordinator");
   const at = (name: string, quoted: string) => {
     const r = refusals[name]!;
-    fail(r.code, r.message.replaceAll("{typed}", quoted).replaceAll("{stem}", stem).replaceAll("{extension}", format), r.field);
+    fail(
+      r.code,
+      r.message
+        .replaceAll("{typed}", quoted)
+        .replaceAll("{stem}", stem)
+        .replaceAll("{extension}", format),
+      r.field,
+    );
   };
   if (path === "") at("no_path", "");
   if (!path.startsWith("/")) at("path_not_full", typed.trim());
-  if (FOLDERS.includes(path.replace(/\/$/, ""))) return `${path.replace(/\/$/, "")}/${stem}.${format}`;
+  if (FOLDERS.includes(path.replace(/\/$/, "")))
+    return `${path.replace(/\/$/, "")}/${stem}.${format}`;
   const folder = path.slice(0, path.lastIndexOf("/"));
   if (!FOLDERS.includes(folder)) at("no_folder", folder.slice(1));
   return /\.[^/.]+$/.test(path) ? path : `${path}.${format}`;
@@ -284,29 +390,60 @@ function requireCoordinator() {
 
 function overview(): ReturnsOverview {
   return {
-    display_name: state.settings.display_name, fingerprint: OWN_FINGERPRINT,
-    coordinator_key: state.settings.coordinator_key, own_coordinator_key: state.ownCoordinatorKey,
-    returns_made: state.returnsSaved.length, default_folder: "/home/coordinator/Documents",
-    suggested_year: new Date().getMonth() >= 8 ? new Date().getFullYear() : new Date().getFullYear() - 1,
+    display_name: state.settings.display_name,
+    fingerprint: OWN_FINGERPRINT,
+    coordinator_key: state.settings.coordinator_key,
+    own_coordinator_key: state.ownCoordinatorKey,
+    returns_made: state.returnsSaved.length,
+    default_folder: "/home/coordinator/Documents",
+    suggested_year:
+      new Date().getMonth() >= 8 ? new Date().getFullYear() : new Date().getFullYear() - 1,
   };
 }
 
 /** What checking a pretend return file finds, by its path. */
 function checkFile(path: string): ReturnFile & { who?: PretendVolunteer } {
   const file_name = path.split("/").pop() ?? path;
-  const shown: ReturnFile = { path, file_name, state: "refused", volunteer: "", fingerprint: "", period: "", calls: 0, deleted: 0, made_on: "", problem: "" };
+  const shown: ReturnFile = {
+    path,
+    file_name,
+    state: "refused",
+    volunteer: "",
+    fingerprint: "",
+    period: "",
+    calls: 0,
+    deleted: 0,
+    made_on: "",
+    problem: "",
+  };
   const folder = path.slice(0, path.lastIndexOf("/"));
   const who = PRETEND_VOLUNTEERS[file_name.split("-")[0] ?? ""];
-  if (!path.startsWith("/") || (!FOLDERS.includes(folder) && folder !== "/tmp" && folder !== "/home/coordinator/Returns")) {
+  if (
+    !path.startsWith("/") ||
+    (!FOLDERS.includes(folder) && folder !== "/tmp" && folder !== "/home/coordinator/Returns")
+  ) {
     return { ...shown, problem: refusals.return_unreadable!.message };
   }
   if (!file_name.endsWith(".qlreturn") || !who || file_name.includes("bad")) {
     return { ...shown, problem: refusals.not_a_return!.message };
   }
   const year = /(\d{4})-(\d\d)/.exec(file_name);
-  const filled = { ...shown, volunteer: who.name, fingerprint: who.fingerprint, period: year ? `${year[1]}/${year[2]}` : "2024/25", calls: who.calls, deleted: who.deleted, made_on: "1 Sep 2025", who };
+  const filled = {
+    ...shown,
+    volunteer: who.name,
+    fingerprint: who.fingerprint,
+    period: year ? `${year[1]}/${year[2]}` : "2024/25",
+    calls: who.calls,
+    deleted: who.deleted,
+    made_on: "1 Sep 2025",
+    who,
+  };
   const known = state.volunteers.find((v) => v.fingerprint === who.fingerprint);
-  if (known?.revoked_on) return { ...filled, problem: `${who.name}’s key was revoked on ${known.revoked_on}, so their returns are refused.` };
+  if (known?.revoked_on)
+    return {
+      ...filled,
+      problem: `${who.name}’s key was revoked on ${known.revoked_on}, so their returns are refused.`,
+    };
   if (state.merged.includes(path)) return { ...filled, state: "already_merged" };
   return { ...filled, state: known ? "ready" : "new_volunteer" };
 }
@@ -326,7 +463,12 @@ export const backend: Backend = {
     const n = [...p].length;
     const min = rules.min_passphrase_chars;
     const score = n < min ? 0 : n < 10 ? 1 : n < 14 ? 2 : n < 20 ? 3 : 4;
-    return { score, label: ["Too short", "Weak", "Fair", "Good", "Strong"][score] ?? "", advice: "Four unrelated words work well.", acceptable: n >= min };
+    return {
+      score,
+      label: ["Too short", "Weak", "Fair", "Good", "Strong"][score] ?? "",
+      advice: "Four unrelated words work well.",
+      acceptable: n >= min,
+    };
   },
   async createStore(p) {
     if (state.exists) refuse("store_exists");
@@ -338,76 +480,151 @@ export const backend: Backend = {
   async unlock(p) {
     await new Promise((r) => setTimeout(r, 150));
     if (p !== state.passphrase) refuse("wrong_passphrase");
-    state.unlocked = true; state.demo = false; save();
+    state.unlocked = true;
+    state.demo = false;
+    save();
     return { exists: true, unlocked: true, demo: false };
   },
   async recover(key, p) {
-    if (key.replaceAll(/[\s-]/g, "").toUpperCase() !== RECOVERY_KEY.replaceAll("-", "")) refuse("wrong_recovery_key");
-    state.passphrase = p; state.unlocked = true; save();
+    if (key.replaceAll(/[\s-]/g, "").toUpperCase() !== RECOVERY_KEY.replaceAll("-", ""))
+      refuse("wrong_recovery_key");
+    state.passphrase = p;
+    state.unlocked = true;
+    save();
     return { exists: true, unlocked: true, demo: false };
   },
   async openDemo() {
-    state.unlocked = true; state.demo = true; state.calls = sampleCalls(); save();
+    state.unlocked = true;
+    state.demo = true;
+    state.calls = sampleCalls();
+    save();
     return { exists: state.exists, unlocked: true, demo: true };
   },
-  async lock() { state.unlocked = false; state.log.push("lock"); save(); },
-  async stillHere() { state.log.push("still_here"); save(); },
-  async rules() { return rules; },
-  async vocabulary() { requireUnlocked(); return vocabulary; },
-  async newForm() { requireUnlocked(); return blankForm(state.generation); },
+  async lock() {
+    state.unlocked = false;
+    state.log.push("lock");
+    save();
+  },
+  async stillHere() {
+    state.log.push("still_here");
+    save();
+  },
+  async rules() {
+    return rules;
+  },
+  async vocabulary() {
+    requireUnlocked();
+    return vocabulary;
+  },
+  async newForm() {
+    requireUnlocked();
+    return blankForm(state.generation);
+  },
   async logCall(form) {
-    requireUnlocked(); check(form);
+    requireUnlocked();
+    check(form);
     // As the backend: the form's id makes a second save replace the first.
     // Kept with the start as `2026-12-02T10:20`, which the listing sorts by.
-    const stored = { ...structuredClone(form), started_at: isoStart(form.started_at) ?? form.started_at };
+    const stored = {
+      ...structuredClone(form),
+      started_at: isoStart(form.started_at) ?? form.started_at,
+    };
     const again = state.calls.find((c) => c.id === form.id);
     if (again) again.form = stored;
     else state.calls.push({ id: form.id, form: stored, loggedAt: localNow().replace("T", " ") });
-    if (form.draft_generation === state.generation) { state.draft = null; state.generation += 1; }
-    state.log.push(`log_call:${form.call_type}`); save();
+    if (form.draft_generation === state.generation) {
+      state.draft = null;
+      state.generation += 1;
+    }
+    state.log.push(`log_call:${form.call_type}`);
+    save();
     const what = LOGGED_NAMES[form.call_type] ?? "Call";
-    return { id: form.id, message: `${what} logged at ${localNow().slice(11)}.`, next: blankForm(state.generation) };
+    return {
+      id: form.id,
+      message: `${what} logged at ${localNow().slice(11)}.`,
+      next: blankForm(state.generation),
+    };
   },
   async logShortCall(form, callType) {
-    const short = { ...blankForm(state.generation), id: form.id, draft_generation: form.draft_generation, started_at: form.started_at, duration_minutes: form.duration_minutes, call_type: callType };
+    const short = {
+      ...blankForm(state.generation),
+      id: form.id,
+      draft_generation: form.draft_generation,
+      started_at: form.started_at,
+      duration_minutes: form.duration_minutes,
+      call_type: callType,
+    };
     return backend.logCall(short);
   },
   async undoLog(id, form) {
     requireUnlocked();
     state.calls = state.calls.filter((c) => c.id !== id);
-    const back = { ...structuredClone(form), id: crypto.randomUUID(), draft_generation: state.generation };
-    state.draft = back; state.log.push("undo_log"); save();
+    const back = {
+      ...structuredClone(form),
+      id: crypto.randomUUID(),
+      draft_generation: state.generation,
+    };
+    state.draft = back;
+    state.log.push("undo_log");
+    save();
     return back;
   },
   async openCall(id) {
     requireUnlocked();
     const c = state.calls.find((x) => x.id === id) ?? refuse("call_not_found");
-    return { id, form: structuredClone(c.form), logged_by: "", logged_at: c.loggedAt, updated_at: c.loggedAt };
+    return {
+      id,
+      form: structuredClone(c.form),
+      logged_by: "",
+      logged_at: c.loggedAt,
+      updated_at: c.loggedAt,
+    };
   },
   async updateCall(id, form) {
-    requireUnlocked(); check(form);
+    requireUnlocked();
+    check(form);
     const c = state.calls.find((x) => x.id === id) ?? refuse("call_not_found");
-    c.form = structuredClone(form); save();
+    c.form = structuredClone(form);
+    save();
   },
-  async deleteCall(id) { requireUnlocked(); state.calls = state.calls.filter((c) => c.id !== id); save(); },
+  async deleteCall(id) {
+    requireUnlocked();
+    state.calls = state.calls.filter((c) => c.id !== id);
+    save();
+  },
   async listCalls(filter) {
     requireUnlocked();
     if (filter.from && filter.to && filter.from > filter.to) refuse("end_before_start");
     const rows = state.calls.map(row).sort((a, b) => b.started_at.localeCompare(a.started_at));
     const due = (r: CallRow) => r.follow_up === "due_today" || r.follow_up === "overdue";
     const day = (r: CallRow) => r.started_at.slice(0, 10);
-    const shown = rows.filter((r) => (!filter.follow_up_due || due(r)) && (!filter.risk || r.risk.id === filter.risk)
-      && (!filter.from || day(r) >= filter.from) && (!filter.to || day(r) <= filter.to));
+    const shown = rows.filter(
+      (r) =>
+        (!filter.follow_up_due || due(r)) &&
+        (!filter.risk || r.risk.id === filter.risk) &&
+        (!filter.from || day(r) >= filter.from) &&
+        (!filter.to || day(r) <= filter.to),
+    );
     return { calls: shown, matched: shown.length, follow_ups_due: rows.filter(due).length };
   },
   async saveDraft(form) {
     requireUnlocked();
     if (form.draft_generation !== state.generation) return false;
-    state.draft = structuredClone(form); save();
+    state.draft = structuredClone(form);
+    save();
     return true;
   },
-  async loadDraft() { requireUnlocked(); return state.draft; },
-  async clearDraft() { requireUnlocked(); state.draft = null; state.generation += 1; save(); return blankForm(state.generation); },
+  async loadDraft() {
+    requireUnlocked();
+    return state.draft;
+  },
+  async clearDraft() {
+    requireUnlocked();
+    state.draft = null;
+    state.generation += 1;
+    save();
+    return blankForm(state.generation);
+  },
   async report(request) {
     requireUnlocked();
     // Long enough for the progress message to be seen, as on a large store.
@@ -418,89 +635,168 @@ export const backend: Backend = {
     requireUnlocked();
     const target = exportPath(typed, reportFor(request).file_stem, format);
     const path = freePath(target, (p) => state.saved.some((s) => s.path === p));
-    state.saved.push({ path, format, narrative: format === "html" ? narrative.map((s) => s.trim()).filter((s) => s !== "") : [] });
+    state.saved.push({
+      path,
+      format,
+      narrative: format === "html" ? narrative.map((s) => s.trim()).filter((s) => s !== "") : [],
+    });
     save();
     return { path };
   },
-  async getSettings() { requireUnlocked(); return structuredClone(state.settings); },
+  async getSettings() {
+    requireUnlocked();
+    return structuredClone(state.settings);
+  },
   async updateSettings(s) {
     requireUnlocked();
     const idle = rules.idle_lock_minutes;
     if (s.idle_lock_minutes < idle.min || s.idle_lock_minutes > idle.max) refuse("idle_lock");
     const callIdle = rules.call_idle_lock_minutes;
-    if (s.call_idle_lock_minutes < callIdle.min || s.call_idle_lock_minutes > callIdle.max) refuse("call_idle_lock");
+    if (s.call_idle_lock_minutes < callIdle.min || s.call_idle_lock_minutes > callIdle.max)
+      refuse("call_idle_lock");
     const key = s.coordinator_key.trim();
     if (key !== "" && !/^age1[02-9ac-hj-np-z]{58}$/.test(key)) {
       refuse("coordinator_key", key);
     }
-    state.settings = { ...structuredClone(s), display_name: s.display_name.trim(), coordinator_key: key }; save();
+    state.settings = {
+      ...structuredClone(s),
+      display_name: s.display_name.trim(),
+      coordinator_key: key,
+    };
+    save();
     return structuredClone(state.settings);
   },
   async changePassphrase(current, next) {
     requireUnlocked();
-    if (current !== state.passphrase) fail("wrong_passphrase", "The current passphrase is not right, so nothing was changed.", "current_passphrase");
-    if ([...next].length < rules.min_passphrase_chars) refuse("passphrase_too_short", "", "new_passphrase");
-    state.passphrase = next; save();
+    if (current !== state.passphrase)
+      fail(
+        "wrong_passphrase",
+        "The current passphrase is not right, so nothing was changed.",
+        "current_passphrase",
+      );
+    if ([...next].length < rules.min_passphrase_chars)
+      refuse("passphrase_too_short", "", "new_passphrase");
+    state.passphrase = next;
+    save();
   },
-  async returnsOverview() { requireUnlocked(); return overview(); },
+  async returnsOverview() {
+    requireUnlocked();
+    return overview();
+  },
   async createReturn(request) {
     requireUnlocked();
     if (!yearIn(request.year)) {
-      fail("invalid", `Year: ${request.year} is not a year Quietline can make a return for; enter a year such as 2024`, "year");
+      fail(
+        "invalid",
+        `Year: ${request.year} is not a year Quietline can make a return for; enter a year such as 2024`,
+        "year",
+      );
     }
     if (state.settings.coordinator_key === "") refuse("no_coordinator_key");
     if (state.settings.display_name === "") refuse("no_display_name");
-    const period = request.academic ? `${request.year}/${String((request.year + 1) % 100).padStart(2, "0")}` : String(request.year);
-    const target = exportPath(request.path, `quietline-return-${period.replace("/", "-")}`, "qlreturn");
+    const period = request.academic
+      ? `${request.year}/${String((request.year + 1) % 100).padStart(2, "0")}`
+      : String(request.year);
+    const target = exportPath(
+      request.path,
+      `quietline-return-${period.replace("/", "-")}`,
+      "qlreturn",
+    );
     const path = freePath(target, (p) => state.returnsSaved.includes(p));
-    const [from, to] = request.academic ? [`${request.year}-09-01`, `${request.year + 1}-09-01`] : [`${request.year}-01-01`, `${request.year + 1}-01-01`];
-    const calls = state.calls.filter((c) => c.form.started_at >= from && c.form.started_at < to).length;
-    state.returnsSaved.push(path); save();
+    const [from, to] = request.academic
+      ? [`${request.year}-09-01`, `${request.year + 1}-09-01`]
+      : [`${request.year}-01-01`, `${request.year + 1}-01-01`];
+    const calls = state.calls.filter(
+      (c) => c.form.started_at >= from && c.form.started_at < to,
+    ).length;
+    state.returnsSaved.push(path);
+    save();
     return { path, period, calls, deleted: 0, fingerprint: OWN_FINGERPRINT };
   },
   async becomeCoordinator() {
     requireUnlocked();
-    state.ownCoordinatorKey ??= COORDINATOR_KEY; save();
+    state.ownCoordinatorKey ??= COORDINATOR_KEY;
+    save();
     return overview();
   },
   async checkReturns(paths) {
-    requireUnlocked(); requireCoordinator();
+    requireUnlocked();
+    requireCoordinator();
     await new Promise((r) => setTimeout(r, 100));
-    return paths.map((p) => { const { who: _, ...file } = checkFile(p); return file; });
+    return paths.map((p) => {
+      const file: Partial<ReturnType<typeof checkFile>> = checkFile(p);
+      delete file.who;
+      return file as Omit<ReturnType<typeof checkFile>, "who">;
+    });
   },
   async mergeReturns(request) {
-    requireUnlocked(); requireCoordinator();
+    requireUnlocked();
+    requireCoordinator();
     const results: MergeResult[] = request.paths.map((path) => {
       const file = checkFile(path);
       const base = { path, file_name: file.file_name };
       const who = file.who;
-      if (file.state === "refused" || !who) return { ...base, state: "refused", message: file.problem };
-      if (file.state === "already_merged") return { ...base, state: "already_merged", message: `Already merged: ${who.name}’s return for ${file.period}. Nothing changed.` };
+      if (file.state === "refused" || !who)
+        return { ...base, state: "refused", message: file.problem };
+      if (file.state === "already_merged")
+        return {
+          ...base,
+          state: "already_merged",
+          message: `Already merged: ${who.name}’s return for ${file.period}. Nothing changed.`,
+        };
       if (file.state === "new_volunteer") {
         if (!request.trust.includes(who.fingerprint)) {
-          return { ...base, state: "refused", message: refusals.unknown_signer!.message.replace("{name}", who.name).replace("{fingerprint}", who.fingerprint) };
+          return {
+            ...base,
+            state: "refused",
+            message: refusals
+              .unknown_signer!.message.replace("{name}", who.name)
+              .replace("{fingerprint}", who.fingerprint),
+          };
         }
-        state.volunteers.push({ name: who.name, fingerprint: who.fingerprint, trusted_on: today(), revoked_on: null, last_return_on: null, returns_merged: 0, calls_by_year: [] });
+        state.volunteers.push({
+          name: who.name,
+          fingerprint: who.fingerprint,
+          trusted_on: today(),
+          revoked_on: null,
+          last_return_on: null,
+          returns_merged: 0,
+          calls_by_year: [],
+        });
       }
       const v = state.volunteers.find((x) => x.fingerprint === who.fingerprint)!;
-      v.last_return_on = today(); v.returns_merged++;
+      v.last_return_on = today();
+      v.returns_merged++;
       const year = v.calls_by_year.find((y) => y.label === file.period);
-      if (year) year.calls += who.calls; else v.calls_by_year.push({ label: file.period, calls: who.calls });
+      if (year) year.calls += who.calls;
+      else v.calls_by_year.push({ label: file.period, calls: who.calls });
       state.merged.push(path);
-      return { ...base, state: "merged", message: `Merged ${who.name}’s return for ${file.period}: ${who.calls} new, 0 updated, 0 unchanged, ${who.deleted} erased.` };
+      return {
+        ...base,
+        state: "merged",
+        message: `Merged ${who.name}’s return for ${file.period}: ${who.calls} new, 0 updated, 0 unchanged, ${who.deleted} erased.`,
+      };
     });
     save();
     return results;
   },
-  async volunteers() { requireUnlocked(); return structuredClone(state.volunteers); },
+  async volunteers() {
+    requireUnlocked();
+    return structuredClone(state.volunteers);
+  },
   async revokeVolunteer(fingerprint) {
     requireUnlocked();
-    const v = state.volunteers.find((x) => x.fingerprint === fingerprint) ?? fail("not_found", "No volunteer has that fingerprint.");
-    v.revoked_on ??= today(); save();
+    const v =
+      state.volunteers.find((x) => x.fingerprint === fingerprint) ??
+      fail("not_found", "No volunteer has that fingerprint.");
+    v.revoked_on ??= today();
+    save();
     return structuredClone(state.volunteers);
   },
   async chooseReturnFiles() {
-    const paths = state.chooserPaths; state.log.push("choose_files"); save();
+    const paths = state.chooserPaths;
+    state.log.push("choose_files");
+    save();
     return paths;
   },
   async onFileDrop(handler) {
@@ -514,7 +810,12 @@ export const backend: Backend = {
     return () => window.removeEventListener("quietline-mock-locking-soon", listener);
   },
   async onLocked(handler) {
-    const listener = () => { state = load(); state.unlocked = false; save(); handler(); };
+    const listener = () => {
+      state = load();
+      state.unlocked = false;
+      save();
+      handler();
+    };
     window.addEventListener("quietline-mock-locked", listener);
     return () => window.removeEventListener("quietline-mock-locked", listener);
   },
@@ -525,9 +826,13 @@ export const backend: Backend = {
   state: () => load(),
   lockFromBackend: () => window.dispatchEvent(new Event("quietline-mock-locked")),
   /** As the backend warns of an idle lock `seconds` away. */
-  lockingSoon: (seconds: number) => window.dispatchEvent(new CustomEvent("quietline-mock-locking-soon", { detail: seconds })),
+  lockingSoon: (seconds: number) =>
+    window.dispatchEvent(new CustomEvent("quietline-mock-locking-soon", { detail: seconds })),
   /** What "Choose files…" answers next, as if picked in the chooser. */
-  chooseNext: (paths: string[]) => { state.chooserPaths = paths; save(); },
+  chooseNext: (paths: string[]) => {
+    state.chooserPaths = paths;
+    save();
+  },
   /** As Tauri reports files dragged over and dropped on the window. */
   dropFiles: (paths: string[]) => {
     fileDrops.dispatchEvent(new CustomEvent<FileDrop>("drop", { detail: { kind: "over" } }));
