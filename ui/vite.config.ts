@@ -9,7 +9,10 @@ export default defineConfig(({ mode }) => ({
   resolve: {
     alias: {
       $ipc: fileURLToPath(
-        new URL(mode === "mock" ? "./src/lib/testing/mockIpc.ts" : "./src/lib/ipc.ts", import.meta.url),
+        new URL(
+          mode === "mock" ? "./src/lib/testing/mockIpc.ts" : "./src/lib/ipc.ts",
+          import.meta.url,
+        ),
       ),
     },
   },

@@ -26,14 +26,24 @@ export function focusFirstField(container: HTMLElement, selector = "[data-autofo
 
   function attempt() {
     if (stopped) return;
-    if (!untouched()) { stop(); return; }
+    if (!untouched()) {
+      stop();
+      return;
+    }
     const field = container.querySelector<HTMLElement>(selector);
     if (field) {
       field.focus();
-      if (document.activeElement === field) { stop(); return; }
+      if (document.activeElement === field) {
+        stop();
+        return;
+      }
     }
     const heading = container.querySelector<HTMLElement>("h1");
-    if (heading && document.activeElement !== heading && (!field || document.activeElement !== field)) {
+    if (
+      heading &&
+      document.activeElement !== heading &&
+      (!field || document.activeElement !== field)
+    ) {
       if (!heading.hasAttribute("tabindex")) heading.tabIndex = -1;
       heading.focus({ preventScroll: true });
       ours = heading;
@@ -41,7 +51,12 @@ export function focusFirstField(container: HTMLElement, selector = "[data-autofo
   }
 
   const observer = new MutationObserver(attempt);
-  observer.observe(container, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-autofocus", "disabled", "id"] });
+  observer.observe(container, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["data-autofocus", "disabled", "id"],
+  });
   const timer = setTimeout(stop, WAIT_MS);
   // A click anywhere is the volunteer choosing where to be, even on a spot
   // that takes no focus.

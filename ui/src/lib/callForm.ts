@@ -12,10 +12,19 @@ type ContentField = Exclude<
 
 function content(form: CallForm): Record<ContentField, unknown> {
   return {
-    role: form.role, setting: form.setting, employer: form.employer, region: form.region,
-    caller_type: form.caller_type, themes: form.themes, risk: form.risk, safeguarding: form.safeguarding,
-    follow_up_needed: form.follow_up_needed, follow_up_due: form.follow_up_due.trim(),
-    follow_up_done: form.follow_up_done, notes: form.notes.trim(), theme_text: form.theme_text.trim(),
+    role: form.role,
+    setting: form.setting,
+    employer: form.employer,
+    region: form.region,
+    caller_type: form.caller_type,
+    themes: form.themes,
+    risk: form.risk,
+    safeguarding: form.safeguarding,
+    follow_up_needed: form.follow_up_needed,
+    follow_up_due: form.follow_up_due.trim(),
+    follow_up_done: form.follow_up_done,
+    notes: form.notes.trim(),
+    theme_text: form.theme_text.trim(),
   };
 }
 

@@ -59,7 +59,12 @@ export interface Backend {
   clearDraft(): Promise<CallForm>;
   report(request: ReportRequest): Promise<ReportView>;
   /** Saves the report at `path` (a file or a folder); never replaces a file. */
-  exportReport(request: ReportRequest, narrative: string[], format: ExportFormat, path: string): Promise<Exported>;
+  exportReport(
+    request: ReportRequest,
+    narrative: string[],
+    format: ExportFormat,
+    path: string,
+  ): Promise<Exported>;
   getSettings(): Promise<AppSettings>;
   updateSettings(settings: AppSettings): Promise<AppSettings>;
   changePassphrase(current: string, newPassphrase: string): Promise<void>;

@@ -53,7 +53,8 @@ describe("dates, UK style whatever the locale", () => {
 
   it("does not depend on the computer's time zone", () => {
     // Node reads TZ afresh for each date; the UI's tsconfig has no Node types.
-    const env = (globalThis as unknown as { process: { env: Record<string, string | undefined> } }).process.env;
+    const env = (globalThis as unknown as { process: { env: Record<string, string | undefined> } })
+      .process.env;
     const zone = env.TZ;
     try {
       for (const tz of ["America/Los_Angeles", "Pacific/Kiritimati"]) {
@@ -62,7 +63,8 @@ describe("dates, UK style whatever the locale", () => {
         expect(shortDate("2026-12-01T23:30")).toBe("1/12/2026");
       }
     } finally {
-      if (zone === undefined) delete env.TZ; else env.TZ = zone;
+      if (zone === undefined) delete env.TZ;
+      else env.TZ = zone;
     }
   });
 });

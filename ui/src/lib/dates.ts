@@ -9,7 +9,12 @@
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-interface Day { year: number; month: number; day: number; time: string }
+interface Day {
+  year: number;
+  month: number;
+  day: number;
+  time: string;
+}
 
 const STAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}))?/;
 const SHOWN = /^(?:[A-Z][a-z]{2} )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})(?:,? (\d{2}:\d{2}))?$/;
@@ -28,7 +33,12 @@ function dayOf(value: string | Date): Day | null {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return null;
     const pad = (n: number) => String(n).padStart(2, "0");
-    return { year: value.getFullYear(), month: value.getMonth() + 1, day: value.getDate(), time: `${pad(value.getHours())}:${pad(value.getMinutes())}` };
+    return {
+      year: value.getFullYear(),
+      month: value.getMonth() + 1,
+      day: value.getDate(),
+      time: `${pad(value.getHours())}:${pad(value.getMinutes())}`,
+    };
   }
   const found = parts(value.trim());
   if (!found) return null;
@@ -67,12 +77,21 @@ export function parseDate(text: string): string | null {
   if (t === "") return "";
   const typed = /^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{2}|\d{4})$/.exec(t);
   const found = typed
-    ? ([Number(typed[3]!.length === 2 ? `20${typed[3]}` : typed[3]), Number(typed[2]), Number(typed[1])] as const)
+    ? ([
+        Number(typed[3]!.length === 2 ? `20${typed[3]}` : typed[3]),
+        Number(typed[2]),
+        Number(typed[1]),
+      ] as const)
     : parts(t);
   if (!found) return null;
   const [year, month, day] = found;
   const check = new Date(Date.UTC(year, month - 1, day));
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day
+  )
+    return null;
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${year}-${pad(month)}-${pad(day)}`;
 }

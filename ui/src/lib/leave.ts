@@ -10,7 +10,9 @@ let check: LeaveCheck | null = null;
 /** Registers the shown screen's check; returns a function that removes it. */
 export function registerLeaveCheck(next: LeaveCheck): () => void {
   check = next;
-  return () => { if (check === next) check = null; };
+  return () => {
+    if (check === next) check = null;
+  };
 }
 
 /** Whether the shown screen may be left now. A check that fails lets go. */

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { currentPeriod, lastCompletePeriod, narrativeSentences, narrativeText, periodLabel, periodMonths } from "./reportForm";
+import {
+  currentPeriod,
+  lastCompletePeriod,
+  narrativeSentences,
+  narrativeText,
+  periodLabel,
+  periodMonths,
+} from "./reportForm";
 
 describe("lastCompletePeriod", () => {
   it("offers the academic year that ended on the last 31 August", () => {

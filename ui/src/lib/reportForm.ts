@@ -41,5 +41,8 @@ export function narrativeText(sentences: string[]): string {
 
 /** The editor's text back as paragraphs, blank lines dropped. */
 export function narrativeSentences(text: string): string[] {
-  return text.split("\n").map((s) => s.trim()).filter((s) => s !== "");
+  return text
+    .split("\n")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }

@@ -7,8 +7,15 @@ import { callsByYearText, cleanPaths, mergePlan, plural, withChecked, yearOf } f
 
 function file(path: string, state: ReturnFileState, fingerprint = ""): ReturnFile {
   return {
-    path, file_name: path.split("/").pop() ?? path, state, volunteer: fingerprint ? "Alex" : "",
-    fingerprint, period: "2024/25", calls: 3, deleted: 0, made_on: "1 Sep 2025",
+    path,
+    file_name: path.split("/").pop() ?? path,
+    state,
+    volunteer: fingerprint ? "Alex" : "",
+    fingerprint,
+    period: "2024/25",
+    calls: 3,
+    deleted: 0,
+    made_on: "1 Sep 2025",
     problem: state === "refused" ? "This file is not a Quietline return." : "",
   };
 }
@@ -36,7 +43,10 @@ describe("mergePlan", () => {
   });
 
   it("never sends refused or already merged files, whatever is ticked", () => {
-    const plan = mergePlan([file("/r/merged", "already_merged", "X"), file("/r/bad", "refused")], new Set(["X", ""]));
+    const plan = mergePlan(
+      [file("/r/merged", "already_merged", "X"), file("/r/bad", "refused")],
+      new Set(["X", ""]),
+    );
     expect(plan).toEqual({ paths: [], trust: [], waiting: 0 });
   });
 });
@@ -46,14 +56,19 @@ describe("withChecked", () => {
     const list = [file("/a", "new_volunteer", "F"), file("/b", "ready", "G")];
     const again = [file("/c", "refused"), file("/a", "already_merged", "F")];
     expect(withChecked(list, again).map((f) => [f.path, f.state])).toEqual([
-      ["/a", "already_merged"], ["/b", "ready"], ["/c", "refused"],
+      ["/a", "already_merged"],
+      ["/b", "ready"],
+      ["/c", "refused"],
     ]);
   });
 });
 
 describe("small wording and input helpers", () => {
   it("cleans typed and dropped paths", () => {
-    expect(cleanPaths([" /a.qlreturn ", "", "/a.qlreturn", "/b c.qlreturn"])).toEqual(["/a.qlreturn", "/b c.qlreturn"]);
+    expect(cleanPaths([" /a.qlreturn ", "", "/a.qlreturn", "/b c.qlreturn"])).toEqual([
+      "/a.qlreturn",
+      "/b c.qlreturn",
+    ]);
   });
 
   it("counts in words", () => {
@@ -63,10 +78,25 @@ describe("small wording and input helpers", () => {
   });
 
   it("lists a volunteer's calls by academic year", () => {
-    const row = { name: "Alex", fingerprint: "F", trusted_on: "", revoked_on: null, last_return_on: null, returns_merged: 0, calls_by_year: [] };
+    const row = {
+      name: "Alex",
+      fingerprint: "F",
+      trusted_on: "",
+      revoked_on: null,
+      last_return_on: null,
+      returns_merged: 0,
+      calls_by_year: [],
+    };
     expect(callsByYearText(row)).toBe("None yet");
-    expect(callsByYearText({ ...row, calls_by_year: [{ label: "2023/24", calls: 1 }, { label: "2024/25", calls: 80 }] }))
-      .toBe("2023/24: 1 call; 2024/25: 80 calls");
+    expect(
+      callsByYearText({
+        ...row,
+        calls_by_year: [
+          { label: "2023/24", calls: 1 },
+          { label: "2024/25", calls: 80 },
+        ],
+      }),
+    ).toBe("2023/24: 1 call; 2024/25: 80 calls");
   });
 
   it("matches a field by the one name Rust gives it", () => {

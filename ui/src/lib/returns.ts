@@ -40,7 +40,10 @@ export function mergePlan(files: readonly ReturnFile[], confirmed: ReadonlySet<s
  * its new check (it may have been merged since), and the order of first
  * choosing is kept.
  */
-export function withChecked(list: readonly ReturnFile[], checked: readonly ReturnFile[]): ReturnFile[] {
+export function withChecked(
+  list: readonly ReturnFile[],
+  checked: readonly ReturnFile[],
+): ReturnFile[] {
   const fresh = new Map(checked.map((f) => [f.path, f]));
   const kept = list.map((f) => fresh.get(f.path) ?? f);
   const known = new Set(list.map((f) => f.path));

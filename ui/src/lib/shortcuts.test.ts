@@ -18,7 +18,10 @@ describe("shortcuts", () => {
     expect(actionFor(key("Enter", { ctrl: true }))).toEqual({ kind: "save" });
     expect(actionFor(key("L", { ctrl: true, shift: true }))).toEqual({ kind: "lock" });
     expect(actionFor(key("t", { alt: true }))).toEqual({ kind: "timer" });
-    expect(actionFor(key("2", { alt: true }), shortCalls)).toEqual({ kind: "outcome", callType: "hang_up" });
+    expect(actionFor(key("2", { alt: true }), shortCalls)).toEqual({
+      kind: "outcome",
+      callType: "hang_up",
+    });
   });
 
   it("leaves ordinary typing alone", () => {

@@ -4,10 +4,7 @@
 import type { ShortCallKey } from "./bindings/ShortCallKey";
 
 export type Action =
-  | { kind: "save" }
-  | { kind: "lock" }
-  | { kind: "timer" }
-  | { kind: "outcome"; callType: string };
+  { kind: "save" } | { kind: "lock" } | { kind: "timer" } | { kind: "outcome"; callType: string };
 
 export interface KeyLike {
   key: string;

@@ -41,9 +41,22 @@ describe("matchChoices", () => {
 describe("matchChoices with everyday words", () => {
   const themes = [
     { id: "funding", label: "Funding and budgets", words: ["money", "cuts", "deficit"] },
-    { id: "funding.deficit", label: "Deficit budget", words: ["overspend", "in the red"], also: "Funding and budgets" },
-    { id: "wellbeing.burnout_stress", label: "Burnout and stress", words: ["sleep", "cannot sleep", "exhausted"] },
-    { id: "risk_to_self.suicidal_thoughts", label: "Suicidal thoughts", words: ["suicide", "end my life"] },
+    {
+      id: "funding.deficit",
+      label: "Deficit budget",
+      words: ["overspend", "in the red"],
+      also: "Funding and budgets",
+    },
+    {
+      id: "wellbeing.burnout_stress",
+      label: "Burnout and stress",
+      words: ["sleep", "cannot sleep", "exhausted"],
+    },
+    {
+      id: "risk_to_self.suicidal_thoughts",
+      label: "Suicidal thoughts",
+      words: ["suicide", "end my life"],
+    },
     { id: "risk_to_self.self_harm", label: "Self-harm", words: ["self harm", "hurt myself"] },
   ];
   const ids = (query: string) => matchChoices(query, themes).map((t) => t.id);

@@ -39,7 +39,9 @@ describe("first run", () => {
     await page.getByLabel("To check, type the last group of four").fill("ZZZZ");
     await page.getByRole("button", { name: "I have written it down" }).click();
     await page.getByRole("alert").getByText("not the last group").waitFor();
-    await page.getByLabel("To check, type the last group of four").fill(key.trim().split(/\s+/).pop().toLowerCase());
+    await page
+      .getByLabel("To check, type the last group of four")
+      .fill(key.trim().split(/\s+/).pop().toLowerCase());
     await page.getByRole("button", { name: "I have written it down" }).click();
     await page.getByRole("heading", { name: "Log a call" }).waitFor();
     assert.deepEqual(page.errors, []);
@@ -72,7 +74,9 @@ describe("unlock", () => {
   it("recovers with the recovery key and sets a new passphrase", async () => {
     const page = await open("locked");
     await page.getByRole("button", { name: /recovery key/ }).click();
-    await page.getByLabel("Recovery key", { exact: true }).fill("gcku in46 p5oe mrmk fzoz 6oqq d6ov dxhe");
+    await page
+      .getByLabel("Recovery key", { exact: true })
+      .fill("gcku in46 p5oe mrmk fzoz 6oqq d6ov dxhe");
     await page.getByLabel("New passphrase", { exact: true }).fill("a brand new passphrase");
     await page.getByLabel("Type the new passphrase again").fill("a brand new passphrase");
     await page.getByRole("button", { name: "Recover and unlock" }).click();
@@ -114,7 +118,10 @@ describe("log a call", () => {
     await page.locator("#notes").focus();
     await page.keyboard.type("Synthetic: talked through the inspection.");
     await press(page, "Control+Enter");
-    await page.getByRole("status").getByText(/^Call logged at \d\d:\d\d\.$/).waitFor();
+    await page
+      .getByRole("status")
+      .getByText(/^Call logged at \d\d:\d\d\.$/)
+      .waitFor();
 
     const state = await mockState(page);
     assert.equal(state.calls.length, 1);
@@ -128,7 +135,11 @@ describe("log a call", () => {
     assert.equal(form.safeguarding.asked_directly_about_suicide, true);
     assert.deepEqual(form.safeguarding.signposted, ["Samaritans 116 123"]);
     assert.equal(state.draft, null, "saving discards the draft");
-    assert.equal(await page.locator("#notes").inputValue(), "", "the form clears for the next call");
+    assert.equal(
+      await page.locator("#notes").inputValue(),
+      "",
+      "the form clears for the next call",
+    );
     assert.equal(await page.evaluate(() => document.activeElement?.id), "timer");
   });
 
@@ -144,7 +155,10 @@ describe("log a call", () => {
     const page = await open("unlocked");
     await page.getByRole("heading", { name: "Log a call" }).waitFor();
     await press(page, "Alt+2");
-    await page.getByRole("status").getByText(/^Hang-up logged at \d\d:\d\d\.$/).waitFor();
+    await page
+      .getByRole("status")
+      .getByText(/^Hang-up logged at \d\d:\d\d\.$/)
+      .waitFor();
     const state = await mockState(page);
     assert.equal(state.calls[0].form.call_type, "hang_up");
   });
@@ -166,12 +180,19 @@ describe("log a call", () => {
     const locked = await mockState(page);
     assert.equal(locked.unlocked, false);
     assert.equal(locked.draft.notes, "Synthetic: half-typed when the lock came");
-    assert.equal(await page.getByText("half-typed").count(), 0, "nothing decrypted stays on screen");
+    assert.equal(
+      await page.getByText("half-typed").count(),
+      0,
+      "nothing decrypted stays on screen",
+    );
 
     await page.getByLabel("Passphrase").fill("correct horse battery staple");
     await press(page, "Enter");
     await page.getByText("has been restored").waitFor();
-    assert.equal(await page.locator("#notes").inputValue(), "Synthetic: half-typed when the lock came");
+    assert.equal(
+      await page.locator("#notes").inputValue(),
+      "Synthetic: half-typed when the lock came",
+    );
   });
 
   it("returns to the unlock screen when the backend locks after idle time", async () => {
@@ -197,7 +218,9 @@ describe("calls", () => {
     await page.getByLabel("Done").check();
     await press(page, "Control+Enter");
     await page.getByRole("status").getByText("Changes saved.").waitFor();
-    const edited = (await mockState(page)).calls.find((c) => c.form.started_at.startsWith("2026-11-02"));
+    const edited = (await mockState(page)).calls.find((c) =>
+      c.form.started_at.startsWith("2026-11-02"),
+    );
     assert.equal(edited.form.follow_up_done, true);
 
     await page.getByLabel("Follow-up due").uncheck();
@@ -246,13 +269,25 @@ describe("every screen", () => {
   for (const colorScheme of ["light", "dark"]) {
     it(`passes axe in ${colorScheme} mode and fits a 200% zoom without sideways scrolling`, async () => {
       // 200% zoom on a 1280-pixel window leaves a 640-pixel layout viewport.
-      const page = await open("unlocked", { calls: true, colorScheme, viewport: { width: 640, height: 800 } });
-      for (const [nav, heading] of [["Log a call", "Log a call"], ["Calls", "Calls"], ["Report", "Annual report"], ["Returns", "Returns"], ["Settings", "Settings"]]) {
+      const page = await open("unlocked", {
+        calls: true,
+        colorScheme,
+        viewport: { width: 640, height: 800 },
+      });
+      for (const [nav, heading] of [
+        ["Log a call", "Log a call"],
+        ["Calls", "Calls"],
+        ["Report", "Annual report"],
+        ["Returns", "Returns"],
+        ["Settings", "Settings"],
+      ]) {
         await page.getByRole("button", { name: nav, exact: true }).click();
         await page.getByRole("heading", { name: heading, exact: true }).waitFor();
         if (nav === "Log a call") await page.locator("#risk-imminent").check();
         await assertAccessible(page, `${nav} (${colorScheme})`);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
         assert.ok(overflow <= 0, `${nav} scrolls sideways by ${overflow}px at 200% zoom`);
       }
     });

@@ -25,7 +25,12 @@ async function halfWrittenCall(page) {
 /** Answers every question a call must answer, leaving the cursor in the theme box. */
 async function everythingButTheSnag(page) {
   await page.locator("#duration").fill("10");
-  for (const [id, typed] of [["role", "head"], ["setting", "prim"], ["region", "london"], ["themes", "ofsted"]]) {
+  for (const [id, typed] of [
+    ["role", "head"],
+    ["setting", "prim"],
+    ["region", "london"],
+    ["themes", "ofsted"],
+  ]) {
     await page.locator(`#${id}`).focus();
     await page.keyboard.type(typed);
     await page.keyboard.press("Enter");
@@ -44,7 +49,10 @@ describe("one-key short calls", () => {
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
     assert.equal((await mockState(page)).calls.length, 0);
-    assert.equal(await page.locator("#notes").inputValue(), "Synthetic: the caller was talking about the inspection");
+    assert.equal(
+      await page.locator("#notes").inputValue(),
+      "Synthetic: the caller was talking about the inspection",
+    );
   });
 
   it("log only the time and length when confirmed, and Undo brings the call back", async () => {
@@ -53,7 +61,10 @@ describe("one-key short calls", () => {
     await page.keyboard.press("Alt+2");
     await page.getByRole("alertdialog").waitFor();
     await page.keyboard.press("Enter");
-    await page.getByRole("status").getByText(/^Hang-up logged at \d\d:\d\d\.$/).waitFor();
+    await page
+      .getByRole("status")
+      .getByText(/^Hang-up logged at \d\d:\d\d\.$/)
+      .waitFor();
     let state = await mockState(page);
     assert.equal(state.calls.length, 1);
     const hangUp = state.calls[0].form;
@@ -61,21 +72,35 @@ describe("one-key short calls", () => {
     assert.equal(hangUp.notes, "", "a hang-up carries no notes");
     assert.equal(hangUp.risk, "none", "nor the risk");
     assert.equal(hangUp.role, "", "nor who rang");
-    assert.equal(await page.locator("#notes").inputValue(), "", "the form is ready for the next call");
+    assert.equal(
+      await page.locator("#notes").inputValue(),
+      "",
+      "the form is ready for the next call",
+    );
 
     await page.getByRole("button", { name: "Undo" }).click();
     await page.getByText("Taken back").waitFor();
     state = await mockState(page);
     assert.equal(state.calls.length, 0, "Undo deletes the call");
-    assert.equal(await page.locator("#notes").inputValue(), "Synthetic: the caller was talking about the inspection");
-    assert.equal(state.draft?.notes, "Synthetic: the caller was talking about the inspection", "and keeps the form as the draft");
+    assert.equal(
+      await page.locator("#notes").inputValue(),
+      "Synthetic: the caller was talking about the inspection",
+    );
+    assert.equal(
+      state.draft?.notes,
+      "Synthetic: the caller was talking about the inspection",
+      "and keeps the form as the draft",
+    );
     assert.notEqual(state.draft.id, hangUp.id, "under a new id");
   });
 
   it("log at once from an empty form", async () => {
     const page = await openLog();
     await page.keyboard.press("Alt+1");
-    await page.getByRole("status").getByText(/^Silent call logged at/).waitFor();
+    await page
+      .getByRole("status")
+      .getByText(/^Silent call logged at/)
+      .waitFor();
     assert.equal(await page.getByRole("alertdialog").count(), 0);
   });
 });
@@ -103,7 +128,10 @@ describe("saving", () => {
     const page = await openLog();
     await page.locator("#duration").fill("12");
     await page.keyboard.press("Alt+4");
-    await page.getByRole("status").getByText(/logged at/).waitFor();
+    await page
+      .getByRole("status")
+      .getByText(/logged at/)
+      .waitFor();
     // The draft write the edit queued (400 ms) lands after the save.
     await page.waitForTimeout(700);
     assert.equal((await mockState(page)).draft, null);
@@ -148,10 +176,19 @@ describe("pickers on a slow laptop", () => {
     const page = await openLog();
     // Leaving starts the picker's close-up; coming back must cancel it,
     // or it wipes the letters typed since (seen as a role lost on a lock).
-    await page.evaluate(() => { const role = document.getElementById("role"); role.focus(); role.blur(); role.focus(); });
+    await page.evaluate(() => {
+      const role = document.getElementById("role");
+      role.focus();
+      role.blur();
+      role.focus();
+    });
     await page.keyboard.type("de");
     await page.waitForTimeout(300);
-    assert.equal(await page.locator("#role").inputValue(), "de", "the letters typed stay in the box");
+    assert.equal(
+      await page.locator("#role").inputValue(),
+      "de",
+      "the letters typed stay in the box",
+    );
     await page.keyboard.type("p");
     await page.keyboard.press("Tab");
     assert.equal(await page.locator("#role").inputValue(), "Deputy or assistant head");
@@ -177,7 +214,11 @@ describe("follow-ups", () => {
     await page.getByRole("button", { name: "In a week" }).click();
     assert.equal(await page.locator("#follow-up-due").inputValue(), "Wed 9 Dec 2026");
     assert.equal(await page.locator("#follow-up-needed").isChecked(), true);
-    assert.equal(await page.locator("#follow-up-due").getAttribute("placeholder"), null, "no grey date that looks filled in");
+    assert.equal(
+      await page.locator("#follow-up-due").getAttribute("placeholder"),
+      null,
+      "no grey date that looks filled in",
+    );
 
     await page.locator("#follow-up-due").fill("8/");
     await everythingButTheSnag(page);
@@ -197,9 +238,16 @@ describe("the call timer", () => {
     await page.keyboard.press("Alt+t");
     await page.getByRole("button", { name: "Stop timer" }).waitFor();
     assert.equal(await page.locator("#started-at").inputValue(), "Wed 2 Dec 2026 10:20");
-    assert.equal(await focusedId(page), "role", "a call is under way: the cursor is on the caller's role");
+    assert.equal(
+      await focusedId(page),
+      "role",
+      "a call is under way: the cursor is on the caller's role",
+    );
     await page.waitForTimeout(100);
-    assert.ok((await mockState(page)).draft?.timer_started_ms, "the running timer is in the draft at once");
+    assert.ok(
+      (await mockState(page)).draft?.timer_started_ms,
+      "the running timer is in the draft at once",
+    );
 
     await page.keyboard.press("Control+Shift+L");
     await page.getByRole("heading", { name: "Unlock" }).waitFor();
@@ -218,7 +266,9 @@ describe("the call timer", () => {
     assert.equal(await page.locator("#started-at").inputValue(), "Wed 2 Dec 2026 10:00");
     await page.clock.fastForward("35:00");
     await page.locator("#notes").fill("Synthetic: a caller");
-    await page.waitForFunction(() => document.querySelector("#started-at")?.value === "Wed 2 Dec 2026 10:35");
+    await page.waitForFunction(
+      () => document.querySelector("#started-at")?.value === "Wed 2 Dec 2026 10:35",
+    );
   });
 });
 

@@ -41,7 +41,9 @@ describe("report", () => {
     assert.equal(await withheldCells(page), 0, "no suppression asked for");
     const themes = page.getByRole("table", { name: /^Calls by theme/ });
     assert.equal(await themes.getByRole("columnheader").count(), 5);
-    await page.getByRole("img", { name: /Calls by theme category, 2024 compared with 2023/ }).waitFor();
+    await page
+      .getByRole("img", { name: /Calls by theme category, 2024 compared with 2023/ })
+      .waitFor();
 
     // The academic year, with small numbers suppressed.
     await page.locator("#report-year").focus();
@@ -55,7 +57,8 @@ describe("report", () => {
     await page.getByText("counts from 1 to 4 are shown as “fewer than 5”").waitFor();
     const withheld = await withheldCells(page);
     assert.ok(withheld > 10, `markers shown: ${withheld}`);
-    for (const text of await page.locator("td.withheld").allInnerTexts()) assert.equal(text, "fewer than 5");
+    for (const text of await page.locator("td.withheld").allInnerTexts())
+      assert.equal(text, "fewer than 5");
     // No published cell shows a count from 1 to 4.
     const published = await page.locator("table td:not(.withheld)").allInnerTexts();
     const small = published.filter((t) => /^[1-4]$/.test(t.trim()));
@@ -73,7 +76,9 @@ describe("report", () => {
     assert.equal(await narrative.inputValue(), drafted);
     await narrative.focus();
     await page.keyboard.press("Control+A");
-    await page.keyboard.type("Calls rose in the spring term.\n\nVolunteers were thanked by the trustees.");
+    await page.keyboard.type(
+      "Calls rose in the spring term.\n\nVolunteers were thanked by the trustees.",
+    );
 
     // A relative path is refused with a message that says what to type.
     await tabTo(page, "save-path");
@@ -89,16 +94,31 @@ describe("report", () => {
     await page.keyboard.type("~/Documents");
     await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");
-    await page.getByRole("status").getByText("Saved as /home/coordinator/Documents/quietline-report-2024-25-for-publication.html").waitFor();
+    await page
+      .getByRole("status")
+      .getByText(
+        "Saved as /home/coordinator/Documents/quietline-report-2024-25-for-publication.html",
+      )
+      .waitFor();
     // Again: a number is added rather than replace the first file.
     await page.getByRole("button", { name: "Save as a web page to print (HTML)" }).press("Enter");
     await page.getByText("quietline-report-2024-25-for-publication (2).html").waitFor();
     await page.getByRole("button", { name: "Save the tables as CSV" }).press("Enter");
-    await page.getByText("Saved as /home/coordinator/Documents/quietline-report-2024-25-for-publication.csv.").waitFor();
+    await page
+      .getByText(
+        "Saved as /home/coordinator/Documents/quietline-report-2024-25-for-publication.csv.",
+      )
+      .waitFor();
 
     const saved = (await page.evaluate(() => window.quietlineMock.state())).saved;
-    assert.deepEqual(saved.map((s) => s.format), ["html", "html", "csv"]);
-    assert.deepEqual(saved[0].narrative, ["Calls rose in the spring term.", "Volunteers were thanked by the trustees."]);
+    assert.deepEqual(
+      saved.map((s) => s.format),
+      ["html", "html", "csv"],
+    );
+    assert.deepEqual(saved[0].narrative, [
+      "Calls rose in the spring term.",
+      "Volunteers were thanked by the trustees.",
+    ]);
     assert.deepEqual(saved[2].narrative, [], "CSV has no narrative");
     assert.deepEqual(page.errors, []);
   });
@@ -115,7 +135,10 @@ describe("report", () => {
 
   for (const colorScheme of ["light", "dark"]) {
     it(`passes axe in ${colorScheme} mode, with and without suppression, and fits a 200% zoom`, async () => {
-      for (const viewport of [{ width: 1200, height: 900 }, { width: 640, height: 800 }]) {
+      for (const viewport of [
+        { width: 1200, height: 900 },
+        { width: 640, height: 800 },
+      ]) {
         const page = await openReport({ colorScheme, viewport });
         await page.locator("#report-year").fill("2024");
         await page.locator("#report-year").press("Enter");
@@ -125,8 +148,13 @@ describe("report", () => {
         await page.getByRole("button", { name: "Show the report" }).click();
         await page.locator("td.withheld").first().waitFor();
         await assertAccessible(page, `suppressed report ${colorScheme} ${viewport.width}px`);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        assert.ok(overflow <= 0, `the report scrolls sideways by ${overflow}px at ${viewport.width}px`);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        assert.ok(
+          overflow <= 0,
+          `the report scrolls sideways by ${overflow}px at ${viewport.width}px`,
+        );
         await page.context().close();
       }
     });

@@ -10,7 +10,9 @@ import { readFileSync } from "node:fs";
 import { assertAccessible, focusedId, useMockApp } from "./harness.mjs";
 
 // The backend's refusals, written by Rust (`export_refusals_for_the_browser_tests`).
-const refusals = JSON.parse(readFileSync(new URL("../../src/lib/testing/refusals.json", import.meta.url), "utf8"));
+const refusals = JSON.parse(
+  readFileSync(new URL("../../src/lib/testing/refusals.json", import.meta.url), "utf8"),
+);
 const NOT_A_RETURN = refusals.not_a_return.message;
 
 const openPage = useMockApp();
@@ -27,7 +29,9 @@ async function openReturns(query = "", options = {}) {
 }
 
 async function goTo(page, screen) {
-  const tab = page.getByRole("navigation", { name: "Screens" }).getByRole("button", { name: screen, exact: true });
+  const tab = page
+    .getByRole("navigation", { name: "Screens" })
+    .getByRole("button", { name: screen, exact: true });
   await tab.focus();
   await page.keyboard.press("Enter");
 }
@@ -59,7 +63,10 @@ describe("returns: a volunteer", () => {
     // No key saved: the error sits beside the way to Settings.
     await tabTo(page, page.getByRole("button", { name: "Create the return" }));
     await page.keyboard.press("Enter");
-    await page.getByRole("alert").getByText("Save your coordinator's key in Settings first").waitFor();
+    await page
+      .getByRole("alert")
+      .getByText("Save your coordinator's key in Settings first")
+      .waitFor();
     assert.equal(await focusedId(page), "return-settings");
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Settings", exact: true }).waitFor();
@@ -80,7 +87,9 @@ describe("returns: a volunteer", () => {
     assert.equal((await mockState(page)).settings.coordinator_key.slice(0, 4), "age1");
 
     await goTo(page, "Returns");
-    await page.getByText("age19lszqf7h5p3lv6xvs9m49h6suxvjxzvhlvph0mnk89v83nvc7wgdqv2p4n").waitFor();
+    await page
+      .getByText("age19lszqf7h5p3lv6xvs9m49h6suxvjxzvhlvph0mnk89v83nvc7wgdqv2p4n")
+      .waitFor();
     await tabTo(page, page.locator("#return-year"));
     await retype(page, "26");
     await page.keyboard.press("Enter");
@@ -100,7 +109,11 @@ describe("returns: a volunteer", () => {
     await retype(page, "~/Documents");
     await page.keyboard.press("Enter");
     const made = page.getByRole("status").filter({ hasText: "Saved your return for 2026/27" });
-    await made.getByText(/as \/home\/coordinator\/Documents\/quietline-return-2026-27\.qlreturn: \d+ calls? and 0 deletions\./).waitFor();
+    await made
+      .getByText(
+        /as \/home\/coordinator\/Documents\/quietline-return-2026-27\.qlreturn: \d+ calls? and 0 deletions\./,
+      )
+      .waitFor();
     // Again: never over the first file.
     await page.keyboard.press("Enter");
     await page.getByText("quietline-return-2026-27 (2).qlreturn").waitFor();
@@ -115,7 +128,11 @@ describe("returns: a volunteer", () => {
 describe("returns: the coordinator", () => {
   it("becomes the coordinator, checks and merges returns after confirming fingerprints, and revokes", async () => {
     const page = await openReturns();
-    assert.equal(await page.getByRole("heading", { name: "Merge returns" }).count(), 0, "no merging before becoming the coordinator");
+    assert.equal(
+      await page.getByRole("heading", { name: "Merge returns" }).count(),
+      0,
+      "no merging before becoming the coordinator",
+    );
     await tabTo(page, page.getByRole("button", { name: "Become the coordinator" }));
     await page.keyboard.press("Enter");
     const key = page.locator("#own-coordinator-key");
@@ -126,13 +143,24 @@ describe("returns: the coordinator", () => {
     // Copy: the clipboard, or else the key is selected for Ctrl+C.
     await tabTo(page, page.getByRole("button", { name: "Copy the key" }));
     await page.keyboard.press("Enter");
-    await page.getByRole("status").getByText(/Copied\.|press Ctrl\+C to copy it/).waitFor();
+    await page
+      .getByRole("status")
+      .getByText(/Copied\.|press Ctrl\+C to copy it/)
+      .waitFor();
     if (await page.getByText("press Ctrl+C").count()) {
       assert.equal(await page.evaluate(() => String(window.getSelection())), await key.innerText());
     }
 
     // Choose files: two new volunteers and a file that is not a return.
-    await page.evaluate((dir) => window.quietlineMock.chooseNext([`${dir}/alex-2024-25.qlreturn`, `${dir}/sam-2024-25.qlreturn`, "/tmp/bad.qlreturn"]), RETURNS);
+    await page.evaluate(
+      (dir) =>
+        window.quietlineMock.chooseNext([
+          `${dir}/alex-2024-25.qlreturn`,
+          `${dir}/sam-2024-25.qlreturn`,
+          "/tmp/bad.qlreturn",
+        ]),
+      RETURNS,
+    );
     await tabTo(page, page.getByRole("button", { name: "Choose files…" }));
     await page.keyboard.press("Enter");
     const list = page.getByRole("list", { name: "Returns to merge" });
@@ -141,18 +169,31 @@ describe("returns: the coordinator", () => {
     await alex.getByText("New volunteer").waitFor();
     await alex.getByText("From Alex: 2024/25, 42 calls, 1 deletion.").waitFor();
     await alex.getByText(ALEX).waitFor();
-    await list.getByRole("listitem").filter({ hasText: "bad.qlreturn" }).getByText(NOT_A_RETURN).waitFor();
+    await list
+      .getByRole("listitem")
+      .filter({ hasText: "bad.qlreturn" })
+      .getByText(NOT_A_RETURN)
+      .waitFor();
     const mergeButton = page.getByRole("button", { name: /^Merge/ });
-    assert.ok(await mergeButton.isDisabled(), "nothing may merge before a fingerprint is confirmed");
+    assert.ok(
+      await mergeButton.isDisabled(),
+      "nothing may merge before a fingerprint is confirmed",
+    );
     await page.getByText("2 returns from new volunteers wait until you tick").waitFor();
 
     // A typed path is answered at the field.
     await tabTo(page, page.locator("#return-file-path"));
     await page.keyboard.press("Enter");
-    await page.locator("#return-file-path-error").getByText("Enter the full path of a return file").waitFor();
+    await page
+      .locator("#return-file-path-error")
+      .getByText("Enter the full path of a return file")
+      .waitFor();
     await page.keyboard.type("/tmp/bad.qlreturn");
     await page.keyboard.press("Enter");
-    await page.locator("#return-file-path-error").getByText(`bad.qlreturn: ${NOT_A_RETURN}`).waitFor();
+    await page
+      .locator("#return-file-path-error")
+      .getByText(`bad.qlreturn: ${NOT_A_RETURN}`)
+      .waitFor();
     assert.equal(await focusedId(page), "return-file-path");
     // The field is marked in the same update as the message; wait for it rather than race it.
     await page.locator('#return-file-path[aria-invalid="true"]').waitFor({ timeout: 5000 });
@@ -169,10 +210,16 @@ describe("returns: the coordinator", () => {
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "What was merged" }).waitFor();
     assert.equal(await focusedId(page), "merge-results-title");
-    await page.getByText("Merged Alex’s return for 2024/25: 42 new, 0 updated, 0 unchanged, 1 erased.").waitFor();
+    await page
+      .getByText("Merged Alex’s return for 2024/25: 42 new, 0 updated, 0 unchanged, 1 erased.")
+      .waitFor();
     let state = await mockState(page);
     assert.deepEqual(state.merged, [`${RETURNS}/alex-2024-25.qlreturn`]);
-    assert.deepEqual(state.volunteers.map((v) => v.name), ["Alex"], "only the confirmed volunteer is trusted");
+    assert.deepEqual(
+      state.volunteers.map((v) => v.name),
+      ["Alex"],
+      "only the confirmed volunteer is trusted",
+    );
     // Sam and Jo still wait; the bad file stays with its reason.
     assert.equal(await list.getByRole("listitem").count(), 3);
 
@@ -181,9 +228,24 @@ describe("returns: the coordinator", () => {
     await volunteers.getByText("2024/25: 42 calls").waitFor();
 
     // Dropped files: Alex is trusted now, and a merged file is recognised.
-    await page.evaluate((dir) => window.quietlineMock.dropFiles([`${dir}/alex-2025-26.qlreturn`, `${dir}/alex-2024-25.qlreturn`]), RETURNS);
-    await list.getByRole("listitem").filter({ hasText: "alex-2025-26.qlreturn" }).getByText("Ready to merge").waitFor();
-    await list.getByRole("listitem").filter({ hasText: "alex-2024-25.qlreturn" }).getByText("Merged before").waitFor();
+    await page.evaluate(
+      (dir) =>
+        window.quietlineMock.dropFiles([
+          `${dir}/alex-2025-26.qlreturn`,
+          `${dir}/alex-2024-25.qlreturn`,
+        ]),
+      RETURNS,
+    );
+    await list
+      .getByRole("listitem")
+      .filter({ hasText: "alex-2025-26.qlreturn" })
+      .getByText("Ready to merge")
+      .waitFor();
+    await list
+      .getByRole("listitem")
+      .filter({ hasText: "alex-2024-25.qlreturn" })
+      .getByText("Merged before")
+      .waitFor();
     await page.getByRole("button", { name: "Merge 1 return" }).press("Enter");
     await page.getByText("Merged Alex’s return for 2025/26").waitFor();
     await volunteers.getByText("2024/25: 42 calls; 2025/26: 42 calls").waitFor();
@@ -204,8 +266,15 @@ describe("returns: the coordinator", () => {
     assert.ok(state.volunteers[0].revoked_on);
 
     // A return from a revoked volunteer is refused with the reason.
-    await page.evaluate((dir) => window.quietlineMock.dropFiles([`${dir}/alex-2026-27.qlreturn`]), RETURNS);
-    await list.getByRole("listitem").filter({ hasText: "alex-2026-27.qlreturn" }).getByText("Alex’s key was revoked on").waitFor();
+    await page.evaluate(
+      (dir) => window.quietlineMock.dropFiles([`${dir}/alex-2026-27.qlreturn`]),
+      RETURNS,
+    );
+    await list
+      .getByRole("listitem")
+      .filter({ hasText: "alex-2026-27.qlreturn" })
+      .getByText("Alex’s key was revoked on")
+      .waitFor();
     assert.deepEqual(page.errors, []);
   });
 });
@@ -213,14 +282,29 @@ describe("returns: the coordinator", () => {
 describe("returns: accessibility", () => {
   for (const colorScheme of ["light", "dark"]) {
     it(`passes axe in ${colorScheme} mode with files, errors and a confirmation showing, and fits a 200% zoom`, async () => {
-      for (const viewport of [{ width: 1200, height: 900 }, { width: 640, height: 800 }]) {
+      for (const viewport of [
+        { width: 1200, height: 900 },
+        { width: 640, height: 800 },
+      ]) {
         const page = await openReturns("&volunteer=1&coordinator=1", { colorScheme, viewport });
         await page.locator("#return-year").fill("24");
         await page.getByRole("button", { name: "Create the return" }).click();
         await page.locator("#return-year-error").waitFor();
-        await page.evaluate((dir) => window.quietlineMock.chooseNext([`${dir}/alex-2024-25.qlreturn`, `${dir}/jo-2024-25.qlreturn`, "/tmp/bad.qlreturn"]), RETURNS);
+        await page.evaluate(
+          (dir) =>
+            window.quietlineMock.chooseNext([
+              `${dir}/alex-2024-25.qlreturn`,
+              `${dir}/jo-2024-25.qlreturn`,
+              "/tmp/bad.qlreturn",
+            ]),
+          RETURNS,
+        );
         await page.getByRole("button", { name: "Choose files…" }).click();
-        await page.getByRole("list", { name: "Returns to merge" }).getByRole("listitem").nth(2).waitFor();
+        await page
+          .getByRole("list", { name: "Returns to merge" })
+          .getByRole("listitem")
+          .nth(2)
+          .waitFor();
         await page.locator("#return-file-path").fill("/nowhere/x.qlreturn");
         await page.getByRole("button", { name: "Add", exact: true }).click();
         await page.locator("#return-file-path-error").waitFor();
@@ -229,8 +313,13 @@ describe("returns: accessibility", () => {
         await page.getByRole("button", { name: "Merge 1 return" }).click();
         await page.getByRole("heading", { name: "What was merged" }).waitFor();
         await assertAccessible(page, `merged ${colorScheme} ${viewport.width}px`);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        assert.ok(overflow <= 0, `the Returns screen scrolls sideways by ${overflow}px at ${viewport.width}px`);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        assert.ok(
+          overflow <= 0,
+          `the Returns screen scrolls sideways by ${overflow}px at ${viewport.width}px`,
+        );
         assert.deepEqual(page.errors, []);
         await page.context().close();
       }

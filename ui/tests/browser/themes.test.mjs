@@ -10,7 +10,9 @@ import { assertAccessible, focusedId, useMockApp } from "./harness.mjs";
 const openPage = useMockApp();
 
 // The vocabulary the mock backend serves, exported from the Rust library.
-const vocabulary = JSON.parse(readFileSync(new URL("../../src/lib/testing/vocabulary.json", import.meta.url), "utf8"));
+const vocabulary = JSON.parse(
+  readFileSync(new URL("../../src/lib/testing/vocabulary.json", import.meta.url), "utf8"),
+);
 const categories = vocabulary.themes.filter((t) => t.is_category);
 
 /** The Log a call screen with the cursor in the empty theme box. */
@@ -27,7 +29,9 @@ const chosen = (page) => page.getByRole("list", { name: "Chosen themes" });
 /** The text of the option the combobox points at, or "" when none. */
 async function activeOption(page) {
   const optionId = await page.locator("#themes").getAttribute("aria-activedescendant");
-  return optionId ? (await page.locator(`[id="${optionId}"]`).textContent()).replace(/\s+/g, " ").trim() : "";
+  return optionId
+    ? (await page.locator(`[id="${optionId}"]`).textContent()).replace(/\s+/g, " ").trim()
+    : "";
 }
 
 async function press(page, key, times = 1) {
@@ -49,7 +53,9 @@ describe("theme picker: everyday words", () => {
   it("offers Funding and budgets for “money”", async () => {
     const page = await openThemes();
     await page.keyboard.type("money");
-    await themeList(page).getByRole("option", { name: /^Funding and budgets/ }).waitFor();
+    await themeList(page)
+      .getByRole("option", { name: /^Funding and budgets/ })
+      .waitFor();
     await press(page, "Enter");
     await chosen(page).getByText("Funding and budgets", { exact: true }).waitFor();
   });
@@ -58,7 +64,9 @@ describe("theme picker: everyday words", () => {
     const page = await openThemes();
     for (const word of ["sleep", "exhausted"]) {
       await page.keyboard.type(word);
-      await themeList(page).getByRole("option", { name: /^Burnout and stress/ }).waitFor();
+      await themeList(page)
+        .getByRole("option", { name: /^Burnout and stress/ })
+        .waitFor();
       await page.keyboard.press("Control+A");
       await page.keyboard.press("Backspace");
     }
@@ -78,7 +86,10 @@ describe("theme picker: browsing every theme", () => {
       const group = themeList(page).getByRole("group", { name: c.label, exact: true });
       assert.equal(await group.count(), 1, `no group for ${c.label}`);
     }
-    const funding = themeList(page).getByRole("group", { name: "Funding and budgets", exact: true });
+    const funding = themeList(page).getByRole("group", {
+      name: "Funding and budgets",
+      exact: true,
+    });
     await funding.getByRole("option", { name: "Deficit budget" }).waitFor();
     assert.equal(await themeList(page).getByRole("option").count(), vocabulary.themes.length);
 
@@ -92,7 +103,10 @@ describe("theme picker: browsing every theme", () => {
     const deficit = vocabulary.themes.findIndex((t) => t.id === "funding.deficit");
     await press(page, "ArrowDown", deficit - 1);
     assert.equal(await activeOption(page), "Deficit budget");
-    assert.ok(await page.locator("#themes-list li.active").isVisible(), "the highlighted option is scrolled into view");
+    assert.ok(
+      await page.locator("#themes-list li.active").isVisible(),
+      "the highlighted option is scrolled into view",
+    );
     await press(page, "Enter");
     await chosen(page).getByText("Deficit budget (Funding and budgets)").waitFor();
     assert.equal(await themeList(page).count(), 0, "the list closes once a theme is chosen");
@@ -112,7 +126,9 @@ describe("theme picker: browsing every theme", () => {
     await press(page, "ArrowDown");
     await themeList(page).waitFor();
     await page.keyboard.type("ofsted");
-    await themeList(page).getByRole("option", { name: /^Ofsted/ }).waitFor();
+    await themeList(page)
+      .getByRole("option", { name: /^Ofsted/ })
+      .waitFor();
     assert.equal(await themeList(page).getByRole("group").count(), 0);
     await press(page, "Enter");
     await chosen(page).getByText("Ofsted (Inspection and accountability)").waitFor();
@@ -126,7 +142,9 @@ describe("theme picker: text that matches nothing", () => {
     await press(page, "Tab");
     assert.notEqual(await focusedId(page), "themes");
     assert.equal(await page.locator("#themes").inputValue(), "zzz");
-    const message = page.getByText("No theme matches ‘zzz’ — choose one from the list or clear the box.");
+    const message = page.getByText(
+      "No theme matches ‘zzz’ — choose one from the list or clear the box.",
+    );
     await message.waitFor();
     assert.match(await page.locator("#themes").getAttribute("aria-describedby"), /themes-leftover/);
 
@@ -148,7 +166,9 @@ describe("theme picker: accessibility", () => {
       await assertAccessible(page, `every theme (${colorScheme})`);
 
       await page.keyboard.type("money");
-      await themeList(page).getByRole("option", { name: /^Funding and budgets/ }).waitFor();
+      await themeList(page)
+        .getByRole("option", { name: /^Funding and budgets/ })
+        .waitFor();
       await assertAccessible(page, `matches for “money” (${colorScheme})`);
 
       await page.keyboard.press("Control+A");

@@ -30,7 +30,10 @@ before(async () => {
   app = await startApp();
   ({ driver, root, store } = app);
   await driver.waitForText("h2", "Set up Quietline", { timeoutMs: 30_000 });
-  if (SHOTS) await driver.setWindowSize(1280, 1500).catch((e) => console.log(`# window size unchanged: ${e.message}`));
+  if (SHOTS)
+    await driver
+      .setWindowSize(1280, 1500)
+      .catch((e) => console.log(`# window size unchanged: ${e.message}`));
   console.log(`# cold start to first screen: ${Date.now() - started} ms`);
 });
 
@@ -48,7 +51,9 @@ it("sets up a store, logs a call, locks, unlocks, and the call is in the encrypt
   await (await driver.find("#confirm")).type(PASSPHRASE + KEYS.enter);
   await driver.waitForText("h2", "Write down your recovery key");
   await driver.find("#recovery-key-shown");
-  const key = await driver.script("return [...document.querySelectorAll('#recovery-key-shown span')].map(s => s.textContent)");
+  const key = await driver.script(
+    "return [...document.querySelectorAll('#recovery-key-shown span')].map(s => s.textContent)",
+  );
   assert.equal(key.length, 8);
   await shot("2-recovery-key");
   await (await driver.find("#last-group")).type(key[7] + KEYS.enter);
@@ -96,7 +101,11 @@ it("left a store the CLI can read, with no note text in any file", () => {
   assert.match(listed.stdout, /inspection\.ofsted/);
   for (const file of readdirSync(store)) {
     const bytes = readFileSync(join(store, file));
-    assert.equal(bytes.includes("Synthetic end-to-end"), false, `${file} holds note text in the clear`);
+    assert.equal(
+      bytes.includes("Synthetic end-to-end"),
+      false,
+      `${file} holds note text in the clear`,
+    );
   }
 });
 
@@ -106,7 +115,10 @@ async function reportedCalls(year) {
   const field = await driver.find("#report-year");
   await driver.script("document.getElementById('report-year').value = ''; return true");
   await field.type(`${year}${KEYS.enter}`);
-  await driver.waitForText("#view-title", `Calls in ${year}/${String((year + 1) % 100).padStart(2, "0")}`);
+  await driver.waitForText(
+    "#view-title",
+    `Calls in ${year}/${String((year + 1) % 100).padStart(2, "0")}`,
+  );
   await driver.waitForText("[role=status]", "shown.");
   const text = await driver.script(
     "return [...document.querySelectorAll('ul.figures li')].find(li => li.querySelector('.label').textContent === 'All calls').querySelector('.value').textContent",
@@ -132,12 +144,35 @@ it("becomes the coordinator, merges a volunteer's return made with the CLI, and 
   // the same academic year, and a return for the coordinator's key.
   const volunteer = join(root, "volunteer");
   cli(volunteer, "init");
-  const settings = cli(volunteer, "settings", "--display-name", "Volunteer B", "--coordinator-key", key);
+  const settings = cli(
+    volunteer,
+    "settings",
+    "--display-name",
+    "Volunteer B",
+    "--coordinator-key",
+    key,
+  );
   const fingerprint = /signing fingerprint\t(\S+)/.exec(settings)?.[1];
   assert.ok(fingerprint, settings);
   for (const minute of [1, 2, 3]) {
-    cli(volunteer, "log", "--at", `${year}-09-01T00:0${minute}:00+01:00`, "--minutes", "20", "--role", "headteacher",
-      "--setting", "primary", "--region", "north_west", "--theme", "wellbeing.workload", "--risk", "low");
+    cli(
+      volunteer,
+      "log",
+      "--at",
+      `${year}-09-01T00:0${minute}:00+01:00`,
+      "--minutes",
+      "20",
+      "--role",
+      "headteacher",
+      "--setting",
+      "primary",
+      "--region",
+      "north_west",
+      "--theme",
+      "wellbeing.workload",
+      "--risk",
+      "low",
+    );
   }
   const file = join(root, "volunteer-b.qlreturn");
   cli(volunteer, "return", "--year", String(year), "--academic", "-o", file);
@@ -146,14 +181,23 @@ it("becomes the coordinator, merges a volunteer's return made with the CLI, and 
   await (await driver.find("#return-file-path")).type(file + KEYS.enter);
   await driver.waitForText("ul.files", "New volunteer");
   await driver.waitForText("ul.files", fingerprint);
-  await driver.waitForText("ul.files", "From Volunteer B: " + `${year}/${String((year + 1) % 100).padStart(2, "0")}, 3 calls`);
+  await driver.waitForText(
+    "ul.files",
+    "From Volunteer B: " + `${year}/${String((year + 1) % 100).padStart(2, "0")}, 3 calls`,
+  );
   await shot("7-returns");
   // In the 1200×700 window the box sits below the fold: bring it into view first.
-  await driver.script("document.querySelector('ul.files input[type=checkbox]').scrollIntoView({ block: 'center' }); return true");
+  await driver.script(
+    "document.querySelector('ul.files input[type=checkbox]').scrollIntoView({ block: 'center' }); return true",
+  );
   await (await driver.find("ul.files input[type=checkbox]")).click();
   await (await driver.findByText("button", "Merge 1 return")).click();
   await driver.waitForText("main", "Merged Volunteer B’s return");
   await driver.waitForText("#volunteers-title ~ ul", "Volunteer B");
 
-  assert.equal(await reportedCalls(year), before + 3, "the report counts the merged calls with the coordinator's own");
+  assert.equal(
+    await reportedCalls(year),
+    before + 3,
+    "the report counts the merged calls with the coordinator's own",
+  );
 });

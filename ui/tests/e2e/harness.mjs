@@ -3,7 +3,14 @@
 // afterwards, and a clean stop (see stopApp).
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync } from "node:fs";
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Driver, sleep } from "./webdriver.mjs";
@@ -70,8 +77,10 @@ function appProcesses(store) {
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => {
       try {
-        return readlinkSync(`/proc/${pid}/exe`) === exe
-          && readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(marker);
+        return (
+          readlinkSync(`/proc/${pid}/exe`) === exe &&
+          readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(marker)
+        );
       } catch {
         return false; // gone, or not ours to read
       }

@@ -61,16 +61,22 @@ async function waitForFocus(id, timeoutMs = 15_000) {
 
 /** Marks the current "… logged at" message, so the next one can be told apart. */
 async function markSaved() {
-  await driver.script("document.querySelector('p.saved')?.setAttribute('data-seen', ''); return true");
+  await driver.script(
+    "document.querySelector('p.saved')?.setAttribute('data-seen', ''); return true",
+  );
 }
 
 /** Waits for a new "… logged at" message; returns its text. */
 async function nextSaved() {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const text = await driver.script("return document.querySelector('p.saved:not([data-seen]) span')?.textContent ?? null");
+    const text = await driver.script(
+      "return document.querySelector('p.saved:not([data-seen]) span')?.textContent ?? null",
+    );
     if (text) return text;
-    const error = await driver.script("return document.querySelector('.notice.error')?.textContent ?? null");
+    const error = await driver.script(
+      "return document.querySelector('.notice.error')?.textContent ?? null",
+    );
     if (error) throw new Error(`saving failed: ${error}`);
     await sleep(50);
   }
@@ -110,7 +116,9 @@ async function noDraftEvenIfLate(kept, what) {
 
 /** The store's calls, as the CLI lists them: one line each. */
 function listedCalls() {
-  return cli(app.store, "list").split("\n").filter((line) => line.trim() !== "");
+  return cli(app.store, "list")
+    .split("\n")
+    .filter((line) => line.trim() !== "");
 }
 
 it("logs a typical call in at most 45 keystrokes besides the note", async () => {
@@ -119,10 +127,28 @@ it("logs a typical call in at most 45 keystrokes besides the note", async () => 
   // moderate risk; follow-up in a week; a two-sentence note.
   const keys = [
     [alt, "t"],
-    ..."head", tab, ..."prim", tab, tab, ..."nw", tab, tab,
-    ..."ofsted", enter, ..."workload", enter,
-    tab, arrowRight, arrowRight,
-    tab, tab, tab, tab, enter, tab, tab,
+    ..."head",
+    tab,
+    ..."prim",
+    tab,
+    tab,
+    ..."nw",
+    tab,
+    tab,
+    ..."ofsted",
+    enter,
+    ..."workload",
+    enter,
+    tab,
+    arrowRight,
+    arrowRight,
+    tab,
+    tab,
+    tab,
+    tab,
+    enter,
+    tab,
+    tab,
   ];
   await driver.press(keys[0]);
   await waitForFocus("role");
@@ -135,11 +161,20 @@ it("logs a typical call in at most 45 keystrokes besides the note", async () => 
   assert.match(message, /^Call logged at \d\d:\d\d\.$/);
   const total = keys.length + 1;
   const tabs = keys.filter((k) => k === tab).length;
-  console.log(`# keystrokes for a typical call, besides the note: ${total} (of which Tab: ${tabs})`);
+  console.log(
+    `# keystrokes for a typical call, besides the note: ${total} (of which Tab: ${tabs})`,
+  );
   assert.ok(total <= 45, `${total} keystrokes`);
 
   const [line] = listedCalls();
-  for (const part of ["headteacher", "primary", "north_west", "inspection.ofsted", "wellbeing.workload", "moderate"]) {
+  for (const part of [
+    "headteacher",
+    "primary",
+    "north_west",
+    "inspection.ofsted",
+    "wellbeing.workload",
+    "moderate",
+  ]) {
     assert.ok(line.includes(part), `${part} in ${line}`);
   }
   const due = new Date();
@@ -157,7 +192,18 @@ it(`under load, ${SAVES_EACH} timed saves and ${SAVES_EACH} one-key saves log ea
       await waitForFocus("timer");
       await driver.press([alt, "t"]);
       await waitForFocus("role");
-      await driver.press(..."head", tab, ..."prim", tab, tab, ..."lon", tab, tab, ..."ofsted", enter);
+      await driver.press(
+        ..."head",
+        tab,
+        ..."prim",
+        tab,
+        tab,
+        ..."lon",
+        tab,
+        tab,
+        ..."ofsted",
+        enter,
+      );
       const kept = await keptDraft((d) => d.themes.length === 1);
       await markSaved();
       // Saving with the timer running fills in the length: the change that
@@ -180,7 +226,9 @@ it(`under load, ${SAVES_EACH} timed saves and ${SAVES_EACH} one-key saves log ea
   } finally {
     stopLoad();
   }
-  console.log(`# ${2 * SAVES_EACH} saves under load in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `# ${2 * SAVES_EACH} saves under load in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   const calls = listedCalls();
   assert.equal(calls.length - before, 2 * SAVES_EACH, "exactly the calls saved");
   const ids = calls.map((line) => line.split("\t")[0]);
@@ -192,7 +240,10 @@ it(`under load, ${SAVES_EACH} timed saves and ${SAVES_EACH} one-key saves log ea
   await (await driver.findByText("nav button", "Log a call")).click();
   await driver.waitForText("h1", "Log a call");
   await sleep(300);
-  assert.equal(await driver.script("return document.body.innerText.includes('has been restored')"), false);
+  assert.equal(
+    await driver.script("return document.body.innerText.includes('has been restored')"),
+    false,
+  );
 });
 
 it("under load, a lock at any moment of a call loses nothing, the running timer included", async () => {
@@ -211,8 +262,16 @@ it("under load, a lock at any moment of a call loses nothing, the running timer 
       await driver.waitForText("h2", "Unlock", { timeoutMs: 30_000 });
       await unlock();
       await driver.waitForText("[role=status]", "has been restored");
-      assert.equal(await driver.script("return document.getElementById('notes').value"), note, `locked ${wait} ms after typing`);
-      assert.equal(await driver.script("return document.getElementById('role').value"), "Deputy or assistant head", `locked ${wait} ms after typing`);
+      assert.equal(
+        await driver.script("return document.getElementById('notes').value"),
+        note,
+        `locked ${wait} ms after typing`,
+      );
+      assert.equal(
+        await driver.script("return document.getElementById('role').value"),
+        "Deputy or assistant head",
+        `locked ${wait} ms after typing`,
+      );
       await driver.findByText("#timer", "Stop timer");
       assert.ok((await storedDraft())?.timer_started_ms, "the timer's start is in the draft");
       // Clear the form for the next round: it holds a call, so it asks.

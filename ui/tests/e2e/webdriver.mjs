@@ -3,8 +3,15 @@
 
 const ELEMENT = "element-6066-11e4-a6e0-4c4f3e2d9d0a";
 export const KEYS = {
-  ctrl: "\uE009", alt: "\uE00A", enter: "\uE007", tab: "\uE004", shift: "\uE008", escape: "\uE00C",
-  arrowRight: "\uE014", arrowDown: "\uE015", release: "\uE000",
+  ctrl: "\uE009",
+  alt: "\uE00A",
+  enter: "\uE007",
+  tab: "\uE004",
+  shift: "\uE008",
+  escape: "\uE00C",
+  arrowRight: "\uE014",
+  arrowDown: "\uE015",
+  release: "\uE000",
 };
 
 export class Driver {
@@ -77,7 +84,9 @@ export class Driver {
       for (const k of chord) actions.push({ type: "keyDown", value: k });
       for (const k of [...chord].reverse()) actions.push({ type: "keyUp", value: k });
     }
-    await call(this.url("/actions"), "POST", { actions: [{ type: "key", id: "keyboard", actions }] });
+    await call(this.url("/actions"), "POST", {
+      actions: [{ type: "key", id: "keyboard", actions }],
+    });
   }
 
   /** Types `text` on whatever has focus, one key at a time. */
@@ -87,11 +96,14 @@ export class Driver {
 
   /** Asks the app's backend directly, as the window does (a test's check, not a path the UI takes). */
   async invoke(command, args = {}) {
-    return (await call(this.url("/execute/async"), "POST", {
-      script: "const done = arguments[arguments.length - 1];"
-        + "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((v) => done({ ok: v }), (e) => done({ err: e }));",
-      args: [command, args],
-    })).value;
+    return (
+      await call(this.url("/execute/async"), "POST", {
+        script:
+          "const done = arguments[arguments.length - 1];" +
+          "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((v) => done({ ok: v }), (e) => done({ err: e }));",
+        args: [command, args],
+      })
+    ).value;
   }
 
   async script(body, args = []) {
@@ -137,7 +149,10 @@ async function call(url, method, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json.value ?? json).slice(0, 300)}`);
+  if (!res.ok)
+    throw new Error(
+      `${method} ${url}: ${res.status} ${JSON.stringify(json.value ?? json).slice(0, 300)}`,
+    );
   return json;
 }
 
