@@ -2,8 +2,9 @@
 # Sets up everything the tests need, then runs every check and test:
 # formatting, clippy with warnings as errors, the library's unit and
 # end-to-end tests, the generated TypeScript types, the benchmark's smoke
-# run, the front end's type check, unit and browser tests, and the real app
-# end to end under Xvfb.
+# run, the fuzz crate's build, the front end's formatting, lint and type
+# check, unit and browser tests, the module graph, and the real app end to
+# end under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/ensure-toolchain.sh
@@ -23,7 +24,7 @@ cargo bench --locked --bench vault -- --calls 3000 --runs 1 --log-samples 20
 echo "== cargo test (also regenerates the app's TypeScript types)" >&2
 cargo test --lib --bins --tests --locked
 echo "== the committed TypeScript types match the Rust types" >&2
-stale=$(git status --porcelain -- ui/src/lib/bindings ui/src/lib/testing/vocabulary.json)
+stale=$(git status --porcelain -- ui/src/lib/bindings ui/src/lib/testing/*.json)
 if [ -n "$stale" ]; then
   echo "The generated IPC types are out of date; run cargo test and commit:" >&2
   echo "$stale" >&2
@@ -31,7 +32,8 @@ if [ -n "$stale" ]; then
   exit 1
 fi
 
-echo "== front end: svelte-check, unit tests, browser tests (chromium, IPC mocked)" >&2
+echo "== front end: Prettier, eslint, svelte-check, unit tests, browser tests (chromium, IPC mocked)" >&2
+npm --prefix ui run lint
 npm --prefix ui run check
 npm --prefix ui test
 npm --prefix ui run test:browser
