@@ -147,14 +147,21 @@ fn module_graphs(src: &Path) -> Graphs {
     let mut top = Graph::new();
     let mut inner: BTreeMap<String, Graph> = BTreeMap::new();
     let mut folders: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let files = rust_files(src);
-    for file in &files {
-        let rel = file.strip_prefix(src).unwrap();
-        let parts: Vec<String> = rel
-            .with_extension("")
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
+    // Each file with its path below src/ in parts: `report/chart`.
+    let files: Vec<(PathBuf, Vec<String>)> = rust_files(src)
+        .into_iter()
+        .map(|file| {
+            let parts = file
+                .strip_prefix(src)
+                .unwrap()
+                .with_extension("")
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            (file, parts)
+        })
+        .collect();
+    for (_, parts) in &files {
         if parts.len() == 2 && parts[1] != "mod" {
             folders
                 .entry(parts[0].clone())
@@ -162,13 +169,7 @@ fn module_graphs(src: &Path) -> Graphs {
                 .insert(parts[1].clone());
         }
     }
-    for file in &files {
-        let rel = file.strip_prefix(src).unwrap();
-        let parts: Vec<String> = rel
-            .with_extension("")
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
+    for (file, parts) in &files {
         if parts.last().is_some_and(|p| p == "tests") {
             continue;
         }

@@ -22,17 +22,16 @@ impl CoordinatorKey {
 mod tests {
     use super::*;
 
+    // Parsing itself is tested in `crypto::coordinator`; here, only that a
+    // return names the refusal as its own and keeps the readable words.
     #[test]
-    fn coordinator_keys_parse_and_a_mistyped_one_is_refused_readably() {
+    fn a_mistyped_coordinator_key_is_a_return_refusal_that_reads_well() {
         let identity = CoordinatorIdentity::generate();
         let text = identity.key().to_string();
-        assert!(text.starts_with("age1"));
         assert_eq!(
             CoordinatorKey::parse(&format!(" {text}\n")).unwrap(),
             identity.key()
         );
-        let again = CoordinatorIdentity::from_secret(&identity.secret()).unwrap();
-        assert_eq!(again.key(), identity.key());
         let wrong =
             CoordinatorKey::parse("age1notakey-at-all-but-quite-a-long-string").unwrap_err();
         assert!(
