@@ -271,6 +271,14 @@ mod fixture {
                 "coordinator_key",
                 settings(|s| s.coordinator_key = Some(TYPED.into())),
             ),
+            (
+                "current_passphrase_wrong",
+                super::super::session::current_passphrase_wrong(),
+            ),
+            (
+                "no_such_volunteer",
+                super::super::returns::no_such_volunteer(),
+            ),
             ("no_coordinator_key", ReturnError::NoCoordinatorKey.into()),
             ("no_display_name", ReturnError::NoDisplayName.into()),
             ("not_coordinator", ReturnError::NotCoordinator.into()),

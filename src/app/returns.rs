@@ -462,12 +462,14 @@ pub(super) fn revoke(
     now: DateTime<Utc>,
 ) -> Result<Vec<VolunteerRow>, AppError> {
     if !vault.revoke_volunteer(fingerprint, now.date_naive())? {
-        return Err(AppError::new(
-            ErrorCode::NotFound,
-            "No volunteer has that fingerprint.",
-        ));
+        return Err(no_such_volunteer());
     }
     volunteers(vault)
+}
+
+/// Revoking a fingerprint no volunteer of this store has.
+pub(super) fn no_such_volunteer() -> AppError {
+    AppError::new(ErrorCode::NotFound, "No volunteer has that fingerprint.")
 }
 
 #[cfg(test)]

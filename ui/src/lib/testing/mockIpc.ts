@@ -18,6 +18,7 @@ import type { Vocabulary } from "../bindings/Vocabulary";
 import type { VolunteerRow } from "../bindings/VolunteerRow";
 import type { Backend, FileDrop } from "../contract";
 import { longDate } from "../dates";
+import loggedJson from "./logged.json";
 import refusalsJson from "./refusals.json";
 import rulesJson from "./rules.json";
 import vocabularyJson from "./vocabulary.json";
@@ -26,6 +27,9 @@ import vocabularyJson from "./vocabulary.json";
 import reportsJson from "./reports.json";
 
 const vocabulary = vocabularyJson as Vocabulary;
+// What Rust says once a call is saved, by call type: [logged, saved again]
+// (see `export_logged_messages_for_the_browser_tests`).
+const logged = loggedJson as Record<string, string[]>;
 // Rust's rules (see `export_rules_for_the_browser_tests`).
 const rules = rulesJson as Rules;
 // Rust's refusals (see `export_refusals_for_the_browser_tests`): the
@@ -230,15 +234,6 @@ function blankForm(generation = 0): CallForm {
     notes: "",
   };
 }
-
-/** As the backend names each kind of call in "… logged at 14:32." */
-const LOGGED_NAMES: Record<string, string> = {
-  substantive: "Call",
-  silent: "Silent call",
-  hang_up: "Hang-up",
-  wrong_number: "Wrong-number call",
-  information_only: "Information-only call",
-};
 
 function check(form: CallForm) {
   const quiet = form.call_type !== "substantive";
@@ -538,10 +533,9 @@ export const backend: Backend = {
     }
     state.log.push(`log_call:${form.call_type}`);
     save();
-    const what = LOGGED_NAMES[form.call_type] ?? "Call";
     return {
       id: form.id,
-      message: `${what} logged at ${localNow().slice(11)}.`,
+      message: logged[form.call_type]![0]!.replace("{at}", localNow().slice(11)),
       next: blankForm(state.generation),
     };
   },
@@ -668,12 +662,7 @@ export const backend: Backend = {
   },
   async changePassphrase(current, next) {
     requireUnlocked();
-    if (current !== state.passphrase)
-      fail(
-        "wrong_passphrase",
-        "The current passphrase is not right, so nothing was changed.",
-        "current_passphrase",
-      );
+    if (current !== state.passphrase) refuse("current_passphrase_wrong");
     if ([...next].length < rules.min_passphrase_chars)
       refuse("passphrase_too_short", "", "new_passphrase");
     state.passphrase = next;
@@ -787,8 +776,7 @@ export const backend: Backend = {
   async revokeVolunteer(fingerprint) {
     requireUnlocked();
     const v =
-      state.volunteers.find((x) => x.fingerprint === fingerprint) ??
-      fail("not_found", "No volunteer has that fingerprint.");
+      state.volunteers.find((x) => x.fingerprint === fingerprint) ?? refuse("no_such_volunteer");
     v.revoked_on ??= today();
     save();
     return structuredClone(state.volunteers);
