@@ -376,16 +376,33 @@ fn merged_message(done: &ReturnMerged) -> (MergeState, String) {
     match &done.merged {
         Merged::AlreadyMerged => (
             MergeState::AlreadyMerged,
-            format!("Already merged: {volunteer}’s return for {period}. Nothing changed."),
+            already_merged_sentence(volunteer, period),
         ),
         Merged::Merged(c) => (
             MergeState::Merged,
-            format!(
-                "Merged {volunteer}’s return for {period}: {} new, {} updated, {} unchanged, {} erased.",
-                c.added, c.updated, c.unchanged, c.removed
+            merged_sentence(
+                volunteer,
+                period,
+                [&c.added, &c.updated, &c.unchanged, &c.removed],
             ),
         ),
     }
+}
+
+/// A return merged before: nothing changed.
+pub(super) fn already_merged_sentence(volunteer: &str, period: &str) -> String {
+    format!("Already merged: {volunteer}’s return for {period}. Nothing changed.")
+}
+
+/// A return merged: its calls added, updated, unchanged and erased.
+pub(super) fn merged_sentence(
+    volunteer: &str,
+    period: &str,
+    [added, updated, unchanged, removed]: [&dyn std::fmt::Display; 4],
+) -> String {
+    format!(
+        "Merged {volunteer}’s return for {period}: {added} new, {updated} updated, {unchanged} unchanged, {removed} erased."
+    )
 }
 
 pub(super) fn merge(

@@ -18,7 +18,7 @@ import type { Vocabulary } from "../bindings/Vocabulary";
 import type { VolunteerRow } from "../bindings/VolunteerRow";
 import type { Backend, FileDrop } from "../contract";
 import { longDate } from "../dates";
-import loggedJson from "./logged.json";
+import messagesJson from "./messages.json";
 import refusalsJson from "./refusals.json";
 import rulesJson from "./rules.json";
 import vocabularyJson from "./vocabulary.json";
@@ -27,9 +27,14 @@ import vocabularyJson from "./vocabulary.json";
 import reportsJson from "./reports.json";
 
 const vocabulary = vocabularyJson as Vocabulary;
-// What Rust says once a call is saved, by call type: [logged, saved again]
-// (see `export_logged_messages_for_the_browser_tests`).
-const logged = loggedJson as Record<string, string[]>;
+// What Rust says once a call is saved, by call type ([logged, saved
+// again]), and once a return is merged (see
+// `export_messages_for_the_browser_tests`).
+const messages = messagesJson as {
+  logged: Record<string, string[]>;
+  merged: string;
+  already_merged: string;
+};
 // Rust's rules (see `export_rules_for_the_browser_tests`).
 const rules = rulesJson as Rules;
 // Rust's refusals (see `export_refusals_for_the_browser_tests`): the
@@ -535,7 +540,7 @@ export const backend: Backend = {
     save();
     return {
       id: form.id,
-      message: logged[form.call_type]![0]!.replace("{at}", localNow().slice(11)),
+      message: messages.logged[form.call_type]![0]!.replace("{at}", localNow().slice(11)),
       next: blankForm(state.generation),
     };
   },
@@ -731,7 +736,9 @@ export const backend: Backend = {
         return {
           ...base,
           state: "already_merged",
-          message: `Already merged: ${who.name}’s return for ${file.period}. Nothing changed.`,
+          message: messages.already_merged
+            .replace("{volunteer}", who.name)
+            .replace("{period}", file.period),
         };
       if (file.state === "new_volunteer") {
         if (!request.trust.includes(who.fingerprint)) {
@@ -763,7 +770,13 @@ export const backend: Backend = {
       return {
         ...base,
         state: "merged",
-        message: `Merged ${who.name}’s return for ${file.period}: ${who.calls} new, 0 updated, 0 unchanged, ${who.deleted} erased.`,
+        message: messages.merged
+          .replace("{volunteer}", who.name)
+          .replace("{period}", file.period)
+          .replace("{added}", String(who.calls))
+          .replace("{updated}", "0")
+          .replace("{unchanged}", "0")
+          .replace("{removed}", String(who.deleted)),
       };
     });
     save();
