@@ -313,6 +313,7 @@ mod fixture {
                     &ThemeList::default_list(),
                 )),
             ),
+            ("report_year", super::super::report::year_refused(TYPED)),
             (
                 "no_path",
                 refused(super::super::report::export_target("", "file", "html")),

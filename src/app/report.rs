@@ -72,17 +72,18 @@ pub struct Exported {
     pub path: String,
 }
 
+/// A report asked for a year no period can start in.
+pub(super) fn year_refused(year: impl std::fmt::Display) -> AppError {
+    AppError::invalid(
+        Field::Year,
+        format!("{year} is not a year Quietline can report on; enter a year such as 2024"),
+    )
+}
+
 /// The report the request asks for, with suppression applied.
 pub(super) fn build(vault: &Vault, request: &ReportRequest) -> Result<Report, AppError> {
-    let period = super::period_of(request.year, request.academic).map_err(|_| {
-        AppError::invalid(
-            Field::Year,
-            format!(
-                "{} is not a year Quietline can report on; enter a year such as 2024",
-                request.year
-            ),
-        )
-    })?;
+    let period =
+        super::period_of(request.year, request.academic).map_err(|_| year_refused(request.year))?;
     let mut report = Report::for_vault(vault, period).map_err(report_error)?;
     report.suppress_below(request.suppress_below);
     Ok(report)

@@ -339,13 +339,7 @@ function sampleCalls(): StoredCall[] {
 }
 
 function reportFor(request: ReportRequest): ReportView {
-  if (!yearIn(request.year)) {
-    fail(
-      "invalid",
-      `${request.year} is not a year Quietline can report on; enter a year such as 2024`,
-      "year",
-    );
-  }
+  if (!yearIn(request.year)) refuse("report_year", String(request.year));
   const k = request.suppress_below > 1 ? request.suppress_below : 0;
   const view = reports[`${request.year}-${request.academic ? "academic" : "calendar"}-${k}`];
   return (
