@@ -18,6 +18,7 @@ import type { Vocabulary } from "../bindings/Vocabulary";
 import type { VolunteerRow } from "../bindings/VolunteerRow";
 import type { Backend, FileDrop } from "../contract";
 import { longDate } from "../dates";
+import blankFormJson from "./blank-form.json";
 import messagesJson from "./messages.json";
 import refusalsJson from "./refusals.json";
 import rulesJson from "./rules.json";
@@ -206,37 +207,13 @@ function isoStart(text: string): string | null {
   return `${m[3]}-${pad(month + 1)}-${pad(m[1]!)}T${pad(m[4]!)}:${m[5]}`;
 }
 
+/** A blank form: Rust's defaults, with a new id, the generation and now. */
 function blankForm(generation = 0): CallForm {
   return {
+    ...structuredClone(blankFormJson as CallForm),
     id: crypto.randomUUID(),
     draft_generation: generation,
-    timer_started_ms: null,
-    theme_text: "",
     started_at: shownNow(),
-    duration_minutes: "",
-    call_type: "substantive",
-    role: "",
-    setting: "",
-    employer: "",
-    region: "",
-    caller_type: "unknown",
-    themes: [],
-    risk: "none",
-    safeguarding: {
-      asked_directly_about_suicide: false,
-      plan_discussed: false,
-      means_discussed: false,
-      timeframe_discussed: false,
-      emergency_services_called: false,
-      signposted: [],
-      coordinator_consulted: false,
-      coordinator_consulted_at: "",
-      other_steps: [],
-    },
-    follow_up_needed: false,
-    follow_up_due: "",
-    follow_up_done: false,
-    notes: "",
   };
 }
 
