@@ -1,23 +1,37 @@
-//! The two-level theme list (category, subtheme) that calls are tagged with.
+//! One version of the two-level theme list (category, subtheme) that calls
+//! are tagged with.
 //!
-//! The list is data with a version, not an enum: a coordinator will add,
-//! rename and retire themes without breaking past years. A theme is named by
-//! its id, `category` or `category.subtheme`; labels are for display only.
+//! The list is data with a version, not an enum: a coordinator adds,
+//! renames and retires themes without breaking past years (see
+//! [`super::crosswalk`]). A theme is named by its id, `category` or
+//! `category.subtheme`; labels are for display only.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-const DEFAULT_V1: &str = include_str!("themes/default_v1.json");
+use super::crosswalk::Change;
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+const DEFAULT_V1: &str = include_str!("default_v1.json");
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ThemeList {
     pub version: u32,
     pub categories: Vec<Category>,
+    /// How every theme of the previous version maps to this one; empty for
+    /// version 1. Themes in both versions and not named here are unchanged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crosswalk: Vec<Change>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Category {
     pub id: String,
     pub label: String,
+    /// One line on what the theme covers, for the theme list editor and
+    /// `quietline themes`.
+    #[serde(default)]
+    pub description: String,
     /// Everyday words a volunteer might type for this theme ("money" for
     /// funding). Only for finding a theme: never stored, counted or shown.
     #[serde(default)]
@@ -25,10 +39,14 @@ pub struct Category {
     pub subthemes: Vec<Subtheme>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Subtheme {
     pub id: String,
     pub label: String,
+    /// As for [`Category::description`].
+    #[serde(default)]
+    pub description: String,
     /// As for [`Category::search_words`].
     #[serde(default)]
     pub search_words: Vec<String>,
@@ -41,13 +59,52 @@ pub struct ThemeRef {
     pub subtheme: Option<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ThemeError {
-    #[error("unknown theme '{given}'{hint}")]
-    Unknown { given: String, hint: String },
-    #[error("the theme list is not valid: {0}")]
-    InvalidList(String),
+use super::ThemeError;
+
+/// The category the report counts "risk to self discussed" by: every
+/// version of the list keeps it.
+pub const RISK_TO_SELF: &str = "risk_to_self";
+/// Limits that keep a list readable on screen and a profile small.
+pub const MAX_CATEGORIES: usize = 40;
+pub const MAX_SUBTHEMES: usize = 40;
+pub const MAX_LABEL_CHARS: usize = 80;
+pub const MAX_DESCRIPTION_CHARS: usize = 200;
+pub const MAX_SEARCH_WORDS: usize = 30;
+
+/// The category part of a theme id: `send` of `send.ehcp`.
+pub fn category_of(id: &str) -> &str {
+    id.split_once('.').map_or(id, |(c, _)| c)
+}
+
+fn check_words(
+    id: &str,
+    label: &str,
+    description: &str,
+    search_words: &[String],
+) -> Result<(), ThemeError> {
+    let label_chars = label.trim().chars().count();
+    if label_chars == 0 || label_chars > MAX_LABEL_CHARS || label.chars().any(char::is_control) {
+        return Err(ThemeError::InvalidList(format!(
+            "theme '{id}' needs a label of 1 to {MAX_LABEL_CHARS} characters on one line"
+        )));
+    }
+    if description.chars().count() > MAX_DESCRIPTION_CHARS
+        || description.chars().any(char::is_control)
+    {
+        return Err(ThemeError::InvalidList(format!(
+            "the description of theme '{id}' must be one line of at most {MAX_DESCRIPTION_CHARS} characters"
+        )));
+    }
+    if search_words.len() > MAX_SEARCH_WORDS
+        || search_words
+            .iter()
+            .any(|w| w.chars().count() > MAX_LABEL_CHARS || w.chars().any(char::is_control))
+    {
+        return Err(ThemeError::InvalidList(format!(
+            "theme '{id}' has too many or too long search words (at most {MAX_SEARCH_WORDS})"
+        )));
+    }
+    Ok(())
 }
 
 impl ThemeList {
@@ -66,14 +123,43 @@ impl ThemeList {
         Ok(list)
     }
 
-    fn check(&self) -> Result<(), ThemeError> {
+    pub(super) fn check(&self) -> Result<(), ThemeError> {
         let valid_id = |id: &str| {
             !id.is_empty()
                 && id
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         };
+        if self.version == 0 {
+            return Err(ThemeError::InvalidList(
+                "theme list versions count from 1".into(),
+            ));
+        }
+        if self.categories.len() > MAX_CATEGORIES {
+            return Err(ThemeError::InvalidList(format!(
+                "it has {} categories; at most {MAX_CATEGORIES} are allowed",
+                self.categories.len()
+            )));
+        }
+        if !self.categories.iter().any(|c| c.id == RISK_TO_SELF) {
+            return Err(ThemeError::InvalidList(format!(
+                "it has no '{RISK_TO_SELF}' category; the report counts calls where risk to self was discussed by it, so it cannot be removed"
+            )));
+        }
         for (i, category) in self.categories.iter().enumerate() {
+            check_words(
+                &category.id,
+                &category.label,
+                &category.description,
+                &category.search_words,
+            )?;
+            if category.subthemes.len() > MAX_SUBTHEMES {
+                return Err(ThemeError::InvalidList(format!(
+                    "category '{}' has {} subthemes; at most {MAX_SUBTHEMES} are allowed",
+                    category.id,
+                    category.subthemes.len()
+                )));
+            }
             if !valid_id(&category.id) {
                 return Err(ThemeError::InvalidList(format!(
                     "category id '{}' must be lowercase letters, digits and '_'",
@@ -87,6 +173,12 @@ impl ThemeList {
                 )));
             }
             for (j, sub) in category.subthemes.iter().enumerate() {
+                check_words(
+                    &format!("{}.{}", category.id, sub.id),
+                    &sub.label,
+                    &sub.description,
+                    &sub.search_words,
+                )?;
                 if !valid_id(&sub.id) {
                     return Err(ThemeError::InvalidList(format!(
                         "subtheme id '{}.{}' must be lowercase letters, digits and '_'",
@@ -104,32 +196,54 @@ impl ThemeList {
         Ok(())
     }
 
-    /// Finds a theme by id. An unknown id gets a hint when the volunteer has
-    /// typed a subtheme without its category (`ofsted` for `inspection.ofsted`).
-    pub fn resolve(&self, id: &str) -> Result<ThemeRef, ThemeError> {
+    /// Whether `id` names a theme of this list.
+    pub fn contains(&self, id: &str) -> bool {
+        self.find(id).is_some()
+    }
+
+    /// Where a theme sits, if it is in this list.
+    pub fn find(&self, id: &str) -> Option<ThemeRef> {
         let (category_id, subtheme_id) = match id.split_once('.') {
             Some((c, s)) => (c, Some(s)),
             None => (id, None),
         };
-        let found = self
-            .categories
-            .iter()
-            .position(|c| c.id == category_id)
-            .and_then(|category| match subtheme_id {
-                None => Some(ThemeRef {
-                    category,
-                    subtheme: None,
-                }),
-                Some(s) => self.categories[category]
+        let category = self.categories.iter().position(|c| c.id == category_id)?;
+        let subtheme = match subtheme_id {
+            None => None,
+            Some(s) => Some(
+                self.categories[category]
                     .subthemes
                     .iter()
-                    .position(|sub| sub.id == s)
-                    .map(|subtheme| ThemeRef {
-                        category,
-                        subtheme: Some(subtheme),
-                    }),
-            });
-        found.ok_or_else(|| ThemeError::Unknown {
+                    .position(|sub| sub.id == s)?,
+            ),
+        };
+        Some(ThemeRef { category, subtheme })
+    }
+
+    /// A theme's label, if it is in this list.
+    pub fn label(&self, id: &str) -> Option<&str> {
+        let r = self.find(id)?;
+        let category = &self.categories[r.category];
+        Some(match r.subtheme {
+            Some(s) => &category.subthemes[s].label,
+            None => &category.label,
+        })
+    }
+
+    /// A theme's one-line description, if it is in this list.
+    pub fn description(&self, id: &str) -> Option<&str> {
+        let r = self.find(id)?;
+        let category = &self.categories[r.category];
+        Some(match r.subtheme {
+            Some(s) => &category.subthemes[s].description,
+            None => &category.description,
+        })
+    }
+
+    /// Finds a theme by id. An unknown id gets a hint when the volunteer has
+    /// typed a subtheme without its category (`ofsted` for `inspection.ofsted`).
+    pub fn resolve(&self, id: &str) -> Result<ThemeRef, ThemeError> {
+        self.find(id).ok_or_else(|| ThemeError::Unknown {
             given: id.to_string(),
             hint: self.hint_for(id),
         })
@@ -226,16 +340,33 @@ mod tests {
     #[test]
     fn a_list_with_duplicate_ids_is_refused() {
         let err = ThemeList::from_json(
-            r#"{"version":2,"categories":[{"id":"a","label":"A","subthemes":[]},{"id":"a","label":"B","subthemes":[]}]}"#,
+            r#"{"version":2,"categories":[{"id":"a","label":"A","subthemes":[]},{"id":"a","label":"B","subthemes":[]},{"id":"risk_to_self","label":"R","subthemes":[]}]}"#,
         )
         .unwrap_err();
         assert!(err.to_string().contains("appears twice"));
     }
 
     #[test]
+    fn a_list_without_risk_to_self_or_with_an_empty_label_is_refused() {
+        let err = ThemeList::from_json(
+            r#"{"version":1,"categories":[{"id":"a","label":"A","subthemes":[]}]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("no 'risk_to_self' category"),
+            "{err}"
+        );
+        let err = ThemeList::from_json(
+            r#"{"version":1,"categories":[{"id":"a","label":" ","subthemes":[]},{"id":"risk_to_self","label":"R","subthemes":[]}]}"#,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("needs a label"), "{err}");
+    }
+
+    #[test]
     fn a_list_without_search_words_still_loads() {
         let list = ThemeList::from_json(
-            r#"{"version":1,"categories":[{"id":"a","label":"A","subthemes":[{"id":"b","label":"B"}]}]}"#,
+            r#"{"version":1,"categories":[{"id":"a","label":"A","subthemes":[{"id":"b","label":"B"}]},{"id":"risk_to_self","label":"R","subthemes":[]}]}"#,
         )
         .unwrap();
         assert!(list.categories[0].search_words.is_empty());
