@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use quietline::returns::{
     CoordinatorIdentity, ReturnError, ReturnPayload, SignedReturn, open, read_signed,
 };
-use quietline::themes::ThemeList;
+use quietline::themes::ThemeCatalogue;
 
 /// The fuzz target's source holds the one copy of its TEST-ONLY identity.
 const TARGET_SOURCE: &str = include_str!("../fuzz/fuzz_targets/return_parser.rs");
@@ -42,7 +42,7 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// What the fuzz target does with one input; `true` when any parser accepts it.
-fn replay(data: &[u8], identity: &CoordinatorIdentity, themes: &ThemeList) -> bool {
+fn replay(data: &[u8], identity: &CoordinatorIdentity, themes: &ThemeCatalogue) -> bool {
     let mut accepted = false;
     if let Ok(read) = read_signed(data) {
         let _ = read.payload.check(themes);
@@ -63,7 +63,7 @@ fn replay(data: &[u8], identity: &CoordinatorIdentity, themes: &ThemeList) -> bo
 #[test]
 fn every_corpus_input_and_seed_goes_through_the_parsers_without_panicking() {
     let identity = test_identity();
-    let themes = ThemeList::default_list();
+    let themes = ThemeCatalogue::shipped();
     let corpus = files(&folder("fuzz/corpus/return_parser"));
     let seeds = files(&folder("fuzz/seeds"));
     assert!(corpus.len() >= 20, "only {} corpus inputs", corpus.len());
@@ -126,7 +126,7 @@ fn parse(
 #[test]
 fn the_valid_seeds_are_accepted_and_follow_every_rule() {
     let identity = test_identity();
-    let themes = ThemeList::default_list();
+    let themes = ThemeCatalogue::shipped();
     for (name, kind, bytes) in seeds() {
         let payload = parse(kind, &bytes, &identity).unwrap_or_else(|e| panic!("{name}: {e}"));
         payload
@@ -224,7 +224,7 @@ fn the_worked_example_in_the_format_spec_reads_as_documented() {
         .find(|l| l.starts_with("{\"format\":1,"))
         .expect("the spec shows a canonical payload");
     let payload = ReturnPayload::from_canonical(canonical.as_bytes()).unwrap();
-    payload.check(&ThemeList::default_list()).unwrap();
+    payload.check(&ThemeCatalogue::shipped()).unwrap();
     assert_eq!(payload.coordinator, test_identity().key().to_string());
     assert_eq!((payload.calls.len(), payload.deleted.len()), (1, 1));
 

@@ -15,7 +15,7 @@ use libfuzzer_sys::fuzz_target;
 use quietline::returns::{
     CoordinatorIdentity, ReturnPayload, SignedReturn, VolunteerKey, open, read_signed, sign,
 };
-use quietline::themes::ThemeList;
+use quietline::themes::ThemeCatalogue;
 
 /// TEST-ONLY coordinator identity, generated once for fuzzing and committed
 /// on purpose so that the seed corpus can hold files sealed to it. It protects
@@ -27,7 +27,7 @@ const TEST_ONLY_IDENTITY: &str =
 static IDENTITY: LazyLock<CoordinatorIdentity> = LazyLock::new(|| {
     CoordinatorIdentity::from_secret(TEST_ONLY_IDENTITY).expect("the test identity parses")
 });
-static THEMES: LazyLock<ThemeList> = LazyLock::new(ThemeList::default_list);
+static THEMES: LazyLock<ThemeCatalogue> = LazyLock::new(ThemeCatalogue::shipped);
 /// Re-signs payloads that pass every rule (the key does not affect the result).
 static SIGNER: LazyLock<VolunteerKey> =
     LazyLock::new(|| VolunteerKey::generate().expect("a random key"));

@@ -113,6 +113,9 @@ impl From<StoreError> for AppError {
                 detail: Some(e.to_string()),
                 ..AppError::new(ErrorCode::Damaged, capitalised(&e.to_string()))
             },
+            e @ StoreError::ThemeListsDiffer => {
+                AppError::new(ErrorCode::Failed, capitalised(&e.to_string()))
+            }
             e @ StoreError::UnsupportedFormat { .. } => {
                 AppError::new(ErrorCode::Failed, capitalised(&e.to_string()))
             }
@@ -310,7 +313,7 @@ mod fixture {
                     },
                     now,
                     DEFAULT_TIME_ZONE,
-                    &ThemeList::default_list(),
+                    &crate::themes::ThemeCatalogue::shipped(),
                 )),
             ),
             ("report_year", super::super::report::year_refused(TYPED)),

@@ -6,12 +6,12 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::follow_up::FollowUpState;
-use super::vocabulary::{Choice, theme_label};
+use super::vocabulary::Choice;
 use super::{AppError, local_form_time};
 use crate::model::{CallSummary, Field, RiskLevel};
 use crate::period::Period;
 use crate::store::{StoreError, Vault};
-use crate::themes::ThemeList;
+use crate::themes::ThemeCatalogue;
 
 /// Most rows sent to the screen at once; the count of all matches is still
 /// given, so the volunteer knows to narrow the dates.
@@ -89,7 +89,7 @@ pub fn list_calls(
     filter: &CallFilter,
     now: DateTime<Utc>,
     tz: Tz,
-    themes: &ThemeList,
+    themes: &ThemeCatalogue,
 ) -> Result<CallList, AppError> {
     let from = date(Field::From, &filter.from)?;
     let to = date(Field::To, &filter.to)?;
@@ -164,8 +164,16 @@ fn theme_matches(filter: &str, theme: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('.'))
 }
 
-fn row(c: &CallSummary, today: NaiveDate, tz: Tz, themes: &ThemeList) -> CallRow {
+/// A row of the Calls screen. Themes keep the labels of the list version
+/// the call was logged under.
+fn row(c: &CallSummary, today: NaiveDate, tz: Tz, themes: &ThemeCatalogue) -> CallRow {
     let f = &c.facts;
+    let label = |id: &str| {
+        themes
+            .label(c.theme_list_version, id)
+            .unwrap_or(id)
+            .to_string()
+    };
     let local = f.started_at.with_timezone(&tz);
     CallRow {
         id: c.id.to_string(),
@@ -177,11 +185,7 @@ fn row(c: &CallSummary, today: NaiveDate, tz: Tz, themes: &ThemeList) -> CallRow
         role: choice(f.role.id(), f.role.label()),
         setting: choice(f.setting.id(), f.setting.label()),
         region: choice(f.region.id(), f.region.label()),
-        themes: f
-            .themes
-            .iter()
-            .map(|t| choice(t, &theme_label(themes, t)))
-            .collect(),
+        themes: f.themes.iter().map(|t| choice(t, &label(t))).collect(),
         risk: choice(f.risk.id(), f.risk.label()),
         follow_up: FollowUpState::of(c, today),
         follow_up_due: f.follow_up.due.map(|d| d.to_string()).unwrap_or_default(),
@@ -226,7 +230,7 @@ mod tests {
             &filter,
             now(),
             DEFAULT_TIME_ZONE,
-            &ThemeList::default_list(),
+            &ThemeCatalogue::shipped(),
         )
         .unwrap()
     }
@@ -313,7 +317,7 @@ mod tests {
             },
             now(),
             DEFAULT_TIME_ZONE,
-            &ThemeList::default_list(),
+            &ThemeCatalogue::shipped(),
         )
         .unwrap_err();
         assert_eq!(err.field, Some(Field::To));

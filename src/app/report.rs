@@ -258,7 +258,7 @@ mod fixture {
     use crate::model::CallSummary;
     use crate::period::DEFAULT_TIME_ZONE;
     use crate::synth::SyntheticCalls;
-    use crate::themes::ThemeList;
+    use crate::themes::ThemeCatalogue;
 
     /// The browser tests' stand-in backend serves these views, made by the
     /// library from synthetic calls, so the Report screen is tested against
@@ -277,7 +277,7 @@ mod fixture {
                 let mut report = Report::from_calls(
                     period,
                     DEFAULT_TIME_ZONE,
-                    &ThemeList::default_list(),
+                    &ThemeCatalogue::shipped(),
                     &calls,
                 )
                 .unwrap();

@@ -182,7 +182,7 @@ impl Session {
     }
 
     pub fn vocabulary(&self) -> Vocabulary {
-        Vocabulary::new(self.vault.themes())
+        Vocabulary::new(self.vault.themes().current())
     }
 
     /// A blank form for a call starting now, in the helpline's time zone,

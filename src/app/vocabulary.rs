@@ -224,21 +224,6 @@ fn theme_choices(themes: &ThemeList) -> Vec<ThemeChoice> {
     out
 }
 
-/// The label a volunteer sees for a stored theme id; the id itself if the
-/// theme is not in this list (a record from another list version).
-pub fn theme_label(themes: &ThemeList, id: &str) -> String {
-    match themes.resolve(id) {
-        Ok(r) => {
-            let category = &themes.categories[r.category];
-            match r.subtheme {
-                Some(s) => category.subthemes[s].label.clone(),
-                None => category.label.clone(),
-            }
-        }
-        Err(_) => id.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,7 +235,7 @@ mod tests {
         assert!(vocab.themes.len() > 12);
         for t in &vocab.themes {
             assert!(list.resolve(&t.id).is_ok(), "{}", t.id);
-            assert_eq!(theme_label(&list, &t.id), t.label);
+            assert_eq!(list.label(&t.id), Some(t.label.as_str()));
         }
         assert_eq!(vocab.risk_levels_needing_safeguarding, ["high", "imminent"]);
     }

@@ -12,7 +12,7 @@ use super::suppress;
 use super::tally::Counter;
 use crate::period::Period;
 use crate::store::{StoreError, Vault};
-use crate::themes::ThemeList;
+use crate::themes::ThemeCatalogue;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -45,10 +45,10 @@ impl Report {
     pub fn from_calls<C: Countable>(
         period: Period,
         tz: Tz,
-        themes: &ThemeList,
+        themes: &ThemeCatalogue,
         calls: impl IntoIterator<Item = C>,
     ) -> Result<Report, ReportError> {
-        let mut counter = Counter::new(period, tz, themes);
+        let mut counter = Counter::new(period, tz, themes.current());
         for call in calls {
             count_into(&mut counter, call.facts())?;
         }
@@ -62,7 +62,8 @@ impl Report {
         let mut months = period.months().to_vec();
         months.extend_from_slice(&period.previous().months());
         let pages = vault.report_pages(&months)?;
-        let mut counter = Counter::new(period, vault.settings().time_zone, vault.themes());
+        let mut counter =
+            Counter::new(period, vault.settings().time_zone, vault.themes().current());
         for page in &pages {
             for call in page.calls() {
                 let call = call.map_err(|()| StoreError::Corrupt {
@@ -84,7 +85,8 @@ impl Report {
         months.extend_from_slice(&period.previous().months());
         let calls = vault.calls_in_months(&months)?;
         let merged = vault.merged_calls_in_months(&months)?;
-        let mut counter = Counter::new(period, vault.settings().time_zone, vault.themes());
+        let mut counter =
+            Counter::new(period, vault.settings().time_zone, vault.themes().current());
         for call in &calls {
             count_into(&mut counter, call.facts())?;
         }

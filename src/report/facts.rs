@@ -71,6 +71,8 @@ pub struct ReportFacts<'a> {
     pub region: Region,
     pub caller_type: CallerType,
     pub follow_up_needed: bool,
+    /// The theme list version the themes were chosen from.
+    pub theme_list_version: u32,
     pub themes: Themes<'a>,
 }
 
@@ -101,6 +103,7 @@ impl Countable for CallSummary {
             region: f.region,
             caller_type: f.caller_type,
             follow_up_needed: f.follow_up.needed,
+            theme_list_version: call.theme_list_version,
             themes: Themes::Listed(&f.themes),
         }
     }
@@ -121,6 +124,7 @@ impl Countable for CountedCall<'_> {
             region: call.region,
             caller_type: call.caller_type,
             follow_up_needed: call.follow_up_needed,
+            theme_list_version: call.theme_list_version,
             themes: Themes::OnPage(call),
         }
     }
@@ -142,6 +146,7 @@ impl Countable for MergedCall {
             region: call.region,
             caller_type: call.caller,
             follow_up_needed: call.follow_up,
+            theme_list_version: call.theme_list_version,
             themes: Themes::Listed(&call.themes),
         }
     }

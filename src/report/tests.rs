@@ -8,7 +8,7 @@ use crate::model::{
     Setting,
 };
 use crate::period::{DEFAULT_TIME_ZONE, Period};
-use crate::themes::ThemeList;
+use crate::themes::ThemeCatalogue;
 
 fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
@@ -116,7 +116,7 @@ fn known(now: u64, before: u64) -> Pair {
 
 #[test]
 fn academic_year_counts_match_the_hand_computed_table() {
-    let themes = ThemeList::default_list();
+    let themes = ThemeCatalogue::shipped();
     let calls = fixtures();
     let report = Report::from_calls(
         Period::academic(2024).unwrap(),
@@ -170,7 +170,7 @@ fn academic_year_counts_match_the_hand_computed_table() {
 
 #[test]
 fn calendar_year_uses_the_same_calls_differently() {
-    let themes = ThemeList::default_list();
+    let themes = ThemeCatalogue::shipped();
     let calls = fixtures();
     let report = Report::from_calls(
         Period::calendar(2024).unwrap(),
@@ -189,7 +189,7 @@ fn calendar_year_uses_the_same_calls_differently() {
 
 #[test]
 fn every_category_and_subtheme_appears_even_when_zero() {
-    let themes = ThemeList::default_list();
+    let themes = ThemeCatalogue::shipped();
     let report = Report::from_calls(
         Period::calendar(2020).unwrap(),
         DEFAULT_TIME_ZONE,
@@ -206,7 +206,7 @@ fn every_category_and_subtheme_appears_even_when_zero() {
 
 #[test]
 fn a_theme_missing_from_the_list_is_an_error_not_a_silent_skip() {
-    let themes = ThemeList::default_list();
+    let themes = ThemeCatalogue::shipped();
     let calls = vec![call(
         at(2024, 5, 1, 9, 0),
         &["retired.theme"],
@@ -224,7 +224,7 @@ fn a_theme_missing_from_the_list_is_an_error_not_a_silent_skip() {
 
 #[test]
 fn json_keeps_the_contracted_shape() {
-    let themes = ThemeList::default_list();
+    let themes = ThemeCatalogue::shipped();
     let calls = fixtures();
     let report = Report::from_calls(
         Period::academic(2024).unwrap(),
@@ -253,7 +253,7 @@ fn json_keeps_the_contracted_shape() {
 
 #[test]
 fn csv_has_one_row_per_cell_and_text_shows_change() {
-    let themes = ThemeList::default_list();
+    let themes = ThemeCatalogue::shipped();
     let calls = fixtures();
     let report = Report::from_calls(
         Period::academic(2024).unwrap(),
@@ -406,7 +406,7 @@ fn varied_report() -> Report {
     Report::from_calls(
         Period::academic(2024).unwrap(),
         DEFAULT_TIME_ZONE,
-        &ThemeList::default_list(),
+        &ThemeCatalogue::shipped(),
         varied_fixtures(),
     )
     .unwrap()
@@ -572,7 +572,7 @@ fn every_breakdown_sums_to_the_total_and_months_are_the_periods() {
     let calendar = Report::from_calls(
         Period::calendar(2025).unwrap(),
         DEFAULT_TIME_ZONE,
-        &ThemeList::default_list(),
+        &ThemeCatalogue::shipped(),
         varied_fixtures(),
     )
     .unwrap();
@@ -621,7 +621,7 @@ fn synthetic_report(n: usize, seed: u64) -> Report {
     Report::from_calls(
         Period::calendar(2024).unwrap(),
         DEFAULT_TIME_ZONE,
-        &ThemeList::default_list(),
+        &ThemeCatalogue::shipped(),
         &calls,
     )
     .unwrap()

@@ -69,9 +69,13 @@ pub enum ReturnError {
     #[error("this return does not follow the return format ({0}); nothing was merged")]
     Invalid(String),
     #[error(
-        "this return uses theme list version {found} and this Quietline knows version {known}; update Quietline on both laptops"
+        "this return uses theme list version {found}, which this store does not know (it knows up to version {known}); send the volunteer the helpline's current profile and ask for a new return"
     )]
     ThemeListMismatch { found: u32, known: u32 },
+    #[error(
+        "this return counts its months in the {theirs} time zone and this store counts them in {ours}; send the volunteer the helpline's current profile so both use the same, and ask for a new return"
+    )]
+    TimeZoneMismatch { theirs: String, ours: String },
     #[error(
         "this return is signed by someone this store does not know yet: \"{name}\", fingerprint {fingerprint}; check the fingerprint with them before trusting them"
     )]
@@ -179,15 +183,9 @@ pub fn make_return(
     }
     let tz = vault.settings().time_zone;
     let months = period.months();
-    let list_version = vault.themes().version;
+    let list_version = vault.themes().current().version;
     let mut calls = Vec::new();
     for call in vault.calls_in_months(&months)? {
-        if call.theme_list_version != list_version {
-            return Err(ReturnError::ThemeListMismatch {
-                found: call.theme_list_version,
-                known: list_version,
-            });
-        }
         let f = &call.facts;
         calls.push(ReturnedCall {
             id: HEXLOWER.encode(&vault.export_id(call.id)),
@@ -199,6 +197,7 @@ pub fn make_return(
             employer: f.employer,
             region: f.region,
             caller: f.caller_type,
+            theme_list_version: call.theme_list_version,
             themes: f.themes.clone(),
             risk: f.risk,
             follow_up: f.follow_up.needed,
@@ -221,6 +220,7 @@ pub fn make_return(
         coordinator: to.to_string(),
         period: ReturnPeriod::of(&period),
         theme_list_version: list_version,
+        time_zone: Some(tz.name().to_string()),
         calls,
         deleted,
     };
@@ -273,6 +273,13 @@ pub fn check_return(vault: &Vault, file: &[u8]) -> Result<CheckedReturn, ReturnE
         return Err(ReturnError::WrongCoordinator);
     }
     signed.payload.check(vault.themes())?;
+    let ours = vault.settings().time_zone.name();
+    if let Some(theirs) = signed.payload.time_zone.as_deref().filter(|tz| *tz != ours) {
+        return Err(ReturnError::TimeZoneMismatch {
+            theirs: theirs.to_string(),
+            ours: ours.to_string(),
+        });
+    }
     let status = match vault.volunteer(&signed.signer)? {
         Some(v) if v.revoked_on.is_some() => SignerStatus::Revoked(v),
         Some(v) => SignerStatus::Trusted(v),

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::ReturnError;
 use crate::model::{MAX_DURATION_MINUTES, MAX_THEMES};
 use crate::period::{LocalMonth, Period, PeriodKind};
-use crate::themes::ThemeList;
+use crate::themes::{ThemeCatalogue, ThemeList};
 
 /// The payload format this build writes and reads.
 pub const PAYLOAD_FORMAT: u32 = 1;
@@ -41,7 +41,13 @@ pub struct ReturnPayload {
     /// The coordinator key (`age1…`) the return was made for.
     pub coordinator: String,
     pub period: ReturnPeriod,
+    /// The newest theme list version the volunteer's store knows; each call
+    /// names the version it was logged under.
     pub theme_list_version: u32,
+    /// The time zone the volunteer's months are counted in. Absent from
+    /// returns made before profiles; the coordinator's must match it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
     /// Every call of the period, sorted by `id`.
     pub calls: Vec<ReturnedCall>,
     /// Export ids of calls deleted after an earlier return, sorted.
@@ -107,7 +113,7 @@ impl ReturnPayload {
 
     /// Checks every rule a return made by Quietline satisfies, against the
     /// theme list the merging store knows.
-    pub fn check(&self, themes: &ThemeList) -> Result<(), ReturnError> {
+    pub fn check(&self, themes: &ThemeCatalogue) -> Result<(), ReturnError> {
         if !is_hex_id(&self.return_id) {
             return Err(invalid("its return id is malformed"));
         }
@@ -138,11 +144,17 @@ impl ReturnPayload {
         if !key_like {
             return Err(invalid("its coordinator key is malformed"));
         }
-        if self.theme_list_version != themes.version {
-            return Err(ReturnError::ThemeListMismatch {
-                found: self.theme_list_version,
-                known: themes.version,
-            });
+        let unknown = |found: u32| ReturnError::ThemeListMismatch {
+            found,
+            known: themes.current().version,
+        };
+        if themes.version(self.theme_list_version).is_none() {
+            return Err(unknown(self.theme_list_version));
+        }
+        if let Some(tz) = &self.time_zone {
+            if tz.len() > 64 || tz.parse::<chrono_tz::Tz>().is_err() {
+                return Err(invalid(format!("'{tz}' is not a time zone")));
+            }
         }
         if self.calls.len() > MAX_CALLS || self.deleted.len() > MAX_DELETED {
             return Err(invalid("it holds more calls than any return may"));
@@ -154,7 +166,16 @@ impl ReturnPayload {
             }
         }
         for call in &self.calls {
-            check_call(call, &months, themes)?;
+            if call.theme_list_version > self.theme_list_version {
+                return Err(invalid(format!(
+                    "call {} names theme list version {}, newer than the return's",
+                    call.id, call.theme_list_version
+                )));
+            }
+            let list = themes
+                .version(call.theme_list_version)
+                .ok_or_else(|| unknown(call.theme_list_version))?;
+            check_call(call, &months, list)?;
         }
         for pair in self.deleted.windows(2) {
             if pair[0] >= pair[1] {
@@ -237,6 +258,7 @@ pub(crate) mod tests {
             themes: vec!["inspection.ofsted".into(), "wellbeing".into()],
             risk: RiskLevel::Low,
             follow_up: true,
+            theme_list_version: 1,
         }
     }
 
@@ -253,6 +275,7 @@ pub(crate) mod tests {
                 year: 2024,
             },
             theme_list_version: ThemeList::default_list().version,
+            time_zone: None,
             calls: vec![call(1, "2024-09"), call(2, "2025-08")],
             deleted: vec!["ff".repeat(16)],
         }
@@ -263,7 +286,7 @@ pub(crate) mod tests {
         let p = payload();
         let bytes = p.to_canonical();
         assert_eq!(ReturnPayload::from_canonical(&bytes).unwrap(), p);
-        p.check(&ThemeList::default_list()).unwrap();
+        p.check(&ThemeCatalogue::shipped()).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         assert!(text.starts_with(r#"{"format":1,"return_id":"#), "{text}");
         assert!(!text.contains(' ') || text.contains("Volunteer A"));
@@ -294,7 +317,7 @@ pub(crate) mod tests {
 
     #[test]
     fn each_rule_of_a_return_is_checked() {
-        let themes = ThemeList::default_list();
+        let themes = ThemeCatalogue::shipped();
         type Change = Box<dyn Fn(&mut ReturnPayload)>;
         let cases: Vec<(&str, Change)> = vec![
             ("return id", Box::new(|p| p.return_id = "xyz".into())),

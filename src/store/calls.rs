@@ -16,7 +16,7 @@ use super::{Keys, Settings, StoreError, Vault, settings};
 use crate::crypto::PeriodTag;
 use crate::model::{Call, CallDetails, CallId, CallSummary, NewCall};
 use crate::period::LocalMonth;
-use crate::themes::ThemeList;
+use crate::themes::ThemeCatalogue;
 
 /// A call's notes and safeguarding steps, sealed apart from its facts.
 struct CallDetailsRow;
@@ -42,7 +42,7 @@ impl SealedTable for CallDetailsRow {
 struct Writer<'a> {
     keys: &'a Keys,
     settings: &'a Settings,
-    themes: &'a ThemeList,
+    themes: &'a ThemeCatalogue,
 }
 
 impl Writer<'_> {
@@ -84,11 +84,37 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Checks a new call against the current theme list.
+    fn validate_new(&self, call: &NewCall, now: DateTime<Utc>) -> Result<(), StoreError> {
+        Ok(call.validate(self.themes.current(), now)?)
+    }
+
+    /// Checks an edited call and says which theme list it is filed under:
+    /// the one it was logged under while its themes are unchanged, so that
+    /// correcting a date never moves an old call to a list it was not
+    /// logged from; the current one once its themes are chosen again.
+    fn validate_edit(
+        &self,
+        old: &CallSummary,
+        call: &NewCall,
+        now: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        let current = self.themes.current();
+        if call.facts.themes == old.facts.themes {
+            if let Some(list) = self.themes.version(old.theme_list_version) {
+                call.validate(list, now)?;
+                return Ok(old.theme_list_version);
+            }
+        }
+        call.validate(current, now)?;
+        Ok(current.version)
+    }
+
     fn new_summary(&self, call: &NewCall, now: DateTime<Utc>) -> CallSummary {
         CallSummary {
             id: CallId::random(),
             logged_by: self.settings.display_name.clone(),
-            theme_list_version: self.themes.version,
+            theme_list_version: self.themes.current().version,
             created_at: now,
             updated_at: now,
             facts: call.facts.clone(),
@@ -137,7 +163,7 @@ pub struct ImportBatch<'v> {
 impl ImportBatch<'_> {
     /// Validates, seals and adds one call.
     pub fn add(&mut self, call: &NewCall) -> Result<CallId, StoreError> {
-        call.validate(self.writer.themes, self.now)?;
+        self.writer.validate_new(call, self.now)?;
         let summary = self.writer.new_summary(call, self.now);
         self.writer
             .put(&self.tx, &mut self.pages, &summary, &call.details, false)?;
@@ -147,7 +173,7 @@ impl ImportBatch<'_> {
 
     /// Adds a call under an id chosen by the caller (a form's own id).
     fn add_as(&mut self, id: CallId, call: &NewCall) -> Result<(), StoreError> {
-        call.validate(self.writer.themes, self.now)?;
+        self.writer.validate_new(call, self.now)?;
         let summary = CallSummary {
             id,
             ..self.writer.new_summary(call, self.now)
@@ -161,8 +187,9 @@ impl ImportBatch<'_> {
     /// Replaces a stored call's content, keeping its id, author and
     /// creation time.
     fn replace(&mut self, old: CallSummary, call: &NewCall) -> Result<(), StoreError> {
-        call.validate(self.writer.themes, self.now)?;
+        let theme_list_version = self.writer.validate_edit(&old, call, self.now)?;
         let summary = CallSummary {
+            theme_list_version,
             updated_at: self.now,
             facts: call.facts.clone(),
             ..old
@@ -257,9 +284,15 @@ impl Vault {
         call: &NewCall,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        call.validate(&self.themes, now)?;
         let existing = self.call_summary(id)?;
+        let writer = Writer {
+            keys: &self.keys,
+            settings: &self.settings,
+            themes: &self.themes,
+        };
+        let theme_list_version = writer.validate_edit(&existing, call, now)?;
         let summary = CallSummary {
+            theme_list_version,
             updated_at: now,
             facts: call.facts.clone(),
             ..existing
@@ -268,12 +301,7 @@ impl Vault {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut pages = PageCache::default();
-        Writer {
-            keys: &self.keys,
-            settings: &self.settings,
-            themes: &self.themes,
-        }
-        .put(&tx, &mut pages, &summary, &call.details, true)?;
+        writer.put(&tx, &mut pages, &summary, &call.details, true)?;
         pages.flush(&tx, &self.keys)?;
         tx.commit()?;
         Ok(())

@@ -82,10 +82,22 @@ pub struct ReturnedCall {
     pub employer: Option<Employer>,
     pub region: Region,
     pub caller: CallerType,
+    /// The theme list version the call was logged under. Left out when it
+    /// is 1, so returns made before theme lists had versions read the same.
+    #[serde(default = "first_version", skip_serializing_if = "is_first_version")]
+    pub theme_list_version: u32,
     /// Theme ids, main theme first.
     pub themes: Vec<String>,
     pub risk: RiskLevel,
     pub follow_up: bool,
+}
+
+fn first_version() -> u32 {
+    1
+}
+
+fn is_first_version(version: &u32) -> bool {
+    *version == 1
 }
 
 /// A merged call as the report counts it.

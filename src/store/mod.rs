@@ -16,6 +16,7 @@ mod keyslots;
 mod merged;
 mod pages;
 mod parallel;
+mod profile;
 mod return_keys;
 mod schema;
 mod sealed;
@@ -31,7 +32,7 @@ use crate::crypto::{
     RecoveryKey, Salt, random_bytes,
 };
 use crate::model::{CallId, ValidationError};
-use crate::themes::ThemeList;
+use crate::themes::ThemeCatalogue;
 use keyslots::Slot;
 use schema::STORE_FORMAT;
 
@@ -41,6 +42,7 @@ pub use merged::{
     HeldCall, HeldCalls, MergePlan, MergedCall, MergedReturn, ReturnMerge, ReturnedCall, Volunteer,
 };
 pub use pages::{CountedCall, Page};
+pub use profile::{ProfileChange, ProfileRecord};
 pub use schema::DB_FILE;
 pub use sealed_rows::SealedRecords;
 pub use settings::{
@@ -73,6 +75,10 @@ pub enum StoreError {
     UnsupportedFormat { found: i64 },
     #[error("no call with id {0}")]
     CallNotFound(CallId),
+    #[error(
+        "this profile's theme lists do not include the ones calls here were logged under; ask the coordinator for the helpline's current profile"
+    )]
+    ThemeListsDiffer,
     #[error(transparent)]
     Invalid(#[from] ValidationError),
     #[error(transparent)]
@@ -125,7 +131,9 @@ pub struct Vault {
     store_id: Vec<u8>,
     keys: Keys,
     settings: Settings,
-    themes: ThemeList,
+    /// Every theme list version this store knows; calls are logged under
+    /// the newest.
+    themes: ThemeCatalogue,
     /// The last report page of each month this vault has written, so
     /// logging the next call into that month need not open the page again.
     page_tails: pages::WrittenTails,
@@ -207,7 +215,7 @@ impl Vault {
             store_id: store_id.to_vec(),
             keys,
             settings,
-            themes: ThemeList::default_list(),
+            themes: ThemeCatalogue::shipped(),
             page_tails: pages::WrittenTails::default(),
         };
         Ok((vault, recovery))
@@ -251,13 +259,14 @@ impl Vault {
         schema::migrate(&mut conn)?;
         let keys = Keys::from_data_key(data_key);
         let settings = settings::read(&conn, &keys.records)?;
+        let themes = profile::read_themes(&conn, &keys.records)?;
         let mut vault = Vault {
             conn,
             dir: dir.to_path_buf(),
             store_id,
             keys,
             settings,
-            themes: ThemeList::default_list(),
+            themes,
             page_tails: pages::WrittenTails::default(),
         };
         vault.build_report_pages_if_missing()?;
@@ -288,7 +297,7 @@ impl Vault {
         &self.dir
     }
 
-    pub fn themes(&self) -> &ThemeList {
+    pub fn themes(&self) -> &ThemeCatalogue {
         &self.themes
     }
 

@@ -58,6 +58,29 @@ pub struct Page {
     theme_ids: Vec<String>,
     theme_refs: Vec<u8>,
     entries: Vec<Entry>,
+    /// The theme list version of each entry, in the same order. Pages
+    /// sealed before theme lists had versions lack it ([`PageV1`]).
+    theme_list_versions: Vec<u32>,
+}
+
+/// A page as sealed before calls named their theme list version: every
+/// call on it was logged under version 1.
+#[derive(Deserialize)]
+struct PageV1 {
+    theme_ids: Vec<String>,
+    theme_refs: Vec<u8>,
+    entries: Vec<Entry>,
+}
+
+impl From<PageV1> for Page {
+    fn from(old: PageV1) -> Page {
+        Page {
+            theme_list_versions: vec![1; old.entries.len()],
+            theme_ids: old.theme_ids,
+            theme_refs: old.theme_refs,
+            entries: old.entries,
+        }
+    }
 }
 
 fn at<T: Copy>(all: &[T], index: u8) -> Option<T> {
@@ -103,6 +126,7 @@ impl Page {
             themes_at,
             themes_len: f.themes.len() as u8,
         });
+        self.theme_list_versions.push(call.theme_list_version);
     }
 
     /// Removes a call; rebuilds the theme arrays so the page stays compact.
@@ -123,6 +147,8 @@ impl Page {
                 themes_at,
                 ..entry.clone()
             });
+            self.theme_list_versions
+                .push(old.theme_list_versions.get(i).copied().unwrap_or(1));
         }
         true
     }
@@ -136,7 +162,11 @@ impl Page {
     /// Every call on the page, as the report reads it. A value that does not
     /// decode to a known id means the page was altered.
     pub fn calls(&self) -> impl Iterator<Item = Result<CountedCall<'_>, ()>> + '_ {
-        self.entries.iter().map(move |e| {
+        let versions_match = self.theme_list_versions.len() == self.entries.len();
+        self.entries.iter().enumerate().map(move |(i, e)| {
+            if !versions_match {
+                return Err(());
+            }
             let employer = match e.employer {
                 0 => None,
                 n => Some(at(Employer::ALL, n - 1).ok_or(())?),
@@ -161,6 +191,7 @@ impl Page {
                 caller_type: at(CallerType::ALL, e.caller_type).ok_or(())?,
                 risk: at(RiskLevel::ALL, e.risk).ok_or(())?,
                 follow_up_needed: e.follow_up_needed,
+                theme_list_version: self.theme_list_versions[i],
                 theme_ids: &self.theme_ids,
                 theme_refs: self.refs(e),
             })
@@ -182,6 +213,7 @@ pub struct CountedCall<'p> {
     pub caller_type: CallerType,
     pub risk: RiskLevel,
     pub follow_up_needed: bool,
+    pub theme_list_version: u32,
     theme_ids: &'p [String],
     theme_refs: &'p [u8],
 }
@@ -210,7 +242,9 @@ impl SealedTable for ReportPage {
     }
 
     fn decode(_: &[u8], plain: &[u8]) -> Option<Page> {
-        postcard::from_bytes(plain).ok()
+        postcard::from_bytes::<Page>(plain)
+            .or_else(|_| postcard::from_bytes::<PageV1>(plain).map(Page::from))
+            .ok()
     }
 
     fn describe(id: &[u8]) -> String {

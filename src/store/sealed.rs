@@ -314,6 +314,7 @@ mod tests {
             employer: None,
             region: Region::London,
             caller: CallerType::FirstTime,
+            theme_list_version: 1,
             themes: vec!["wellbeing".into()],
             risk: RiskLevel::Low,
             follow_up: false,

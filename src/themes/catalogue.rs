@@ -193,7 +193,7 @@ impl ThemeCatalogue {
 
 #[cfg(test)]
 mod tests {
-    use super::super::crosswalk::ChangeKind::*;
+    use super::super::change::ChangeKind::*;
     use super::super::crosswalk::tests::{change, list};
     use super::*;
 

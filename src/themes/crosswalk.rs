@@ -16,56 +16,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
-
 use super::ThemeError;
+use super::change::ChangeKind;
 use super::list::{ThemeList, category_of};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
-pub enum ChangeKind {
-    Unchanged,
-    Renamed,
-    Merged,
-    Split,
-    New,
-    Retired,
-}
-
-impl ChangeKind {
-    pub const ALL: [ChangeKind; 6] = [
-        ChangeKind::Unchanged,
-        ChangeKind::Renamed,
-        ChangeKind::Merged,
-        ChangeKind::Split,
-        ChangeKind::New,
-        ChangeKind::Retired,
-    ];
-
-    /// The word a coordinator reads in the crosswalk preview.
-    pub fn word(self) -> &'static str {
-        match self {
-            ChangeKind::Unchanged => "unchanged",
-            ChangeKind::Renamed => "renamed",
-            ChangeKind::Merged => "merged",
-            ChangeKind::Split => "split",
-            ChangeKind::New => "new",
-            ChangeKind::Retired => "retired",
-        }
-    }
-}
-
-/// One entry of a crosswalk: themes of the previous version (`from`) and
-/// what they became in this one (`to`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
-pub struct Change {
-    pub kind: ChangeKind,
-    pub from: Vec<String>,
-    pub to: Vec<String>,
-}
 
 /// A checked crosswalk as a map: each id of the previous version to the ids
 /// it became (none when retired).
@@ -167,6 +120,7 @@ pub fn check(previous: &ThemeList, next: &ThemeList) -> Result<Step, ThemeError>
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use super::super::change::Change;
     use super::*;
 
     /// A list from `category: sub sub …` lines, with `risk_to_self` added.

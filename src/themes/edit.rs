@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ThemeError;
 use super::catalogue::ThemeCatalogue;
-use super::crosswalk::{Change, ChangeKind};
+use super::change::{Change, ChangeKind};
 use super::list::{Category, Subtheme, ThemeList, category_of};
 
 /// A new theme's id part, label and description.

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::crosswalk::Change;
+use super::change::Change;
 
 const DEFAULT_V1: &str = include_str!("default_v1.json");
 

@@ -9,12 +9,13 @@
 //! - [`edit`]: the coordinator's changes that make the next version.
 
 pub mod catalogue;
+pub mod change;
 pub mod crosswalk;
 pub mod edit;
 pub mod list;
 
 pub use catalogue::{Destination, ThemeCatalogue};
-pub use crosswalk::{Change, ChangeKind};
+pub use change::{Change, ChangeKind};
 pub use list::{Category, RISK_TO_SELF, Subtheme, ThemeList, ThemeRef, category_of};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
