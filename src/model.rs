@@ -340,6 +340,14 @@ fields! {
     Year => "year";
     /// Where a report or a return is saved.
     Path => "path";
+    /// The smallest count a published report shows.
+    SuppressBelow => "smallest count to publish";
+    // The helpline profile.
+    /// A fingerprint typed to confirm a key read out by phone.
+    Fingerprint => "fingerprint";
+    Helpline => "helpline name";
+    /// The theme list editor's draft.
+    ThemeDraft => "theme list";
 }
 
 impl fmt::Display for Field {

@@ -13,6 +13,7 @@ use crate::model::Field;
 pub(super) enum Saving {
     Report,
     Return,
+    Profile,
 }
 
 impl Saving {
@@ -20,6 +21,7 @@ impl Saving {
         match self {
             Saving::Report => "report",
             Saving::Return => "return",
+            Saving::Profile => "profile",
         }
     }
 }

@@ -21,25 +21,33 @@ mod files;
 mod follow_up;
 mod form;
 mod listing;
+pub mod profile;
 mod report;
 mod returns;
 mod session;
 mod strength;
+pub mod themes;
 mod vocabulary;
 
 pub use error::{AppError, ErrorCode};
 pub use follow_up::FollowUpState;
 pub use form::{CallForm, local_form_time, parse_due_date, shown_date, shown_time};
 pub use listing::{CallFilter, CallList, CallRow, calls_in_period};
+pub use profile::{
+    DEFAULT_SUPPRESS_BELOW, ProfileApplied, ProfileDetails, ProfileExported, ProfileFile,
+    ProfileFileState, ProfileImport, ProfileRole, ProfileView,
+};
 pub use report::{ExportFormat, Exported, ReportRequest, ReportView};
+pub use themes::{CrosswalkRow, Labelled, ThemeDraftEdit, ThemeDraftView, ThemeLine};
 pub use returns::{
     CallsByYear, MergeRequest, MergeResult, MergeState, ReturnFile, ReturnFileState, ReturnMade,
     ReturnMerged, ReturnRequest, ReturnsOverview, VolunteerRow, YearCount, merge_files,
     volunteers_with_calls,
 };
 pub use session::{
-    AppSettings, Created, DEMO_PASSPHRASE, Logged, OpenedCall, Session, StoreStatus, store_status,
-    typed_coordinator_key, typed_display_name,
+    AppSettings, Created, DEMO_PASSPHRASE, Logged, OpenedCall, Session, StoreStatus,
+    confirmed_coordinator_key, coordinator_key_fingerprint, store_status, typed_coordinator_key,
+    typed_display_name,
 };
 pub use strength::{PassphraseStrength, passphrase_strength};
 pub use vocabulary::{

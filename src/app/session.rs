@@ -14,9 +14,14 @@ use super::returns::{
     self, MergeRequest, MergeResult, ReturnFile, ReturnMade, ReturnRequest, ReturnsOverview,
     VolunteerRow,
 };
+use super::profile::{
+    self, ProfileApplied, ProfileDetails, ProfileExported, ProfileFile, ProfileImport, ProfileView,
+};
+use super::themes::{self, ThemeDraftEdit, ThemeDraftView};
 use super::vocabulary::Vocabulary;
+use crate::themes::ThemeList;
 use super::{AppError, ErrorCode};
-use crate::crypto::{Passphrase, RecoveryKey};
+use crate::crypto::{CoordinatorKey, Passphrase, RecoveryKey};
 use crate::model::{CallId, CallType, Field};
 use crate::safeguarding::Signpost;
 use crate::store::{DraftWrite, Settings, Vault};
@@ -80,6 +85,11 @@ pub struct AppSettings {
     pub signposting: Vec<Signpost>,
     /// The coordinator's key (`age1…`) returns are encrypted to; empty if none.
     pub coordinator_key: String,
+    /// Sent: the saved key's fingerprint. Received: the fingerprint the
+    /// volunteer typed to confirm a changed key, as the coordinator read
+    /// it to them (see [`confirmed_coordinator_key`]).
+    #[serde(default)]
+    pub coordinator_key_fingerprint: String,
 }
 
 /// Whether a store exists in `dir`, for the screen shown before unlocking.
@@ -299,6 +309,12 @@ impl Session {
             call_idle_lock_minutes: s.call_idle_lock_minutes,
             signposting: s.signposting.clone(),
             coordinator_key: s.coordinator_key.clone().unwrap_or_default(),
+            coordinator_key_fingerprint: s
+                .coordinator_key
+                .as_deref()
+                .and_then(|k| k.parse::<CoordinatorKey>().ok())
+                .map(|k| k.fingerprint().to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -314,8 +330,13 @@ impl Session {
                 ),
             )
         })?;
+        let coordinator_key = confirmed_coordinator_key(
+            self.vault.settings().coordinator_key.as_deref(),
+            &new.coordinator_key,
+            &new.coordinator_key_fingerprint,
+        )?;
         self.vault.update_settings(Settings {
-            coordinator_key: typed_coordinator_key(&new.coordinator_key),
+            coordinator_key,
             time_zone,
             display_name: typed_display_name(&new.display_name),
             idle_lock_minutes: new.idle_lock_minutes,
@@ -353,6 +374,54 @@ impl Session {
         })?;
         self.vault.change_passphrase(&new)?;
         Ok(())
+    }
+
+    pub fn profile(&mut self) -> Result<ProfileView, AppError> {
+        profile::show(&mut self.vault)
+    }
+
+    pub fn check_profile_file(&mut self, path: &str) -> Result<ProfileFile, AppError> {
+        profile::check_file(&mut self.vault, path)
+    }
+
+    pub fn import_profile(&mut self, request: &ProfileImport) -> Result<ProfileApplied, AppError> {
+        profile::import(&mut self.vault, request)
+    }
+
+    pub fn set_profile_details(&mut self, details: &ProfileDetails) -> Result<ProfileView, AppError> {
+        profile::set_details(&mut self.vault, details)
+    }
+
+    pub fn export_profile(
+        &mut self,
+        path: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ProfileExported, AppError> {
+        profile::export(&mut self.vault, path, now.date_naive())
+    }
+
+    /// Starts the theme list editor's draft (Quietline's 2025 list with
+    /// `shipped`).
+    pub fn start_theme_draft(
+        &mut self,
+        shipped: bool,
+        now: DateTime<Utc>,
+    ) -> Result<ThemeDraftView, AppError> {
+        themes::start_draft(&mut self.vault, shipped, self.today(now))
+    }
+
+    pub fn edit_theme_draft(
+        &mut self,
+        request: &ThemeDraftEdit,
+        now: DateTime<Utc>,
+    ) -> Result<ThemeDraftView, AppError> {
+        themes::edit_draft(&mut self.vault, request, self.today(now))
+    }
+
+    /// Publishes the draft; new calls are logged under it from now on.
+    pub fn publish_theme_draft(&mut self, draft: &ThemeList) -> Result<ProfileView, AppError> {
+        themes::publish_draft(&mut self.vault, draft)?;
+        profile::show(&mut self.vault)
     }
 
     /// The annual report for the coordinators' screen, with small numbers
@@ -490,6 +559,53 @@ pub fn typed_display_name(typed: &str) -> String {
 pub fn typed_coordinator_key(typed: &str) -> Option<String> {
     let key = typed.trim();
     (!key.is_empty()).then(|| key.to_string())
+}
+
+/// A coordinator key typed by hand, kept only when it is the key already
+/// saved or the volunteer typed the fingerprint the coordinator read out to
+/// them: a spoofed "our key has changed" email would otherwise receive
+/// every later return. Both front doors call this.
+pub fn confirmed_coordinator_key(
+    saved: Option<&str>,
+    typed: &str,
+    fingerprint: &str,
+) -> Result<Option<String>, AppError> {
+    let Some(key) = typed_coordinator_key(typed) else {
+        return Ok(None);
+    };
+    let parsed = crate::returns::CoordinatorKey::parse(&key).map_err(|e| AppError {
+        field: Some(Field::CoordinatorKey),
+        ..AppError::from(e)
+    })?;
+    let key = parsed.to_string();
+    if saved == Some(key.as_str()) {
+        return Ok(Some(key));
+    }
+    let expected = parsed.fingerprint();
+    if !expected.matches(fingerprint) {
+        let message = if fingerprint.trim().is_empty() {
+            format!(
+                "This key's fingerprint is {expected}. Ring your coordinator, ask them to read \
+                 theirs to you, and type it here to confirm; never trust a key from an email alone."
+            )
+        } else {
+            format!(
+                "That does not match this key's fingerprint ({expected}). Do not use this key: \
+                 ring your coordinator and tell them."
+            )
+        };
+        return Err(AppError::invalid(Field::Fingerprint, message));
+    }
+    Ok(Some(key))
+}
+
+/// The fingerprint of a coordinator key as typed, to show beside it.
+pub fn coordinator_key_fingerprint(typed: &str) -> Result<String, AppError> {
+    let key = crate::returns::CoordinatorKey::parse(typed.trim()).map_err(|e| AppError {
+        field: Some(Field::CoordinatorKey),
+        ..AppError::from(e)
+    })?;
+    Ok(key.fingerprint().to_string())
 }
 
 /// How the saved-call message names each kind of call.

@@ -7,6 +7,7 @@
 //! refused by `merge` (damaged, tampered, for another coordinator, from an
 //! unknown or revoked volunteer, or superseded).
 
+mod profile;
 mod returns;
 mod secrets;
 
@@ -49,6 +50,9 @@ pub enum CliError {
     ReturnsRefused { refused: usize, total: usize },
     #[error("{0}")]
     Output(String),
+    /// A use case's refusal, in the words the app shows too.
+    #[error("{0}")]
+    App(#[from] quietline::app::AppError),
     /// The reader of our output went away (`quietline list | head`): not a failure.
     #[error("output closed")]
     OutputClosed,
@@ -82,6 +86,13 @@ impl CliError {
             ) => 2,
             CliError::Return(ReturnError::Io { .. } | ReturnError::NotCoordinator) => 1,
             CliError::Return(_) | CliError::ReturnsRefused { .. } => 5,
+            CliError::App(e) => match e.code {
+                quietline::app::ErrorCode::Invalid => 2,
+                quietline::app::ErrorCode::WrongPassphrase
+                | quietline::app::ErrorCode::WrongRecoveryKey => 3,
+                quietline::app::ErrorCode::Damaged => 4,
+                _ => 1,
+            },
             _ => 1,
         }
     }
@@ -182,11 +193,27 @@ enum Command {
         #[command(subcommand)]
         command: CoordinatorCommand,
     },
+    /// The helpline profile: show it, export it (coordinator) or import it (volunteer)
+    Profile {
+        #[command(subcommand)]
+        command: ProfileCommand,
+    },
+    /// The theme list: one theme id per line with its label
+    Themes {
+        /// A past version instead of the current one
+        #[arg(long, value_name = "N")]
+        version: Option<u32>,
+        #[command(subcommand)]
+        command: Option<ThemesCommand>,
+    },
     /// Show the settings and this store's signing fingerprint, or change them
     Settings {
         /// The coordinator's key (age1…) that returns are encrypted to; "" removes it
         #[arg(long, value_name = "AGE1…")]
         coordinator_key: Option<String>,
+        /// The key's fingerprint as the coordinator read it to you (needed for a new key)
+        #[arg(long, value_name = "FP", requires = "coordinator_key")]
+        fingerprint: Option<String>,
         /// The name the coordinator sees on your returns
         #[arg(long, value_name = "NAME")]
         display_name: Option<String>,
@@ -239,6 +266,45 @@ enum CoordinatorCommand {
     Init,
     /// Print the coordinator key (age1…) to give to volunteers
     Key,
+}
+
+#[derive(Subcommand)]
+enum ProfileCommand {
+    /// Show the profile in use: helpline, version, fingerprints, theme list
+    Show,
+    /// Write the signed profile for volunteers (coordinator; never overwrites)
+    Export {
+        #[arg(short, long, value_name = "FILE.qlprofile")]
+        output: PathBuf,
+    },
+    /// Import a profile from the coordinator (asks for their fingerprint the first time)
+    Import {
+        #[arg(value_name = "FILE.qlprofile")]
+        file: PathBuf,
+        /// The fingerprint the coordinator read to you by phone
+        #[arg(long, value_name = "FP")]
+        fingerprint: Option<String>,
+        /// Trust a new coordinator's key in place of the pinned one
+        #[arg(long)]
+        repin: bool,
+    },
+    /// Set the helpline's name and the default smallest published count (coordinator)
+    Set {
+        #[arg(long, value_name = "NAME")]
+        helpline: Option<String>,
+        #[arg(long, value_name = "K")]
+        suppress_below: Option<u32>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemesCommand {
+    /// How each theme of an earlier version maps to the current one
+    Crosswalk {
+        /// The earlier version [default: the one before the current]
+        #[arg(long, value_name = "N")]
+        from: Option<u32>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -434,10 +500,28 @@ fn run(cli: Cli) -> Result<(), CliError> {
             CoordinatorCommand::Init => returns::coordinator_init(&dir),
             CoordinatorCommand::Key => returns::coordinator_key_command(&dir),
         },
+        Command::Profile { command } => match command {
+            ProfileCommand::Show => profile::show(&dir),
+            ProfileCommand::Export { output } => profile::export(&dir, &output, now),
+            ProfileCommand::Import {
+                file,
+                fingerprint,
+                repin,
+            } => profile::import(&dir, &file, fingerprint, repin),
+            ProfileCommand::Set {
+                helpline,
+                suppress_below,
+            } => profile::set(&dir, helpline, suppress_below),
+        },
+        Command::Themes { version, command } => match command {
+            None => profile::list(&dir, version),
+            Some(ThemesCommand::Crosswalk { from }) => profile::crosswalk(&dir, from),
+        },
         Command::Settings {
             coordinator_key,
+            fingerprint,
             display_name,
-        } => returns::settings(&dir, coordinator_key, display_name),
+        } => returns::settings(&dir, coordinator_key, fingerprint, display_name),
         Command::Return {
             year,
             academic,

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::{CliError, output_error, unlock};
 use quietline::app::{
-    ReturnMerged, merge_files, typed_coordinator_key, typed_display_name, volunteers_with_calls,
+    ReturnMerged, confirmed_coordinator_key, merge_files, typed_coordinator_key, typed_display_name, volunteers_with_calls,
 };
 use quietline::period::Period;
 use quietline::returns::{
@@ -41,17 +41,22 @@ pub fn coordinator_key_command(dir: &Path) -> Result<(), CliError> {
 pub fn settings(
     dir: &Path,
     coordinator_key: Option<String>,
+    fingerprint: Option<String>,
     display_name: Option<String>,
 ) -> Result<(), CliError> {
     let mut vault = unlock(dir)?;
     if coordinator_key.is_some() || display_name.is_some() {
         let mut new = vault.settings().clone();
         if let Some(key) = coordinator_key {
-            new.coordinator_key = match typed_coordinator_key(&key) {
-                // Parsed here for the clearer message and exit code.
-                Some(key) => Some(returns::CoordinatorKey::parse(&key)?.to_string()),
-                None => None,
-            };
+            if let Some(typed) = typed_coordinator_key(&key) {
+                // Parsed here first for the clearer message and exit code.
+                returns::CoordinatorKey::parse(&typed)?;
+            }
+            new.coordinator_key = confirmed_coordinator_key(
+                vault.settings().coordinator_key.as_deref(),
+                &key,
+                fingerprint.as_deref().unwrap_or(""),
+            )?;
         }
         if let Some(name) = display_name {
             new.display_name = typed_display_name(&name);

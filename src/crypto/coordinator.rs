@@ -11,6 +11,7 @@ use age::secrecy::ExposeSecret;
 use zeroize::Zeroizing;
 
 use super::CryptoError;
+use super::signing::Fingerprint;
 
 /// The coordinator's age identity: the only key that opens returns.
 pub struct CoordinatorIdentity(age::x25519::Identity);
@@ -80,6 +81,16 @@ impl CoordinatorKey {
     /// Encrypts `plaintext` so that only this key's identity opens it.
     pub fn encrypt(&self, plaintext: &[u8]) -> Result<Vec<u8>, CryptoError> {
         age::encrypt(&self.0, plaintext).map_err(|e| CryptoError::Encrypt(e.to_string()))
+    }
+
+    /// What a volunteer compares with the fingerprint the coordinator reads
+    /// to them before trusting a key that arrived by email: a spoofed "our
+    /// key has changed" message would otherwise receive every return.
+    pub fn fingerprint(&self) -> Fingerprint {
+        Fingerprint::of(
+            b"quietline coordinator key fingerprint v1\n",
+            self.to_string().as_bytes(),
+        )
     }
 }
 

@@ -73,13 +73,7 @@ impl SignerKey {
     /// What people compare, read aloud or side by side, before trusting a
     /// volunteer: 80 bits of SHA-256 of the key, in four groups of base32.
     pub fn fingerprint(&self) -> Fingerprint {
-        let digest = Sha256::new()
-            .chain_update(b"quietline signer fingerprint v1\n")
-            .chain_update(self.0.as_bytes())
-            .finalize();
-        let text = data_encoding::BASE32_NOPAD.encode(&digest[..10]);
-        let groups: Vec<&str> = (0..4).map(|i| &text[i * 4..i * 4 + 4]).collect();
-        Fingerprint(groups.join("-"))
+        Fingerprint::of(b"quietline signer fingerprint v1\n", self.0.as_bytes())
     }
 }
 
@@ -88,6 +82,18 @@ impl SignerKey {
 pub struct Fingerprint(String);
 
 impl Fingerprint {
+    /// 80 bits of SHA-256 of `domain ‖ key`, in four groups of base32. The
+    /// domain keeps a signer's and a coordinator key's fingerprints apart.
+    pub(super) fn of(domain: &[u8], key: &[u8]) -> Fingerprint {
+        let digest = Sha256::new()
+            .chain_update(domain)
+            .chain_update(key)
+            .finalize();
+        let text = data_encoding::BASE32_NOPAD.encode(&digest[..10]);
+        let groups: Vec<&str> = (0..4).map(|i| &text[i * 4..i * 4 + 4]).collect();
+        Fingerprint(groups.join("-"))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

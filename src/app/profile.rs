@@ -1,0 +1,444 @@
+//! The helpline profile, for both front doors: a coordinator authors it and
+//! exports it as a signed `.qlprofile` file; a volunteer imports it once
+//! after comparing the coordinator's fingerprint by phone, and later
+//! profiles from the same coordinator apply without asking.
+//!
+//! Profile files are read and written here by path, so their bytes never
+//! cross into the web view.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::error::{AppError, ErrorCode};
+use super::files::{Saving, save_new_file};
+use super::report::export_target;
+use crate::crypto::{CoordinatorKey, SignerKey};
+use crate::model::Field;
+use crate::profile::{self, PROFILE_FORMAT, Profile, ProfileError, SignedProfile};
+use crate::store::{ProfileChange, ProfileRecord, Vault};
+
+/// The threshold a report screen suggests before a coordinator sets one.
+pub const DEFAULT_SUPPRESS_BELOW: u32 = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub enum ProfileRole {
+    /// No profile yet: the shipped theme list and the laptop's own settings.
+    None,
+    /// A volunteer whose coordinator's key is pinned.
+    Volunteer,
+    /// The coordinator, who authors the profile.
+    Coordinator,
+}
+
+/// What Settings and `quietline profile show` say about the profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct ProfileView {
+    pub role: ProfileRole,
+    /// The helpline's name; empty before any.
+    pub helpline: String,
+    /// The profile's version (0 before any).
+    #[cfg_attr(test, ts(type = "number"))]
+    pub version: u64,
+    /// The coordinator's signing fingerprint: pinned (a volunteer) or this
+    /// store's own (a coordinator); empty when neither.
+    pub signer_fingerprint: String,
+    /// The key returns are encrypted to, and its fingerprint; empty if none.
+    pub return_key: String,
+    pub return_key_fingerprint: String,
+    pub time_zone: String,
+    /// The smallest count a published report shows by default.
+    pub suppress_below: u32,
+    /// The theme list calls are logged under now.
+    pub theme_list_version: u32,
+    pub signposts: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub enum ProfileFileState {
+    /// No coordinator is pinned yet: compare the fingerprint, then import.
+    FirstImport,
+    /// From the pinned coordinator and newer: importing applies it.
+    Update,
+    /// The profile in use already.
+    Current,
+    /// Older than the one in use: refused.
+    Superseded,
+    /// Signed by another key than the pinned one: refused, unless the
+    /// volunteer explicitly pins the new key after checking it by phone.
+    OtherSigner,
+}
+
+/// A profile file as the import screen shows it before anything changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct ProfileFile {
+    pub path: String,
+    pub state: ProfileFileState,
+    pub helpline: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub version: u64,
+    /// "3 Sep 2026".
+    pub made_on: String,
+    /// Who signed it: the fingerprint the coordinator reads out.
+    pub signer_fingerprint: String,
+    pub return_key_fingerprint: String,
+    pub time_zone: String,
+    pub theme_list_version: u32,
+    /// What the state means, in words to act on.
+    pub message: String,
+}
+
+/// Importing a profile file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct ProfileImport {
+    pub path: String,
+    /// The fingerprint the coordinator read out, as typed. Needed on the
+    /// first import and to pin a new key; ignored otherwise.
+    pub fingerprint: String,
+    /// Pin the file's signer in place of the pinned one (a new
+    /// coordinator): a separate, explicit choice.
+    pub repin: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct ProfileApplied {
+    pub profile: ProfileView,
+    /// "The Headteachers' Helpline profile, version 3, is in use."
+    pub message: String,
+}
+
+/// A coordinator's details for the profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct ProfileDetails {
+    pub helpline: String,
+    pub suppress_below: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct ProfileExported {
+    pub path: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub version: u64,
+    /// The fingerprint to read to each volunteer by phone.
+    pub fingerprint: String,
+}
+
+fn day(text: &str) -> String {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|d| d.format("%-d %b %Y").to_string())
+        .unwrap_or_else(|_| text.to_string())
+}
+
+fn refused(message: impl Into<String>) -> AppError {
+    AppError::new(ErrorCode::Failed, message)
+}
+
+/// The profile as this store holds it.
+pub fn show(vault: &mut Vault) -> Result<ProfileView, AppError> {
+    let record = vault.profile_record()?;
+    let coordinator = vault.coordinator_identity()?;
+    let (role, signer) = if coordinator.is_some() {
+        let own = vault.volunteer_key()?.signer().fingerprint().to_string();
+        (ProfileRole::Coordinator, own)
+    } else if let Some(pinned) = record.pinned_signer.as_ref().and_then(SignerKey::from_bytes) {
+        (ProfileRole::Volunteer, pinned.fingerprint().to_string())
+    } else {
+        (ProfileRole::None, String::new())
+    };
+    let settings = vault.settings();
+    let return_key = match &coordinator {
+        Some(identity) => identity.key().to_string(),
+        None => settings.coordinator_key.clone().unwrap_or_default(),
+    };
+    let return_key_fingerprint = return_key
+        .parse::<CoordinatorKey>()
+        .map(|k| k.fingerprint().to_string())
+        .unwrap_or_default();
+    Ok(ProfileView {
+        role,
+        helpline: record.helpline.clone(),
+        version: record.version,
+        signer_fingerprint: signer,
+        return_key,
+        return_key_fingerprint,
+        time_zone: settings.time_zone.name().to_string(),
+        suppress_below: record.suppress_below.unwrap_or(DEFAULT_SUPPRESS_BELOW),
+        theme_list_version: vault.themes().current().version,
+        signposts: settings.signposting.len() as u32,
+    })
+}
+
+/// Reads at most one byte more than a profile may hold, so a huge file
+/// chosen by mistake is refused without being read whole.
+fn read_file(path: &Path) -> Result<(Vec<u8>, SignedProfile), AppError> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| AppError {
+        detail: Some(e.to_string()),
+        ..refused(format!(
+            "{} could not be read. Check the file is there and try again.",
+            path.display()
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(profile::MAX_PROFILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    let signed = profile::read(&bytes)?;
+    Ok((bytes, signed))
+}
+
+fn state_of(record: &ProfileRecord, signed: &SignedProfile) -> ProfileFileState {
+    match record.pinned_signer {
+        None => ProfileFileState::FirstImport,
+        Some(pinned) if pinned != signed.signer.to_bytes() => ProfileFileState::OtherSigner,
+        Some(_) if signed.profile.version > record.version => ProfileFileState::Update,
+        Some(_) if signed.profile.version == record.version => ProfileFileState::Current,
+        Some(_) => ProfileFileState::Superseded,
+    }
+}
+
+fn state_message(state: ProfileFileState, signed: &SignedProfile, record: &ProfileRecord) -> String {
+    let fingerprint = signed.signer.fingerprint();
+    match state {
+        ProfileFileState::FirstImport => format!(
+            "Ring your coordinator and ask them to read you their fingerprint. Import this \
+             profile only if it is exactly {fingerprint}. Type it in to confirm."
+        ),
+        ProfileFileState::Update => format!(
+            "A newer profile from your coordinator (version {}; you have version {}). \
+             Importing it applies it.",
+            signed.profile.version, record.version
+        ),
+        ProfileFileState::Current => "This profile is already in use; nothing needs doing.".into(),
+        ProfileFileState::Superseded => format!(
+            "This profile is older (version {}) than the one in use (version {}), so it \
+             cannot replace it. Ask your coordinator for their latest profile.",
+            signed.profile.version, record.version
+        ),
+        ProfileFileState::OtherSigner => format!(
+            "This profile is signed by a different key ({fingerprint}) from your \
+             coordinator's, so it was not imported. If your helpline really has a new \
+             coordinator, ring them, compare the fingerprint and choose to trust the new key."
+        ),
+    }
+}
+
+/// Reads a profile file and says what importing it would do, changing
+/// nothing.
+pub fn check_file(vault: &mut Vault, path: &str) -> Result<ProfileFile, AppError> {
+    if vault.coordinator_identity()?.is_some() {
+        return Err(coordinator_cannot_import());
+    }
+    let (_, signed) = read_file(Path::new(path))?;
+    let record = vault.profile_record()?;
+    let state = state_of(&record, &signed);
+    let p = &signed.profile;
+    Ok(ProfileFile {
+        path: path.to_string(),
+        state,
+        helpline: p.helpline.clone(),
+        version: p.version,
+        made_on: day(&p.made_on),
+        signer_fingerprint: signed.signer.fingerprint().to_string(),
+        return_key_fingerprint: p
+            .return_key
+            .parse::<CoordinatorKey>()
+            .map(|k| k.fingerprint().to_string())
+            .unwrap_or_default(),
+        time_zone: p.time_zone.clone(),
+        theme_list_version: signed.themes.current().version,
+        message: state_message(state, &signed, &record),
+    })
+}
+
+fn coordinator_cannot_import() -> AppError {
+    refused(
+        "This is the coordinator's call log: it makes the helpline profile rather than \
+         importing one.",
+    )
+}
+
+/// Imports a profile file: pins the coordinator's key on the first import
+/// (or on an explicit re-pin) once the typed fingerprint matches, and
+/// applies the profile's theme lists and settings in one transaction.
+pub fn import(vault: &mut Vault, request: &ProfileImport) -> Result<ProfileApplied, AppError> {
+    if vault.coordinator_identity()?.is_some() {
+        return Err(coordinator_cannot_import());
+    }
+    let (bytes, signed) = read_file(Path::new(&request.path))?;
+    let mut record = vault.profile_record()?;
+    let state = state_of(&record, &signed);
+    let pinning = match state {
+        ProfileFileState::FirstImport => true,
+        ProfileFileState::OtherSigner if request.repin => true,
+        ProfileFileState::Update => false,
+        ProfileFileState::Current => {
+            return Ok(ProfileApplied {
+                profile: show(vault)?,
+                message: state_message(state, &signed, &record),
+            });
+        }
+        ProfileFileState::Superseded | ProfileFileState::OtherSigner => {
+            return Err(refused(state_message(state, &signed, &record)));
+        }
+    };
+    let fingerprint = signed.signer.fingerprint();
+    if pinning && !fingerprint.matches(&request.fingerprint) {
+        return Err(AppError::invalid(
+            Field::Fingerprint,
+            if request.fingerprint.trim().is_empty() {
+                format!(
+                    "Type the fingerprint your coordinator reads to you. This profile's is {fingerprint}."
+                )
+            } else {
+                format!(
+                    "That is not this profile's fingerprint ({fingerprint}). Do not import it: \
+                     ring your coordinator, and tell them the file may not be theirs."
+                )
+            },
+        ));
+    }
+    let p = &signed.profile;
+    let mut settings = vault.settings().clone();
+    settings.time_zone = p.time_zone.parse().map_err(|_| ProfileError::Invalid(
+        format!("'{}' is not a time zone", p.time_zone),
+    ))?;
+    settings.signposting = p.signposting.clone();
+    settings.coordinator_key = Some(p.return_key.clone());
+    if pinning {
+        record.pinned_signer = Some(signed.signer.to_bytes());
+    }
+    record.file = Some(bytes);
+    record.version = p.version;
+    record.helpline = p.helpline.clone();
+    record.suppress_below = Some(p.suppress_below);
+    vault.apply_profile(ProfileChange {
+        themes: signed.themes.clone(),
+        settings,
+        record,
+    })?;
+    Ok(ProfileApplied {
+        profile: show(vault)?,
+        message: format!(
+            "The {} profile, version {}, is in use: theme list version {}.",
+            p.helpline,
+            p.version,
+            signed.themes.current().version
+        ),
+    })
+}
+
+/// A coordinator sets the helpline's name and the default threshold.
+pub fn set_details(vault: &mut Vault, details: &ProfileDetails) -> Result<ProfileView, AppError> {
+    require_coordinator(vault)?;
+    let helpline = details.helpline.trim();
+    let chars = helpline.chars().count();
+    if chars == 0 || chars > profile::MAX_HELPLINE_CHARS || helpline.chars().any(char::is_control)
+    {
+        return Err(AppError::invalid(
+            Field::Helpline,
+            format!(
+                "Give the helpline's name, up to {} characters.",
+                profile::MAX_HELPLINE_CHARS
+            ),
+        ));
+    }
+    if details.suppress_below > profile::MAX_SUPPRESS_BELOW {
+        return Err(AppError::invalid(
+            Field::SuppressBelow,
+            format!(
+                "Choose a smallest published count from 0 to {}.",
+                profile::MAX_SUPPRESS_BELOW
+            ),
+        ));
+    }
+    let mut record = vault.profile_record()?;
+    record.helpline = helpline.to_string();
+    record.suppress_below = Some(details.suppress_below);
+    vault.write_profile_record(&record)?;
+    show(vault)
+}
+
+fn require_coordinator(vault: &mut Vault) -> Result<(), AppError> {
+    match vault.coordinator_identity()? {
+        Some(_) => Ok(()),
+        None => Err(refused(
+            "Only the coordinator's call log makes the helpline profile. Set this laptop up \
+             as the coordinator's on the Returns screen first.",
+        )),
+    }
+}
+
+/// The profile this coordinator's store would export now, at its last
+/// exported version.
+fn authored(vault: &mut Vault, today: NaiveDate) -> Result<Profile, AppError> {
+    let identity = vault
+        .coordinator_identity()?
+        .ok_or_else(|| refused("Only the coordinator's call log makes the helpline profile."))?;
+    let record = vault.profile_record()?;
+    if record.helpline.trim().is_empty() {
+        return Err(AppError::invalid(
+            Field::Helpline,
+            "Give the helpline's name before exporting the profile.",
+        ));
+    }
+    let settings = vault.settings();
+    Ok(Profile {
+        format: PROFILE_FORMAT,
+        helpline: record.helpline.clone(),
+        version: record.version,
+        made_on: today.format("%Y-%m-%d").to_string(),
+        return_key: identity.key().to_string(),
+        time_zone: settings.time_zone.name().to_string(),
+        suppress_below: record.suppress_below.unwrap_or(DEFAULT_SUPPRESS_BELOW),
+        signposting: settings.signposting.clone(),
+        theme_lists: vault.themes().versions().to_vec(),
+    })
+}
+
+/// Exports the profile, signed with this store's key. Its version goes up
+/// whenever its content differs from the last one exported, so volunteers'
+/// laptops recognise it as newer.
+pub fn export(vault: &mut Vault, path: &str, today: NaiveDate) -> Result<ProfileExported, AppError> {
+    require_coordinator(vault)?;
+    let mut next = authored(vault, today)?;
+    let mut record = vault.profile_record()?;
+    let last = record
+        .file
+        .as_deref()
+        .and_then(|f| profile::read(f).ok())
+        .map(|s| s.profile);
+    let unchanged = last.is_some_and(|l| Profile { made_on: next.made_on.clone(), ..l } == next);
+    if !unchanged {
+        next.version = record.version + 1;
+    }
+    let stem = format!(
+        "quietline-profile-v{}",
+        next.version
+    );
+    let target = export_target(path, &stem, "qlprofile")?;
+    let key = vault.volunteer_key()?;
+    let bytes = profile::sign(&next, &key);
+    profile::read(&bytes)?;
+    let written = save_new_file(&target, &bytes, Saving::Profile)?;
+    record.file = Some(bytes);
+    record.version = next.version;
+    vault.write_profile_record(&record)?;
+    Ok(ProfileExported {
+        path: written.display().to_string(),
+        version: next.version,
+        fingerprint: key.signer().fingerprint().to_string(),
+    })
+}
