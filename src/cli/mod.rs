@@ -77,6 +77,7 @@ impl CliError {
             CliError::Return(
                 ReturnError::NoCoordinatorKey
                 | ReturnError::BadCoordinatorKey(_)
+                | ReturnError::TestCoordinatorKey
                 | ReturnError::NoDisplayName
                 | ReturnError::Exists(_),
             ) => 2,
