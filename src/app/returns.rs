@@ -169,7 +169,7 @@ impl From<ReturnError> for AppError {
                 Field::DisplayName,
                 "Set a display name in Settings first: your coordinator sees it beside your fingerprint.",
             ),
-            e @ ReturnError::BadCoordinatorKey(_) => {
+            e @ (ReturnError::BadCoordinatorKey(_) | ReturnError::TestCoordinatorKey) => {
                 AppError::invalid(Field::CoordinatorKey, capitalised(&e.to_string()))
             }
             e @ ReturnError::Exists(_) => {
@@ -498,5 +498,17 @@ mod tests {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
         assert_eq!(suggested_year(d(2025, 8, 31)), 2024);
         assert_eq!(suggested_year(d(2025, 9, 1)), 2025);
+    }
+
+    #[test]
+    fn the_published_test_key_sends_the_cursor_back_to_the_coordinator_key() {
+        let e: AppError = ReturnError::TestCoordinatorKey.into();
+        assert_eq!(e.code, ErrorCode::Invalid);
+        assert_eq!(e.field, Some(Field::CoordinatorKey));
+        assert!(
+            e.message.starts_with("This is the published test key"),
+            "{}",
+            e.message
+        );
     }
 }

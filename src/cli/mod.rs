@@ -81,6 +81,7 @@ impl CliError {
             CliError::Return(
                 ReturnError::NoCoordinatorKey
                 | ReturnError::BadCoordinatorKey(_)
+                | ReturnError::TestCoordinatorKey
                 | ReturnError::NoDisplayName
                 | ReturnError::Exists(_),
             ) => 2,

@@ -36,7 +36,9 @@ use crate::store::{StoreError, Vault, Volunteer};
 
 pub use envelope::{MAX_RETURN_BYTES, RETURN_FORMAT, SignedReturn, open, read_signed, seal, sign};
 pub use file::{read_return_file, write_new_file};
-pub use keys::{CoordinatorIdentity, CoordinatorKey, Fingerprint, SignerKey, VolunteerKey};
+pub use keys::{
+    CoordinatorIdentity, CoordinatorKey, Fingerprint, PUBLISHED_TEST_KEY, SignerKey, VolunteerKey,
+};
 pub use merge::{MergeCounts, NotMerged};
 pub use payload::{PAYLOAD_FORMAT, ReturnPayload, ReturnPeriod, ReturnedCall};
 
@@ -102,6 +104,10 @@ pub enum ReturnError {
     NoCoordinatorKey,
     #[error("'{0}' is not a coordinator key: it starts age1 and must be copied whole")]
     BadCoordinatorKey(String),
+    #[error(
+        "this is the published test key from Quietline's source code; it protects nothing. Use the key your coordinator gave you"
+    )]
+    TestCoordinatorKey,
     #[error(
         "set a display name first (`quietline settings --display-name NAME`): the coordinator sees it beside your fingerprint"
     )]
