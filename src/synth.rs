@@ -216,6 +216,13 @@ impl SyntheticCalls {
             days: (until - from).num_days(),
         }
     }
+
+    /// The same stream choosing themes from `themes` (a later theme list
+    /// version) instead of version 1.
+    pub fn with_themes(mut self, themes: ThemeList) -> SyntheticCalls {
+        self.themes = themes;
+        self
+    }
 }
 
 impl Iterator for SyntheticCalls {

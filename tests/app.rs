@@ -274,7 +274,17 @@ fn a_volunteer_sends_a_return_and_the_coordinator_checks_trusts_and_merges_it() 
     assert_eq!(e.field, Some(Field::CoordinatorKey), "{e:?}");
     settings.coordinator_key = key.clone();
     settings.display_name = "Volunteer A".into();
+    // A key from an email is kept only with the fingerprint read out by phone.
+    let e = volunteer.update_settings(&settings).unwrap_err();
+    assert_eq!(e.field, Some(Field::Fingerprint), "{e:?}");
+    let read_out = quietline::app::coordinator_key_fingerprint(&key).unwrap();
+    assert!(e.message.contains(&read_out), "{}", e.message);
+    settings.coordinator_key_fingerprint = "ABCD-EFGH-IJKL-MNOP".into();
+    let e = volunteer.update_settings(&settings).unwrap_err();
+    assert!(e.message.contains("Do not use this key"), "{}", e.message);
+    settings.coordinator_key_fingerprint = read_out.clone();
     volunteer.update_settings(&settings).unwrap();
+    assert_eq!(volunteer.settings().coordinator_key_fingerprint, read_out);
     volunteer
         .log_call(&form("2024-03-14T09:35"), now())
         .unwrap();

@@ -480,16 +480,20 @@ fn returns_from_the_command_line_volunteer_to_coordinator() {
     );
     let out = volunteer.cli(&["settings", "--coordinator-key", "age1oops"], &[PASS]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    let out = volunteer.cli(
-        &[
-            "settings",
-            "--coordinator-key",
-            &key,
-            "--display-name",
-            "Volunteer A",
-        ],
-        &[PASS],
-    );
+    let mut settings_args = vec![
+        "settings",
+        "--coordinator-key",
+        &key,
+        "--display-name",
+        "Volunteer A",
+    ];
+    // A key from an email is kept only with the fingerprint read out by phone.
+    let out = volunteer.cli(&settings_args, &[PASS]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let read_out = quietline::app::coordinator_key_fingerprint(&key).unwrap();
+    assert!(stderr(&out).contains(&read_out), "{}", stderr(&out));
+    settings_args.extend(["--fingerprint", &read_out]);
+    let out = volunteer.cli(&settings_args, &[PASS]);
     assert!(out.status.success(), "{}", stderr(&out));
     let settings = stdout(&out);
     assert!(

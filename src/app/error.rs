@@ -128,6 +128,12 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<crate::profile::ProfileError> for AppError {
+    fn from(e: crate::profile::ProfileError) -> AppError {
+        AppError::new(ErrorCode::Failed, capitalised(&e.to_string()))
+    }
+}
+
 impl From<CryptoError> for AppError {
     fn from(e: CryptoError) -> AppError {
         match e {

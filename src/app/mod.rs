@@ -38,7 +38,6 @@ pub use profile::{
     ProfileFileState, ProfileImport, ProfileRole, ProfileView,
 };
 pub use report::{ExportFormat, Exported, ReportRequest, ReportView};
-pub use themes::{CrosswalkRow, Labelled, ThemeDraftEdit, ThemeDraftView, ThemeLine};
 pub use returns::{
     CallsByYear, MergeRequest, MergeResult, MergeState, ReturnFile, ReturnFileState, ReturnMade,
     ReturnMerged, ReturnRequest, ReturnsOverview, VolunteerRow, YearCount, merge_files,
@@ -50,6 +49,7 @@ pub use session::{
     typed_display_name,
 };
 pub use strength::{PassphraseStrength, passphrase_strength};
+pub use themes::{CrosswalkRow, Labelled, ThemeDraftEdit, ThemeDraftView, ThemeLine};
 pub use vocabulary::{
     Bounds, ChecklistChoice, Choice, FollowUpLabel, Rules, ShortCallKey, ThemeChoice, Vocabulary,
 };

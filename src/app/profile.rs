@@ -151,7 +151,11 @@ pub fn show(vault: &mut Vault) -> Result<ProfileView, AppError> {
     let (role, signer) = if coordinator.is_some() {
         let own = vault.volunteer_key()?.signer().fingerprint().to_string();
         (ProfileRole::Coordinator, own)
-    } else if let Some(pinned) = record.pinned_signer.as_ref().and_then(SignerKey::from_bytes) {
+    } else if let Some(pinned) = record
+        .pinned_signer
+        .as_ref()
+        .and_then(SignerKey::from_bytes)
+    {
         (ProfileRole::Volunteer, pinned.fingerprint().to_string())
     } else {
         (ProfileRole::None, String::new())
@@ -209,7 +213,11 @@ fn state_of(record: &ProfileRecord, signed: &SignedProfile) -> ProfileFileState 
     }
 }
 
-fn state_message(state: ProfileFileState, signed: &SignedProfile, record: &ProfileRecord) -> String {
+fn state_message(
+    state: ProfileFileState,
+    signed: &SignedProfile,
+    record: &ProfileRecord,
+) -> String {
     let fingerprint = signed.signer.fingerprint();
     match state {
         ProfileFileState::FirstImport => format!(
@@ -312,9 +320,10 @@ pub fn import(vault: &mut Vault, request: &ProfileImport) -> Result<ProfileAppli
     }
     let p = &signed.profile;
     let mut settings = vault.settings().clone();
-    settings.time_zone = p.time_zone.parse().map_err(|_| ProfileError::Invalid(
-        format!("'{}' is not a time zone", p.time_zone),
-    ))?;
+    settings.time_zone = p
+        .time_zone
+        .parse()
+        .map_err(|_| ProfileError::Invalid(format!("'{}' is not a time zone", p.time_zone)))?;
     settings.signposting = p.signposting.clone();
     settings.coordinator_key = Some(p.return_key.clone());
     if pinning {
@@ -345,8 +354,7 @@ pub fn set_details(vault: &mut Vault, details: &ProfileDetails) -> Result<Profil
     require_coordinator(vault)?;
     let helpline = details.helpline.trim();
     let chars = helpline.chars().count();
-    if chars == 0 || chars > profile::MAX_HELPLINE_CHARS || helpline.chars().any(char::is_control)
-    {
+    if chars == 0 || chars > profile::MAX_HELPLINE_CHARS || helpline.chars().any(char::is_control) {
         return Err(AppError::invalid(
             Field::Helpline,
             format!(
@@ -411,7 +419,11 @@ fn authored(vault: &mut Vault, today: NaiveDate) -> Result<Profile, AppError> {
 /// Exports the profile, signed with this store's key. Its version goes up
 /// whenever its content differs from the last one exported, so volunteers'
 /// laptops recognise it as newer.
-pub fn export(vault: &mut Vault, path: &str, today: NaiveDate) -> Result<ProfileExported, AppError> {
+pub fn export(
+    vault: &mut Vault,
+    path: &str,
+    today: NaiveDate,
+) -> Result<ProfileExported, AppError> {
     require_coordinator(vault)?;
     let mut next = authored(vault, today)?;
     let mut record = vault.profile_record()?;
@@ -420,14 +432,16 @@ pub fn export(vault: &mut Vault, path: &str, today: NaiveDate) -> Result<Profile
         .as_deref()
         .and_then(|f| profile::read(f).ok())
         .map(|s| s.profile);
-    let unchanged = last.is_some_and(|l| Profile { made_on: next.made_on.clone(), ..l } == next);
+    let unchanged = last.is_some_and(|l| {
+        Profile {
+            made_on: next.made_on.clone(),
+            ..l
+        } == next
+    });
     if !unchanged {
         next.version = record.version + 1;
     }
-    let stem = format!(
-        "quietline-profile-v{}",
-        next.version
-    );
+    let stem = format!("quietline-profile-v{}", next.version);
     let target = export_target(path, &stem, "qlprofile")?;
     let key = vault.volunteer_key()?;
     let bytes = profile::sign(&next, &key);

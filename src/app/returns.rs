@@ -35,8 +35,12 @@ pub struct ReturnsOverview {
     pub fingerprint: String,
     /// The coordinator key saved in Settings (`age1…`), or empty.
     pub coordinator_key: String,
+    /// Its fingerprint, or empty.
+    pub coordinator_key_fingerprint: String,
     /// This store's own coordinator key, when it is a coordinator's.
     pub own_coordinator_key: Option<String>,
+    /// Its fingerprint, to read to volunteers by phone.
+    pub own_coordinator_key_fingerprint: Option<String>,
     #[cfg_attr(test, ts(type = "number"))]
     pub returns_made: u64,
     /// Where saving suggests first.
@@ -221,15 +225,21 @@ fn suggested_year(today: NaiveDate) -> i32 {
 
 pub(super) fn overview(vault: &mut Vault, now: DateTime<Utc>) -> Result<ReturnsOverview, AppError> {
     let fingerprint = vault.volunteer_key()?.signer().fingerprint().to_string();
-    let own_coordinator_key = vault
-        .coordinator_identity()?
-        .map(|identity| identity.key().to_string());
+    let own_key = vault.coordinator_identity()?.map(|identity| identity.key());
     let settings = vault.settings();
+    let coordinator_key_fingerprint = settings
+        .coordinator_key
+        .as_deref()
+        .and_then(|k| k.parse::<crate::crypto::CoordinatorKey>().ok())
+        .map(|k| k.fingerprint().to_string())
+        .unwrap_or_default();
     Ok(ReturnsOverview {
         display_name: settings.display_name.clone(),
         fingerprint,
         coordinator_key: settings.coordinator_key.clone().unwrap_or_default(),
-        own_coordinator_key,
+        coordinator_key_fingerprint,
+        own_coordinator_key: own_key.as_ref().map(|k| k.to_string()),
+        own_coordinator_key_fingerprint: own_key.map(|k| k.fingerprint().to_string()),
         returns_made: vault.returns_made()?,
         default_folder: default_export_folder(),
         suggested_year: suggested_year(now.date_naive()),

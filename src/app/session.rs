@@ -9,23 +9,23 @@ use serde::{Deserialize, Serialize};
 
 use super::form::CallForm;
 use super::listing::{CallFilter, CallList, list_calls};
+use super::profile::{
+    self, ProfileApplied, ProfileDetails, ProfileExported, ProfileFile, ProfileImport, ProfileView,
+};
 use super::report::{self, ExportFormat, Exported, ReportRequest, ReportView};
 use super::returns::{
     self, MergeRequest, MergeResult, ReturnFile, ReturnMade, ReturnRequest, ReturnsOverview,
     VolunteerRow,
 };
-use super::profile::{
-    self, ProfileApplied, ProfileDetails, ProfileExported, ProfileFile, ProfileImport, ProfileView,
-};
 use super::themes::{self, ThemeDraftEdit, ThemeDraftView};
 use super::vocabulary::Vocabulary;
-use crate::themes::ThemeList;
 use super::{AppError, ErrorCode};
 use crate::crypto::{CoordinatorKey, Passphrase, RecoveryKey};
 use crate::model::{CallId, CallType, Field};
 use crate::safeguarding::Signpost;
 use crate::store::{DraftWrite, Settings, Vault};
 use crate::synth::SyntheticCalls;
+use crate::themes::ThemeList;
 
 /// The demo store holds only synthetic calls, so its passphrase is public:
 /// it is there to be looked at, not to protect anything.
@@ -388,7 +388,10 @@ impl Session {
         profile::import(&mut self.vault, request)
     }
 
-    pub fn set_profile_details(&mut self, details: &ProfileDetails) -> Result<ProfileView, AppError> {
+    pub fn set_profile_details(
+        &mut self,
+        details: &ProfileDetails,
+    ) -> Result<ProfileView, AppError> {
         profile::set_details(&mut self.vault, details)
     }
 
@@ -407,7 +410,8 @@ impl Session {
         shipped: bool,
         now: DateTime<Utc>,
     ) -> Result<ThemeDraftView, AppError> {
-        themes::start_draft(&mut self.vault, shipped, self.today(now))
+        let today = self.today(now);
+        themes::start_draft(&mut self.vault, shipped, today)
     }
 
     pub fn edit_theme_draft(
@@ -415,7 +419,8 @@ impl Session {
         request: &ThemeDraftEdit,
         now: DateTime<Utc>,
     ) -> Result<ThemeDraftView, AppError> {
-        themes::edit_draft(&mut self.vault, request, self.today(now))
+        let today = self.today(now);
+        themes::edit_draft(&mut self.vault, request, today)
     }
 
     /// Publishes the draft; new calls are logged under it from now on.

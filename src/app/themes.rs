@@ -151,9 +151,9 @@ fn comparison(row: &CrosswalkRow, new: &ThemeList) -> String {
         ChangeKind::Unchanged | ChangeKind::Renamed => {
             format!("Compares with last year: its {last} carry over.")
         }
-        ChangeKind::Merged => format!(
-            "Compares with last year as one theme: {last} named one or more of these."
-        ),
+        ChangeKind::Merged => {
+            format!("Compares with last year as one theme: {last} named one or more of these.")
+        }
         ChangeKind::Split => {
             let category = row
                 .to
@@ -167,9 +167,9 @@ fn comparison(row: &CrosswalkRow, new: &ThemeList) -> String {
             )
         }
         ChangeKind::New => "New: no count last year, so no comparison until next year.".into(),
-        ChangeKind::Retired => format!(
-            "No longer offered: last year's {last} are listed under retired themes."
-        ),
+        ChangeKind::Retired => {
+            format!("No longer offered: last year's {last} are listed under retired themes.")
+        }
     }
 }
 
@@ -224,7 +224,11 @@ fn require_coordinator(vault: &mut Vault) -> Result<(), AppError> {
 /// coordinator compares with.
 fn last_year(today: chrono::NaiveDate) -> Option<Period> {
     use chrono::Datelike;
-    let start = if today.month() >= 9 { today.year() } else { today.year() - 1 };
+    let start = if today.month() >= 9 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
     Period::new(PeriodKind::Academic, start - 1).ok()
 }
 
@@ -320,7 +324,10 @@ pub fn publish_draft(vault: &mut Vault, draft: &ThemeList) -> Result<u32, AppErr
             "The draft is the same as the published list; make a change before publishing.",
         ));
     }
-    let themes = vault.themes().with_next(draft.clone()).map_err(draft_error)?;
+    let themes = vault
+        .themes()
+        .with_next(draft.clone())
+        .map_err(draft_error)?;
     let version = themes.current().version;
     let settings = vault.settings().clone();
     let record = vault.profile_record()?;

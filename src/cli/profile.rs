@@ -36,7 +36,11 @@ pub fn show(dir: &Path) -> Result<(), CliError> {
     line(&mut out, "role", role)?;
     line(&mut out, "helpline", shown(&p.helpline))?;
     line(&mut out, "profile version", p.version)?;
-    line(&mut out, "coordinator fingerprint", shown(&p.signer_fingerprint))?;
+    line(
+        &mut out,
+        "coordinator fingerprint",
+        shown(&p.signer_fingerprint),
+    )?;
     line(&mut out, "return key", shown(&p.return_key))?;
     line(
         &mut out,
@@ -154,7 +158,10 @@ pub fn crosswalk(dir: &Path, from: Option<u32>) -> Result<(), CliError> {
     writeln!(out, "# version {from} to version {current}").map_err(output_error)?;
     for row in rows {
         let ids = |l: &[quietline::app::Labelled]| {
-            l.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(",")
+            l.iter()
+                .map(|t| t.id.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
         };
         writeln!(
             out,

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 
 use super::{CliError, output_error, unlock};
 use quietline::app::{
-    ReturnMerged, confirmed_coordinator_key, merge_files, typed_coordinator_key, typed_display_name, volunteers_with_calls,
+    ReturnMerged, confirmed_coordinator_key, coordinator_key_fingerprint, merge_files,
+    typed_coordinator_key, typed_display_name, volunteers_with_calls,
 };
 use quietline::period::Period;
 use quietline::returns::{
@@ -35,6 +36,10 @@ pub fn coordinator_key_command(dir: &Path) -> Result<(), CliError> {
         .coordinator_identity()?
         .ok_or(ReturnError::NotCoordinator)?;
     println!("{}", identity.key());
+    eprintln!(
+        "Its fingerprint, to read to each volunteer by phone: {}",
+        identity.key().fingerprint()
+    );
     Ok(())
 }
 
@@ -84,6 +89,10 @@ pub fn settings(
         shown(s.coordinator_key.as_deref().unwrap_or(""))
     )
     .map_err(output_error)?;
+    if let Some(key) = s.coordinator_key.as_deref() {
+        let shown = coordinator_key_fingerprint(key).unwrap_or_default();
+        writeln!(out, "coordinator key fingerprint\t{shown}").map_err(output_error)?;
+    }
     writeln!(out, "signing fingerprint\t{fingerprint}").map_err(output_error)?;
     Ok(())
 }

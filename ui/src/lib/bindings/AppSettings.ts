@@ -13,4 +13,10 @@ call_idle_lock_minutes: number, signposting: Array<Signpost>,
 /**
  * The coordinator's key (`age1…`) returns are encrypted to; empty if none.
  */
-coordinator_key: string, };
+coordinator_key: string, 
+/**
+ * Sent: the saved key's fingerprint. Received: the fingerprint the
+ * volunteer typed to confirm a changed key, as the coordinator read
+ * it to them (see [`confirmed_coordinator_key`]).
+ */
+coordinator_key_fingerprint: string, };

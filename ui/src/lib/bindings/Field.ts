@@ -5,4 +5,4 @@
  * on it (serialised as its snake_case id) to put the cursor back in
  * the right input; messages name it in words ([`Field::words`]).
  */
-export type Field = "started_at" | "duration_minutes" | "call_type" | "role" | "setting" | "employer" | "region" | "caller_type" | "themes" | "risk" | "safeguarding" | "follow_up_due" | "notes" | "form_id" | "draft" | "display_name" | "idle_lock" | "call_idle_lock" | "time_zone" | "signposting" | "coordinator_key" | "passphrase" | "current_passphrase" | "new_passphrase" | "from" | "to" | "year" | "path";
+export type Field = "started_at" | "duration_minutes" | "call_type" | "role" | "setting" | "employer" | "region" | "caller_type" | "themes" | "risk" | "safeguarding" | "follow_up_due" | "notes" | "form_id" | "draft" | "display_name" | "idle_lock" | "call_idle_lock" | "time_zone" | "signposting" | "coordinator_key" | "passphrase" | "current_passphrase" | "new_passphrase" | "from" | "to" | "year" | "path" | "suppress_below" | "fingerprint" | "helpline" | "theme_draft";
