@@ -35,6 +35,15 @@ const COMMANDS: &[&str] = &[
     "merge_returns",
     "volunteers",
     "revoke_volunteer",
+    "profile",
+    "check_profile_file",
+    "import_profile",
+    "set_profile_details",
+    "export_profile",
+    "coordinator_key_fingerprint",
+    "start_theme_draft",
+    "edit_theme_draft",
+    "publish_theme_draft",
 ];
 
 fn main() {

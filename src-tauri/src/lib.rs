@@ -55,8 +55,8 @@ pub fn run() {
     quiet_panics();
     let holder = SessionHolder::new(store_dir());
     tauri::Builder::default()
-        // Only for "Choose files…" on the Returns screen: the dialog hands
-        // back paths, and the returns commands read the files themselves.
+        // Only for "Choose files…" on the Returns and Settings screens: the
+        // dialog hands back paths, and the commands read the files themselves.
         .plugin(tauri_plugin_dialog::init())
         .manage(holder)
         .setup(|app| {
@@ -108,6 +108,15 @@ pub fn run() {
             commands::returns::merge_returns,
             commands::returns::volunteers,
             commands::returns::revoke_volunteer,
+            commands::profile::profile,
+            commands::profile::check_profile_file,
+            commands::profile::import_profile,
+            commands::profile::set_profile_details,
+            commands::profile::export_profile,
+            commands::profile::coordinator_key_fingerprint,
+            commands::profile::start_theme_draft,
+            commands::profile::edit_theme_draft,
+            commands::profile::publish_theme_draft,
             commands::settings::get_settings,
             commands::settings::update_settings,
             commands::settings::change_passphrase,

@@ -71,6 +71,13 @@ pub struct OpenedCall {
     /// "14 Mar 2024 09:35", local.
     pub logged_at: String,
     pub updated_at: String,
+    /// The call's themes with the labels of the theme list it was logged
+    /// under, which may differ from today's.
+    pub theme_labels: Vec<super::vocabulary::Choice>,
+    /// That theme list's version, and whether it is older than the one new
+    /// calls use: changing the themes files the call under the current list.
+    pub theme_list_version: u32,
+    pub older_theme_list: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -259,6 +266,8 @@ impl Session {
     pub fn open_call(&self, id: &str) -> Result<OpenedCall, AppError> {
         let call = self.vault.call(call_id(id)?)?;
         let tz = self.vault.settings().time_zone;
+        let themes = self.vault.themes();
+        let version = call.summary.theme_list_version;
         let shown = |t: DateTime<Utc>| t.with_timezone(&tz).format("%-d %b %Y %H:%M").to_string();
         Ok(OpenedCall {
             id: call.summary.id.to_string(),
@@ -266,6 +275,18 @@ impl Session {
             logged_by: call.summary.logged_by.clone(),
             logged_at: shown(call.summary.created_at),
             updated_at: shown(call.summary.updated_at),
+            theme_labels: call
+                .summary
+                .facts
+                .themes
+                .iter()
+                .map(|id| super::vocabulary::Choice {
+                    id: id.clone(),
+                    label: themes.label(version, id).unwrap_or(id).to_string(),
+                })
+                .collect(),
+            theme_list_version: version,
+            older_theme_list: version < themes.current().version,
         })
     }
 

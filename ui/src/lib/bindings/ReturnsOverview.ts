@@ -17,9 +17,17 @@ fingerprint: string,
  */
 coordinator_key: string, 
 /**
+ * Its fingerprint, or empty.
+ */
+coordinator_key_fingerprint: string, 
+/**
  * This store's own coordinator key, when it is a coordinator's.
  */
-own_coordinator_key: string | null, returns_made: number, 
+own_coordinator_key: string | null, 
+/**
+ * Its fingerprint, to read to volunteers by phone.
+ */
+own_coordinator_key_fingerprint: string | null, returns_made: number, 
 /**
  * Where saving suggests first.
  */
