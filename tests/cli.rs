@@ -575,3 +575,88 @@ fn returns_from_the_command_line_volunteer_to_coordinator() {
     assert_eq!(out.status.code(), Some(5));
     assert!(stderr(&out).contains("revoked"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_profile_and_theme_lists_from_the_command_line() {
+    let coordinator = TempStore::new();
+    init(&coordinator);
+    let out = coordinator.cli(&["coordinator", "init"], &[PASS]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("helpline.qlprofile");
+    let file_arg = file.to_str().unwrap();
+    let out = coordinator.cli(&["profile", "export", "-o", file_arg], &[PASS]);
+    assert_eq!(out.status.code(), Some(2), "no helpline name yet");
+    assert!(stderr(&out).contains("helpline's name"), "{}", stderr(&out));
+    let out = coordinator.cli(
+        &[
+            "profile",
+            "set",
+            "--helpline",
+            "Test Helpline",
+            "--suppress-below",
+            "5",
+        ],
+        &[PASS],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = coordinator.cli(&["profile", "export", "-o", file_arg], &[PASS]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stderr(&out);
+    let fingerprint = said.rsplit(": ").next().unwrap().trim().to_string();
+    assert_eq!(fingerprint.len(), 19, "{said}");
+    let out = coordinator.cli(&["profile", "export", "-o", file_arg], &[PASS]);
+    assert_eq!(out.status.code(), Some(2), "never over an existing file");
+
+    let volunteer = TempStore::new();
+    init(&volunteer);
+    // No terminal to ask on: the fingerprint must be given.
+    let out = volunteer.cli(&["profile", "import", file_arg], &[PASS]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&fingerprint), "{}", stderr(&out));
+    let out = volunteer.cli(
+        &[
+            "profile",
+            "import",
+            file_arg,
+            "--fingerprint",
+            "AAAA-BBBB-CCCC-DDDD",
+        ],
+        &[PASS],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = volunteer.cli(
+        &["profile", "import", file_arg, "--fingerprint", &fingerprint],
+        &[PASS],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = stdout(&volunteer.cli(&["profile", "show"], &[PASS]));
+    assert!(shown.contains("role\tvolunteer"), "{shown}");
+    assert!(shown.contains("helpline\tTest Helpline"), "{shown}");
+    assert!(
+        shown.contains(&format!("coordinator fingerprint\t{fingerprint}")),
+        "{shown}"
+    );
+    // The profile's key is the one returns go to, without pasting it.
+    let key = stdout(&coordinator.cli(&["coordinator", "key"], &[PASS]))
+        .trim()
+        .to_string();
+    let settings = stdout(&volunteer.cli(&["settings"], &[PASS]));
+    assert!(
+        settings.contains(&format!("coordinator key\t{key}")),
+        "{settings}"
+    );
+
+    let themes = stdout(&volunteer.cli(&["themes"], &[PASS]));
+    assert_eq!(themes.lines().count(), 61, "{themes}");
+    assert!(themes.contains("inspection.ofsted\tOfsted\n"), "{themes}");
+    let out = volunteer.cli(&["themes", "--version", "2"], &[PASS]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no theme list version 2"),
+        "{}",
+        stderr(&out)
+    );
+    let crosswalk = stdout(&volunteer.cli(&["themes", "crosswalk"], &[PASS]));
+    assert_eq!(crosswalk.trim(), "# version 1 to version 1");
+}

@@ -229,9 +229,12 @@ enum Command {
         /// The .qlreturn file to write (never overwritten)
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
-        /// Encrypt to this coordinator key instead of the one in settings
+        /// Encrypt to this coordinator key instead of the profile's
         #[arg(long, value_name = "AGE1…")]
         to: Option<String>,
+        /// The --to key's fingerprint as the coordinator read it to you
+        #[arg(long, value_name = "FP", requires = "to")]
+        fingerprint: Option<String>,
     },
     /// Check and merge volunteers' returns, each file all or nothing
     Merge {
@@ -528,9 +531,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
             academic,
             output,
             to,
+            fingerprint,
         } => {
             let period = period_of(year, academic)?;
-            returns::make_return(&dir, period, &output, to.as_deref(), now)
+            let to = to.map(|key| (key, fingerprint.unwrap_or_default()));
+            returns::make_return(&dir, period, &output, to, now)
         }
         Command::Merge { trust, files } => returns::merge(&dir, &files, trust, now),
         Command::Volunteers { revoke } => returns::volunteers(&dir, revoke.as_deref(), now),

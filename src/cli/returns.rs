@@ -101,14 +101,26 @@ pub fn make_return(
     dir: &Path,
     period: Period,
     output: &Path,
-    to: Option<&str>,
+    to: Option<(String, String)>,
     now: DateTime<Utc>,
 ) -> Result<(), CliError> {
     if output.exists() {
         return Err(ReturnError::Exists(output.to_path_buf()).into());
     }
     let mut vault = unlock(dir)?;
-    let to = coordinator_key(&vault, to)?;
+    // A key given by hand is confirmed by its fingerprint, as in settings.
+    let to = match to {
+        Some((key, fingerprint)) => {
+            returns::CoordinatorKey::parse(&key)?;
+            confirmed_coordinator_key(
+                vault.settings().coordinator_key.as_deref(),
+                &key,
+                &fingerprint,
+            )?
+        }
+        None => None,
+    };
+    let to = coordinator_key(&vault, to.as_deref())?;
     let made = returns::make_return(&mut vault, period, &to, now.date_naive())?;
     write_new_file(output, &made.bytes)?;
     eprintln!(
