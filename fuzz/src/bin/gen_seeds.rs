@@ -22,7 +22,7 @@ use quietline::returns::{
     CoordinatorIdentity, PAYLOAD_FORMAT, ReturnPayload, ReturnPeriod, ReturnedCall, VolunteerKey,
     read_signed, seal, sign,
 };
-use quietline::themes::ThemeList;
+use quietline::themes::{ThemeCatalogue, ThemeList};
 
 /// The fuzz target's source holds the one copy of the test-only identity.
 const TARGET_SOURCE: &str = include_str!("../../fuzz_targets/return_parser.rs");
@@ -67,6 +67,7 @@ fn call(n: u32, month: &str) -> ReturnedCall {
         },
         region: Region::ALL[i % Region::ALL.len()],
         caller: CallerType::ALL[i % CallerType::ALL.len()],
+        theme_list_version: ThemeList::default_list().version,
         themes,
         risk: RiskLevel::ALL[i % RiskLevel::ALL.len()],
         follow_up: i.is_multiple_of(2),
@@ -101,6 +102,7 @@ fn payload(
         coordinator: coordinator.into(),
         period: ReturnPeriod { kind, year },
         theme_list_version: ThemeList::default_list().version,
+        time_zone: None,
         calls: (0..calls as u32)
             .map(|n| call(n + 1, &month(n as usize)))
             .collect(),
@@ -151,7 +153,7 @@ fn main() {
     for dir in [seeds, corpus] {
         std::fs::create_dir_all(dir).expect("the folder is made");
     }
-    let themes = ThemeList::default_list();
+    let themes = ThemeCatalogue::shipped();
     let identity = test_identity();
     let to = identity.key();
     let coordinator = to.to_string();
