@@ -1,11 +1,13 @@
-//! The `return_parser` fuzz target's corpus, replayed in a plain `cargo test`
-//! (no nightly): every input goes through the three parsers of a `.qlreturn`
-//! file as the fuzz target feeds them, and none may panic. The valid seeds
-//! kept in `fuzz/seeds/` must be accepted, and every tampered variant of them
-//! refused.
+//! The fuzz targets' corpora, replayed in a plain `cargo test` (no
+//! nightly): every input goes through the parsers as its fuzz target feeds
+//! them (the three of a `.qlreturn` file for `return_parser`, the two of a
+//! `.qlprofile` file for `profile_parser`), and none may panic. The valid
+//! seeds kept in `fuzz/seeds/` must be accepted, and every tampered variant
+//! of them refused.
 
 use std::path::{Path, PathBuf};
 
+use quietline::profile::{self, Profile};
 use quietline::returns::{
     CoordinatorIdentity, ReturnError, ReturnPayload, SignedReturn, open, read_signed,
 };
@@ -65,7 +67,7 @@ fn every_corpus_input_and_seed_goes_through_the_parsers_without_panicking() {
     let identity = test_identity();
     let themes = ThemeCatalogue::shipped();
     let corpus = files(&folder("fuzz/corpus/return_parser"));
-    let seeds = files(&folder("fuzz/seeds"));
+    let seeds = return_seed_files();
     assert!(corpus.len() >= 20, "only {} corpus inputs", corpus.len());
     let mut accepted = 0;
     for (_, data) in corpus.iter().chain(&seeds) {
@@ -83,8 +85,19 @@ enum Kind {
     Sealed,
 }
 
+/// The seeds of `profile_parser` share the folder; they start with this.
+const PROFILE_SEED: &str = "valid-profile-";
+
+/// The seeds of `return_parser`.
+fn return_seed_files() -> Vec<(String, Vec<u8>)> {
+    files(&folder("fuzz/seeds"))
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with(PROFILE_SEED))
+        .collect()
+}
+
 fn seeds() -> Vec<(String, Kind, Vec<u8>)> {
-    let seeds: Vec<(String, Kind, Vec<u8>)> = files(&folder("fuzz/seeds"))
+    let seeds: Vec<(String, Kind, Vec<u8>)> = return_seed_files()
         .into_iter()
         .map(|(name, bytes)| {
             let kind = if name.starts_with("valid-payload-") {
@@ -236,4 +249,105 @@ fn the_worked_example_in_the_format_spec_reads_as_documented() {
         read_signed(envelope.as_bytes()),
         Err(ReturnError::BadSignature)
     ));
+}
+
+/// What the `profile_parser` fuzz target does with one input, with its
+/// assertions; `true` when either parser accepts it.
+fn replay_profile(data: &[u8]) -> bool {
+    let mut accepted = false;
+    if let Ok(read) = profile::read(data) {
+        assert!(data.ends_with(&read.profile.to_canonical()));
+        accepted = true;
+    }
+    if let Ok(p) = Profile::from_canonical(data) {
+        assert_eq!(p.to_canonical(), data);
+        let _ = p.check();
+        accepted = true;
+    }
+    accepted
+}
+
+/// The profile seeds: `valid-profile-file-*` (signed files) and
+/// `valid-profile-json-*` (canonical payloads), the flag saying which.
+fn profile_seeds() -> Vec<(String, bool, Vec<u8>)> {
+    let seeds: Vec<(String, bool, Vec<u8>)> = files(&folder("fuzz/seeds"))
+        .into_iter()
+        .filter_map(|(name, bytes)| {
+            let kind = name.strip_prefix(PROFILE_SEED)?;
+            let is_file = if kind.starts_with("file-") {
+                true
+            } else if kind.starts_with("json-") {
+                false
+            } else {
+                panic!("fuzz/seeds/{name} is not named {PROFILE_SEED}file- or {PROFILE_SEED}json-")
+            };
+            Some((name, is_file, bytes))
+        })
+        .collect();
+    for is_file in [true, false] {
+        assert!(
+            seeds.iter().any(|(_, f, _)| *f == is_file),
+            "no profile seed (file: {is_file}) in fuzz/seeds"
+        );
+    }
+    seeds
+}
+
+#[test]
+fn every_profile_corpus_input_and_seed_goes_through_the_parsers_without_panicking() {
+    let corpus = files(&folder("fuzz/corpus/profile_parser"));
+    let seeds = profile_seeds();
+    assert!(corpus.len() >= 20, "only {} corpus inputs", corpus.len());
+    let mut accepted = 0;
+    for (_, data) in &corpus {
+        accepted += usize::from(replay_profile(data));
+    }
+    for (name, _, data) in &seeds {
+        assert!(replay_profile(data), "{name}");
+    }
+    // The corpus keeps valid inputs of each layer, not only refusals.
+    assert!(accepted >= seeds.len(), "{accepted} inputs accepted");
+}
+
+#[test]
+fn the_valid_profile_seeds_are_accepted_and_follow_every_rule() {
+    for (name, is_file, bytes) in profile_seeds() {
+        let p = if is_file {
+            let read = profile::read(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(read.themes, read.profile.check().unwrap(), "{name}");
+            read.profile
+        } else {
+            Profile::from_canonical(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+        };
+        p.check().unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+#[test]
+fn every_changed_bit_of_a_profile_file_seed_is_refused() {
+    for (name, is_file, bytes) in profile_seeds() {
+        if !is_file {
+            continue;
+        }
+        // One bit per byte, alternating ends, keeps the run short; the
+        // signature covers every byte after its own line either way.
+        for at in 0..bytes.len() {
+            let bit = if at % 2 == 0 { 0x01 } else { 0x80 };
+            let mut changed = bytes.clone();
+            changed[at] ^= bit;
+            assert!(
+                profile::read(&changed).is_err(),
+                "{name}: byte {at} ^ {bit:#04x} was accepted"
+            );
+        }
+        for cut in [0, 1, bytes.len() / 2, bytes.len() - 1] {
+            assert!(
+                profile::read(&bytes[..cut]).is_err(),
+                "{name}: cut at {cut} was accepted"
+            );
+        }
+        let mut longer = bytes.clone();
+        longer.push(b'\n');
+        assert!(profile::read(&longer).is_err(), "{name}: + newline");
+    }
 }
