@@ -351,3 +351,20 @@ fn every_changed_bit_of_a_profile_file_seed_is_refused() {
         assert!(profile::read(&longer).is_err(), "{name}: + newline");
     }
 }
+
+#[test]
+fn the_header_in_the_profile_spec_is_a_real_seeds_header() {
+    let doc = std::fs::read_to_string(folder("docs/profile-format.md")).unwrap();
+    let from = doc
+        .find("```text\nquietline-profile 1\nsignature ")
+        .expect("the spec shows a profile's header");
+    let shown: Vec<&str> = doc[from + "```text\n".len()..].lines().take(5).collect();
+    let seed = std::fs::read(folder("fuzz/seeds/valid-profile-file-01")).unwrap();
+    let seed = String::from_utf8(seed).unwrap();
+    let header: Vec<&str> = seed.lines().take(5).collect();
+    assert_eq!(
+        shown, header,
+        "docs/profile-format.md §8 shows another header than valid-profile-file-01"
+    );
+    assert!(profile::read(seed.as_bytes()).is_ok());
+}
