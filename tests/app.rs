@@ -272,6 +272,10 @@ fn a_volunteer_sends_a_return_and_the_coordinator_checks_trusts_and_merges_it() 
     settings.coordinator_key = "age1 not a key".into();
     let e = volunteer.update_settings(&settings).unwrap_err();
     assert_eq!(e.field, Some(Field::CoordinatorKey), "{e:?}");
+    settings.coordinator_key = quietline::returns::PUBLISHED_TEST_KEY.into();
+    let e = volunteer.update_settings(&settings).unwrap_err();
+    assert_eq!(e.field, Some(Field::CoordinatorKey), "{e:?}");
+    assert!(e.message.contains("protects nothing"), "{e:?}");
     settings.coordinator_key = key.clone();
     settings.display_name = "Volunteer A".into();
     // A key from an email is kept only with the fingerprint read out by phone.
