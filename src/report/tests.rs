@@ -906,3 +906,36 @@ fn the_screen_and_the_printed_page_share_one_layout() {
         withheld.len()
     );
 }
+
+/// A report of calls all logged under theme list version 1, in every
+/// format, exactly as Quietline wrote it before theme lists had versions:
+/// `tests/fixtures/report-v1/`. Comparing years across versions must not
+/// change a byte of such a report. Never regenerate these files to make
+/// this test pass; `QUIETLINE_WRITE_REPORT_FIXTURES=1` writes them only
+/// for a deliberate change of format, to be reviewed as a diff.
+#[test]
+fn a_version_1_report_is_byte_for_byte_what_it_was() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report-v1");
+    let write = std::env::var_os("QUIETLINE_WRITE_REPORT_FIXTURES").is_some();
+    let plain = synthetic_report(400, 3);
+    let mut published = plain.clone();
+    published.suppress_below(5);
+    for (name, report) in [("plain", &plain), ("published", &published)] {
+        let mut json = serde_json::to_string_pretty(report).unwrap();
+        json.push('\n');
+        for (extension, text) in [
+            ("txt", to_text(report)),
+            ("csv", to_csv(report).unwrap()),
+            ("json", json),
+            ("html", to_html(report)),
+        ] {
+            let path = dir.join(format!("{name}.{extension}"));
+            if write {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &text).unwrap();
+            }
+            let before = std::fs::read_to_string(&path).unwrap();
+            assert!(before == text, "{} changed", path.display());
+        }
+    }
+}
