@@ -144,6 +144,25 @@ impl Count {
         format::shown_change(self.change_percent, self.calls, self.previous_calls)
     }
 
+    /// What stands for the previous period's count when it is not shown
+    /// because it does not compare: "not comparable" or "new theme".
+    pub(crate) fn not_compared(&self) -> Option<&'static str> {
+        match self.comparison() {
+            Comparison::Comparable => None,
+            Comparison::NotComparable => Some(format::NOT_COMPARABLE),
+            Comparison::New => Some(format::NEW_THEME),
+        }
+    }
+
+    /// The previous period's count as text and CSV show it: the number,
+    /// why it does not compare, or the withheld marker.
+    pub(crate) fn shown_previous(&self, marker: &str) -> String {
+        match self.not_compared() {
+            Some(words) => words.to_string(),
+            None => format::shown(self.previous_calls, marker),
+        }
+    }
+
     /// Recomputes the change from the (possibly withheld) counts, so a
     /// change never reveals a withheld number.
     pub(super) fn update_change(&mut self) {
@@ -283,6 +302,55 @@ impl Report {
             Some(k) => format!("fewer than {k}"),
             None => "withheld".to_string(),
         }
+    }
+
+    /// The footnote every format carries when some calls were logged under
+    /// an earlier theme list version; `None` when all were logged under
+    /// [`Report::theme_list_version`], so such a report reads as it always
+    /// has.
+    pub fn theme_versions_note(&self) -> Option<String> {
+        let earlier = &self.earlier_theme_list_versions;
+        if earlier.is_empty() {
+            return None;
+        }
+        let versions = match earlier.as_slice() {
+            [one] => format!("version {one}"),
+            [first @ .., last] => {
+                let first: Vec<String> = first.iter().map(u32::to_string).collect();
+                format!("versions {} and {last}", first.join(", "))
+            }
+            [] => String::new(),
+        };
+        let target = self.theme_list_version;
+        let mut note = format!(
+            "Theme list version {target} changed some themes; calls logged under {versions} are counted in its themes."
+        );
+        let rows = || {
+            self.themes
+                .iter()
+                .flat_map(|t| std::iter::once(&t.count).chain(&t.subthemes))
+        };
+        let split: Vec<&Count> = rows()
+            .filter(|c| c.comparison() == Comparison::NotComparable)
+            .collect();
+        if !split.is_empty() {
+            note.push_str(" Themes marked “not comparable” were split from an earlier theme, so last year's calls cannot be divided between them");
+            // A category is not comparable only when an earlier theme went
+            // to more than one category; then there is no level to fall
+            // back on.
+            if split.iter().all(|c| c.id.contains('.')) {
+                note.push_str("; they are compared at category level only.");
+            } else {
+                note.push('.');
+            }
+        }
+        if rows().any(|c| c.comparison() == Comparison::New) {
+            note.push_str(" Themes marked “new theme” were not in last year's theme list.");
+        }
+        if !self.retired_themes.is_empty() {
+            note.push_str(" Retired themes are listed separately.");
+        }
+        Some(note)
     }
 }
 
