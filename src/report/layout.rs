@@ -373,11 +373,17 @@ impl Tables<'_> {
                     caption: "Calls naming themes that are no longer in the theme list, each call once per theme".into(),
                     size: TableSize::Short,
                     row_heading: "Retired theme".into(),
-                    columns: self.compared_columns(),
+                    // This year and last, without a change: a retired
+                    // theme's calls fall because it was retired.
+                    columns: self.compared_columns().into_iter().take(2).collect(),
                     rows: report
                         .retired_themes
                         .iter()
-                        .map(|c| self.row(c, RowKind::Plain))
+                        .map(|c| {
+                            let mut row = self.row(c, RowKind::Plain);
+                            row.cells.truncate(2);
+                            row
+                        })
                         .collect(),
                 })],
             });

@@ -89,10 +89,21 @@ pub fn to_text(report: &Report) -> String {
         }
     }
     if !report.retired_themes.is_empty() {
-        out.push('\n');
-        header(&mut out, "Retired themes");
+        // No change column: a retired theme's calls fall because it was
+        // retired, not because fewer people rang about it.
+        let _ = writeln!(
+            out,
+            "\n{:<44} {:>13} {:>13}",
+            "Retired themes", "calls", "previous"
+        );
         for count in &report.retired_themes {
-            row(&mut out, 2, &count.label, count, &marker);
+            let _ = writeln!(
+                out,
+                "  {:<42} {:>13} {:>13}",
+                count.label,
+                shown(count.calls, &marker),
+                shown(count.previous_calls, &marker)
+            );
         }
     }
     if let Some(note) = report.theme_versions_note() {
@@ -181,13 +192,7 @@ pub fn to_csv(report: &Report) -> Result<String, csv::Error> {
         cell("retired_themes", &count.id, "calls", now, before)?;
     }
     if let Some(note) = report.theme_versions_note() {
-        cell(
-            "notes",
-            "theme_list_versions",
-            "text",
-            note,
-            String::new(),
-        )?;
+        cell("notes", "theme_list_versions", "text", note, String::new())?;
     }
     let bytes = writer
         .into_inner()
