@@ -162,8 +162,7 @@ pub(super) fn assemble(
         .filter(|(r, _)| now.retired[*r] > 0 || before.retired[*r] > 0)
         .map(|(r, (id, label))| Count::new(id, label, now.retired[r], before.retired[r]))
         .collect();
-    let risk_to_self_compares =
-        comparisons.of(RISK_TO_SELF_CATEGORY) == Comparison::Comparable;
+    let risk_to_self_compares = comparisons.of(RISK_TO_SELF_CATEGORY) == Comparison::Comparable;
     let mut report = Report {
         period: PeriodInfo::of(&period),
         previous_period: PeriodInfo::of(&period.previous()),

@@ -127,12 +127,11 @@ impl Report {
         let merged = vault.merged_calls_in_months(&months)?;
         count(period, vault.settings().time_zone, vault.themes(), || {
             let stored = pages.iter().flat_map(|page| page.calls()).map(|call| {
-                call.map(ReportFacts::on_page)
-                    .map_err(|()| {
-                        ReportError::Store(StoreError::Corrupt {
-                            record: "a report page (a value out of range)".into(),
-                        })
+                call.map(ReportFacts::on_page).map_err(|()| {
+                    ReportError::Store(StoreError::Corrupt {
+                        record: "a report page (a value out of range)".into(),
                     })
+                })
             });
             stored.chain(merged.iter().map(facts_of))
         })
@@ -146,7 +145,10 @@ impl Report {
         let calls = vault.calls_in_months(&months)?;
         let merged = vault.merged_calls_in_months(&months)?;
         count(period, vault.settings().time_zone, vault.themes(), || {
-            calls.iter().map(facts_of).chain(merged.iter().map(facts_of))
+            calls
+                .iter()
+                .map(facts_of)
+                .chain(merged.iter().map(facts_of))
         })
     }
 

@@ -549,6 +549,51 @@ mod tests {
         }
     }
 
+    /// Property: on reports comparing a year under theme list version 2
+    /// with one under version 1, a reader who knows every published count
+    /// and every sum the report implies still cannot work out a withheld
+    /// one, and the counts that are not comparable are never cells.
+    #[test]
+    fn no_withheld_count_can_be_recovered_across_theme_list_versions() {
+        use super::super::tests::versions::v1_then_v2_of;
+        use crate::period::{DEFAULT_TIME_ZONE, Period};
+        for (n, k) in [(3000, 5), (600, 5), (1500, 10), (400, 25)] {
+            let (catalogue, calls) = v1_then_v2_of(n, n as u64 + 1);
+            let period = Period::academic(2025).unwrap();
+            let mut exact =
+                Report::from_calls(period, DEFAULT_TIME_ZONE, &catalogue, &calls).unwrap();
+            let mut published = exact.clone();
+            published.suppress_below(k);
+            for previous in [false, true] {
+                let truth = layout(&mut exact, previous);
+                let values: Vec<u64> = truth.slots.iter().map(|s| s.value.unwrap()).collect();
+                let groups = truth.groups.clone();
+                drop(truth);
+                let shown = layout(&mut published, previous);
+                assert_eq!(shown.slots.len(), values.len(), "the same cells");
+                assert_eq!(shown.groups, groups, "bound by the same sums");
+                let withheld: Vec<bool> = shown.slots.iter().map(|s| s.value.is_none()).collect();
+                assert!(
+                    withheld.iter().any(|w| *w),
+                    "{n} calls, k {k}: nothing withheld"
+                );
+                for (v, w) in values.iter().zip(&withheld) {
+                    assert!(*w || !(1..u64::from(k)).contains(v), "{v} published, k {k}");
+                }
+                let recovered = recoverable(&values, &groups, &withheld);
+                assert!(recovered.is_empty(), "{n} calls, k {k}: {recovered:?}");
+            }
+            // No cell at all for a previous count that does not compare.
+            let split = exact.themes[0].subthemes[0].clone();
+            assert!(!split.comparable);
+            let cells = layout(&mut exact, true).slots.len();
+            let mut more = exact.clone();
+            more.themes[0].subthemes[0].comparable = true;
+            more.themes[0].subthemes[0].previous_calls = Some(1);
+            assert_eq!(layout(&mut more, true).slots.len(), cells + 1);
+        }
+    }
+
     #[test]
     fn the_reader_model_does_recover_a_lone_withheld_cell() {
         // Guards the property test: its reader must catch what it should.

@@ -177,11 +177,7 @@ pub(super) struct Comparisons {
 }
 
 impl Comparisons {
-    pub(super) fn new(
-        catalogue: &ThemeCatalogue,
-        target: u32,
-        seen: &VersionsSeen,
-    ) -> Comparisons {
+    pub(super) fn new(catalogue: &ThemeCatalogue, target: u32, seen: &VersionsSeen) -> Comparisons {
         let mut out = Comparisons::default();
         for from in seen.earlier_than(target) {
             out.not_comparable
