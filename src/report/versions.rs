@@ -22,7 +22,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::counts::Comparison;
-use crate::themes::{ThemeCatalogue, ThemeList, ThemeRef, category_of};
+use crate::themes::{Destination, ThemeCatalogue, ThemeList, ThemeRef, category_of};
 
 /// The theme list versions of the calls counted, by period.
 #[derive(Debug, Clone, Default)]
@@ -100,21 +100,21 @@ pub(super) fn landings(
         return (Vec::new(), Retired::default());
     };
     // Every theme of the versions asked for, and what it became.
-    let mut found: Vec<(u32, String, Vec<String>, Option<(u32, String)>)> = Vec::new();
+    let mut found: Vec<(u32, String, Destination)> = Vec::new();
     for &from in versions.iter().filter(|&&v| v <= target) {
         let Some(list) = catalogue.version(from) else {
             continue;
         };
         for id in list.all_ids() {
             if let Some(dest) = catalogue.destination(from, &id, target) {
-                found.push((from, id, dest.now, dest.retired));
+                found.push((from, id, dest));
             }
         }
     }
     let mut retired: Vec<(u32, String)> = found
         .iter()
-        .filter(|(_, _, now, _)| now.is_empty())
-        .filter_map(|(_, _, _, gone)| gone.clone())
+        .filter(|(_, _, dest)| dest.now.is_empty())
+        .filter_map(|(_, _, dest)| dest.retired.clone())
         .collect();
     let position = |(version, id): &(u32, String)| {
         catalogue
@@ -126,7 +126,7 @@ pub(super) fn landings(
     retired.dedup();
 
     let mut maps: Vec<HashMap<String, Landing>> = vec![HashMap::new(); target as usize];
-    for (from, id, now, gone) in found {
+    for (from, id, Destination { now, retired: gone }) in found {
         let category = match now.is_empty() {
             false => one_category(to, &now),
             // A retired theme still counts in its category, if that is
