@@ -92,6 +92,15 @@ pub(super) fn build(vault: &Vault, request: &ReportRequest) -> Result<Report, Ap
 fn report_error(e: ReportError) -> AppError {
     match e {
         ReportError::Store(e) => e.into(),
+        e @ ReportError::UnknownThemeList { .. } => AppError {
+            detail: Some(e.to_string()),
+            ..AppError::new(
+                ErrorCode::Failed,
+                "Some calls were logged under a theme list this store does not have yet, \
+                 so the report cannot count them. Import the helpline's current profile, \
+                 then try again.",
+            )
+        },
         e => AppError {
             detail: Some(e.to_string()),
             ..AppError::new(

@@ -2,9 +2,10 @@
 //! lists every row (zeros included) in a fixed order, so a reader can compare
 //! years and the tables line up across reports.
 
-use super::counts::{Count, CrossTabRow, PeriodInfo, Report, ThemeCount};
+use super::counts::{Comparison, Count, CrossTabRow, PeriodInfo, Report, ThemeCount};
 use super::narrative::draft_narrative;
-use super::tally::{Counter, EMPLOYER_SLOTS, Tally};
+use super::tally::{Counter, EMPLOYER_SLOTS, RISK_TO_SELF_CATEGORY, Tally};
+use super::versions::Comparisons;
 use crate::model::{CallerType, Employer, Region, RiskLevel, Role, Setting};
 
 /// The id and label of the `by_employer` cell for calls with no employer.
@@ -42,20 +43,37 @@ fn month_label(month: crate::period::LocalMonth) -> String {
     format!("{name} {}", month.year)
 }
 
-pub(super) fn assemble(counter: &Counter<'_>) -> Report {
+/// The report's tables from the counters, each theme row marked as
+/// `comparisons` says, the older versions some calls were logged under, and
+/// the retired themes (`retired`: each row's id and
+/// label) that were named in either period.
+pub(super) fn assemble(
+    counter: &Counter<'_>,
+    comparisons: &Comparisons,
+    earlier_versions: Vec<u32>,
+    retired: &[(String, String)],
+) -> Report {
     let (now, before): (&Tally, &Tally) = (&counter.now, &counter.before);
     let list = counter.list;
+    let (period, tz) = (counter.calendar.period, counter.calendar.tz);
     let substantive = (Some(now.substantive), Some(before.substantive));
+    let compared = |mut count: Count, category: &str| {
+        count.compare(comparisons.of(category));
+        count
+    };
     let themes = list
         .categories
         .iter()
         .enumerate()
         .map(|(c, category)| {
-            let count = Count::new(
+            let count = compared(
+                Count::new(
+                    &category.id,
+                    &category.label,
+                    now.categories[c],
+                    before.categories[c],
+                ),
                 &category.id,
-                &category.label,
-                now.categories[c],
-                before.categories[c],
             );
             ThemeCount {
                 share_of_substantive: share(count.calls, substantive.0),
@@ -66,12 +84,14 @@ pub(super) fn assemble(counter: &Counter<'_>) -> Report {
                     .iter()
                     .enumerate()
                     .map(|(s, sub)| {
-                        Count::new(
-                            format!("{}.{}", category.id, sub.id),
+                        let id = format!("{}.{}", category.id, sub.id);
+                        let count = Count::new(
+                            &id,
                             &sub.label,
                             now.subthemes[c][s],
                             before.subthemes[c][s],
-                        )
+                        );
+                        compared(count, &id)
                     })
                     .collect(),
             }
@@ -82,12 +102,13 @@ pub(super) fn assemble(counter: &Counter<'_>) -> Report {
         .iter()
         .enumerate()
         .map(|(c, category)| {
-            Count::new(
+            let count = Count::new(
                 &category.id,
                 &category.label,
                 now.main_categories[c],
                 before.main_categories[c],
-            )
+            );
+            compared(count, &category.id)
         })
         .collect();
     let mut by_employer = table(
@@ -103,8 +124,7 @@ pub(super) fn assemble(counter: &Counter<'_>) -> Report {
         now.employers[EMPLOYER_SLOTS - 1],
         before.employers[EMPLOYER_SLOTS - 1],
     ));
-    let by_month = counter
-        .period
+    let by_month = period
         .months()
         .iter()
         .enumerate()
@@ -130,14 +150,25 @@ pub(super) fn assemble(counter: &Counter<'_>) -> Report {
                 Setting::label,
                 &now.category_by_setting[c],
                 &before.category_by_setting[c],
-            ),
+            )
+            .into_iter()
+            .map(|cell| compared(cell, &category.id))
+            .collect(),
         })
         .collect();
+    let retired_themes = retired
+        .iter()
+        .enumerate()
+        .filter(|(r, _)| now.retired[*r] > 0 || before.retired[*r] > 0)
+        .map(|(r, (id, label))| Count::new(id, label, now.retired[r], before.retired[r]))
+        .collect();
+    let risk_to_self_compares = comparisons.of(RISK_TO_SELF_CATEGORY) == Comparison::Comparable;
     let mut report = Report {
-        period: PeriodInfo::of(&counter.period),
-        previous_period: PeriodInfo::of(&counter.period.previous()),
-        time_zone: counter.tz.name().to_string(),
+        period: PeriodInfo::of(&period),
+        previous_period: PeriodInfo::of(&period.previous()),
+        time_zone: tz.name().to_string(),
         theme_list_version: list.version,
+        earlier_theme_list_versions: earlier_versions,
         suppress_below: None,
         total_calls: Some(now.calls),
         previous_total_calls: Some(before.calls),
@@ -152,7 +183,7 @@ pub(super) fn assemble(counter: &Counter<'_>) -> Report {
         calls_with_follow_up: Some(now.follow_up),
         previous_calls_with_follow_up: Some(before.follow_up),
         risk_to_self_calls: Some(now.risk_to_self),
-        previous_risk_to_self_calls: Some(before.risk_to_self),
+        previous_risk_to_self_calls: risk_to_self_compares.then_some(before.risk_to_self),
         themes,
         main_themes,
         risk: table(
@@ -187,6 +218,7 @@ pub(super) fn assemble(counter: &Counter<'_>) -> Report {
         ),
         by_month,
         categories_by_setting,
+        retired_themes,
         narrative: Vec::new(),
     };
     report.narrative = draft_narrative(&report);

@@ -9,7 +9,8 @@ use super::counts::Report;
 use super::facts::{Countable, ReportFacts};
 use super::narrative::draft_narrative;
 use super::suppress;
-use super::tally::Counter;
+use super::tally::{Calendar, Counter, Placed, ThemeIndex};
+use super::versions::{self, Comparisons, Retired, VersionsSeen};
 use crate::period::Period;
 use crate::store::{StoreError, Vault};
 use crate::themes::ThemeCatalogue;
@@ -27,16 +28,80 @@ pub enum ReportError {
         theme: String,
         list_version: u32,
     },
+    #[error(
+        "call {call} was logged under theme list version {list_version}, which this store does not know; import the helpline's current profile"
+    )]
+    UnknownThemeList { call: String, list_version: u32 },
 }
 
-fn count_into(counter: &mut Counter<'_>, call: ReportFacts<'_>) -> Result<(), ReportError> {
-    counter
-        .add(&call)
-        .map_err(|theme| ReportError::UnknownTheme {
-            call: call.source.to_string(),
-            theme,
-            list_version: counter.list.version,
+/// Counts the calls `calls()` yields, which it is asked for twice: once to
+/// find the theme list versions of the two periods' calls (and so the
+/// version the report counts in), then to count them.
+fn count<'c, I>(
+    period: Period,
+    tz: Tz,
+    catalogue: &ThemeCatalogue,
+    calls: impl Fn() -> I,
+) -> Result<Report, ReportError>
+where
+    I: Iterator<Item = Result<ReportFacts<'c>, ReportError>>,
+{
+    let calendar = Calendar::new(period, tz);
+    let mut seen = VersionsSeen::default();
+    for call in calls() {
+        let call = call?;
+        let Some(placed) = calendar.place(call.when) else {
+            continue;
+        };
+        let version = call.theme_list_version;
+        if catalogue.version(version).is_none() {
+            return Err(ReportError::UnknownThemeList {
+                call: call.source.to_string(),
+                list_version: version,
+            });
+        }
+        seen.add(matches!(placed, Placed::Before(_)), version);
+    }
+    let target = seen.target(catalogue);
+    // `target` is the current version or a version a call was logged
+    // under, both checked above to be in the catalogue.
+    let list = catalogue.version(target).unwrap_or(catalogue.current());
+    let (by_version, retired) = versions::landings(catalogue, target, &seen.all());
+    let index = ThemeIndex::new(list, by_version, retired.rows.len());
+    let mut counter = Counter::new(calendar, list, index);
+    for call in calls() {
+        let call = call?;
+        counter
+            .add(&call)
+            .map_err(|theme| ReportError::UnknownTheme {
+                call: call.source.to_string(),
+                theme,
+                list_version: call.theme_list_version,
+            })?;
+    }
+    let comparisons = Comparisons::new(catalogue, target, &seen);
+    Ok(breakdown::assemble(
+        &counter,
+        &comparisons,
+        seen.earlier_than(target),
+        &retired_labels(catalogue, &retired),
+    ))
+}
+
+/// Each retired row's id and its label in the version it was last in.
+fn retired_labels(catalogue: &ThemeCatalogue, retired: &Retired) -> Vec<(String, String)> {
+    retired
+        .rows
+        .iter()
+        .map(|(version, id)| {
+            let label = catalogue.label(*version, id).unwrap_or(id);
+            (id.clone(), label.to_string())
         })
+        .collect()
+}
+
+fn facts_of<C: Countable>(call: &C) -> Result<ReportFacts<'_>, ReportError> {
+    Ok(call.facts())
 }
 
 impl Report {
@@ -48,11 +113,8 @@ impl Report {
         themes: &ThemeCatalogue,
         calls: impl IntoIterator<Item = C>,
     ) -> Result<Report, ReportError> {
-        let mut counter = Counter::new(period, tz, themes.current());
-        for call in calls {
-            count_into(&mut counter, call.facts())?;
-        }
-        Ok(breakdown::assemble(&counter))
+        let calls: Vec<C> = calls.into_iter().collect();
+        count(period, tz, themes, || calls.iter().map(facts_of))
     }
 
     /// The report for `period` over a vault: its own calls and every call
@@ -62,20 +124,17 @@ impl Report {
         let mut months = period.months().to_vec();
         months.extend_from_slice(&period.previous().months());
         let pages = vault.report_pages(&months)?;
-        let mut counter =
-            Counter::new(period, vault.settings().time_zone, vault.themes().current());
-        for page in &pages {
-            for call in page.calls() {
-                let call = call.map_err(|()| StoreError::Corrupt {
-                    record: "a report page (a value out of range)".into(),
-                })?;
-                count_into(&mut counter, call.facts())?;
-            }
-        }
-        for call in &vault.merged_calls_in_months(&months)? {
-            count_into(&mut counter, call.facts())?;
-        }
-        Ok(breakdown::assemble(&counter))
+        let merged = vault.merged_calls_in_months(&months)?;
+        count(period, vault.settings().time_zone, vault.themes(), || {
+            let stored = pages.iter().flat_map(|page| page.calls()).map(|call| {
+                call.map(ReportFacts::on_page).map_err(|()| {
+                    ReportError::Store(StoreError::Corrupt {
+                        record: "a report page (a value out of range)".into(),
+                    })
+                })
+            });
+            stored.chain(merged.iter().map(facts_of))
+        })
     }
 
     /// The same report computed from every call's full record instead of
@@ -85,15 +144,12 @@ impl Report {
         months.extend_from_slice(&period.previous().months());
         let calls = vault.calls_in_months(&months)?;
         let merged = vault.merged_calls_in_months(&months)?;
-        let mut counter =
-            Counter::new(period, vault.settings().time_zone, vault.themes().current());
-        for call in &calls {
-            count_into(&mut counter, call.facts())?;
-        }
-        for call in &merged {
-            count_into(&mut counter, call.facts())?;
-        }
-        Ok(breakdown::assemble(&counter))
+        count(period, vault.settings().time_zone, vault.themes(), || {
+            calls
+                .iter()
+                .map(facts_of)
+                .chain(merged.iter().map(facts_of))
+        })
     }
 
     /// Prepares the report for publication: withholds every count from 1 to

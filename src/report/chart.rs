@@ -6,7 +6,9 @@
 //! dark themes while the standalone page keeps the print colours.
 //!
 //! A withheld count is never drawn: a bar is left out and labelled with the
-//! marker, a line is broken at that month. Drawing it would reveal it.
+//! marker, a line is broken at that month. Drawing it would reveal it. A
+//! previous count that does not compare across theme list versions is not
+//! drawn either, and its bar's place says why ("not comparable").
 
 use std::fmt::Write;
 
@@ -25,6 +27,8 @@ pub(super) struct Pair<'a> {
     pub label: &'a str,
     pub now: Option<u64>,
     pub before: Option<u64>,
+    /// Why `before` is missing when it is not withheld: "not comparable".
+    pub before_not_compared: Option<&'a str>,
 }
 
 /// The bar chart of theme categories, this period beside the previous one,
@@ -37,6 +41,7 @@ pub fn theme_chart(report: &Report) -> String {
             label: &t.count.label,
             now: t.count.calls,
             before: t.count.previous_calls,
+            before_not_compared: t.count.not_compared(),
         })
         .collect();
     let title = format!(
@@ -63,6 +68,7 @@ pub fn month_chart(report: &Report) -> String {
             label: m.label.split(' ').next().unwrap_or(&m.label),
             now: m.calls,
             before: m.previous_calls,
+            before_not_compared: m.not_compared(),
         })
         .collect();
     let title = format!(
@@ -169,13 +175,16 @@ pub(super) fn paired_bars(
         .iter()
         .map(|r| {
             let value = |v: Option<u64>| v.map_or_else(|| marker.to_string(), thousands);
-            format!(
-                "{}: {} ({} {})",
-                r.label,
-                value(r.now),
-                value(r.before),
-                labels.1
-            )
+            match r.before_not_compared {
+                Some(why) => format!("{}: {} ({} {why})", r.label, value(r.now), labels.1),
+                None => format!(
+                    "{}: {} ({} {})",
+                    r.label,
+                    value(r.now),
+                    value(r.before),
+                    labels.1
+                ),
+            }
         })
         .collect::<Vec<_>>()
         .join("; ");
@@ -204,9 +213,15 @@ pub(super) fn paired_bars(
             y + 18,
             escape(row.label)
         );
-        for (offset, value, colour, class) in [
-            (4, row.now, NOW_COLOUR, "now"),
-            (15, row.before, BEFORE_COLOUR, "before"),
+        for (offset, value, colour, class, missing) in [
+            (4, row.now, NOW_COLOUR, "now", marker),
+            (
+                15,
+                row.before,
+                BEFORE_COLOUR,
+                "before",
+                row.before_not_compared.unwrap_or(marker),
+            ),
         ] {
             let bar_y = y + offset;
             match value {
@@ -226,7 +241,7 @@ pub(super) fn paired_bars(
                         r#"<text x="{}" y="{}" font-size="9.5" font-style="italic">{}</text>"#,
                         LABEL_WIDTH + 4,
                         bar_y + 9,
-                        escape(marker)
+                        escape(missing)
                     );
                 }
             }
@@ -376,11 +391,13 @@ mod tests {
                 label: "A & B",
                 now: Some(40),
                 before: None,
+                before_not_compared: None,
             },
             Pair {
                 label: "C",
                 now: Some(3),
                 before: Some(10),
+                before_not_compared: None,
             },
         ];
         let svg = paired_bars("t", "Title <x>", &rows, ("2024", "2023"), "fewer than 5");
@@ -406,16 +423,19 @@ mod tests {
                 label: "Jan",
                 now: Some(5),
                 before: Some(4),
+                before_not_compared: None,
             },
             Pair {
                 label: "Feb",
                 now: None,
                 before: Some(6),
+                before_not_compared: None,
             },
             Pair {
                 label: "Mar",
                 now: Some(7),
                 before: Some(8),
+                before_not_compared: None,
             },
         ];
         let svg = paired_lines("m", "Months", &months, ("2024", "2023"), "fewer than 5");

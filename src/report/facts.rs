@@ -111,7 +111,14 @@ impl Countable for CallSummary {
 
 impl Countable for CountedCall<'_> {
     fn facts(&self) -> ReportFacts<'_> {
-        let call = *self;
+        ReportFacts::on_page(*self)
+    }
+}
+
+impl<'p> ReportFacts<'p> {
+    /// A report page's call, borrowing only the page (not the call), so a
+    /// report can read a page's calls as often as it needs.
+    pub fn on_page(call: CountedCall<'p>) -> ReportFacts<'p> {
         ReportFacts {
             source: Source::Stored(call.id),
             when: When::At(call.started_at),

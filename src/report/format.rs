@@ -55,6 +55,15 @@ pub(crate) fn shown_minutes(value: Option<f64>, calls: Option<u64>, marker: &str
 /// What stands for a change with nothing to compare.
 pub(crate) const NO_CHANGE: &str = "–";
 
+/// What stands for last year's count of a theme that was split between
+/// theme list versions, so last year's calls cannot be divided between
+/// its parts.
+pub(crate) const NOT_COMPARABLE: &str = "not comparable";
+
+/// What stands for last year's count of a theme that was not in last
+/// year's theme list.
+pub(crate) const NEW_THEME: &str = "new theme";
+
 /// Change as a signed whole per cent, `new` when there was nothing before,
 /// or `–` when there is nothing to compare (or a count is withheld).
 pub(crate) fn shown_change(percent: Option<i64>, now: Option<u64>, before: Option<u64>) -> String {

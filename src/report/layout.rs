@@ -10,6 +10,13 @@
 //! renderer only decides markup and style; it never formats a number,
 //! picks a table by position or holds a caption of its own. Every count
 //! arrives as a [`Shown`], so no renderer can show a withheld count.
+//!
+//! When some calls were logged under an earlier theme list version, last
+//! year's count of a theme that does not compare is shown as "not
+//! comparable" or "new theme" (plain text, not withheld), a note under the
+//! themes table explains them, and a "Retired themes" section lists the
+//! themes no longer in the list: all in the blocks a renderer already
+//! draws, so neither renderer needs to know about versions.
 
 use serde::Serialize;
 
@@ -42,6 +49,15 @@ impl Shown {
         Shown {
             text: text.into(),
             withheld: false,
+        }
+    }
+
+    /// A count's previous period: the number, the withheld marker, or why
+    /// it does not compare ("not comparable", "new theme").
+    fn previous(count: &Count, marker: &str) -> Shown {
+        match count.not_compared() {
+            Some(words) => Shown::text(words),
+            None => Shown::count(count.previous_calls, marker),
         }
     }
 }
@@ -290,7 +306,7 @@ fn key_figures(report: &Report, marker: &str) -> Vec<KeyFigure> {
                 id: id.to_string(),
                 label: label.to_string(),
                 now: Shown::count(count.calls, marker),
-                before: Shown::count(count.previous_calls, marker),
+                before: Shown::previous(&count, marker),
                 compared: change != NO_CHANGE,
                 change: Some(change),
                 printed: id != "non_substantive_calls",
@@ -325,24 +341,53 @@ struct Tables<'r> {
 impl Tables<'_> {
     fn sections(&self) -> Vec<Section> {
         let report = self.report;
+        let mut themes = vec![
+            Block::Chart(Chart {
+                id: "themes".into(),
+                svg: theme_chart(report),
+                caption: "Calls naming each category, each call counted once per category. A call may name several categories.".into(),
+            }),
+            Block::Table(self.themes()),
+        ];
+        if let Some(text) = report.theme_versions_note() {
+            themes.push(Block::Note { text });
+        }
+        themes.push(Block::Table(self.counts(
+            "main_themes",
+            "Calls by main theme (the category of the first theme named)",
+            "Main theme",
+        )));
         let mut sections = vec![Section {
             id: "themes".into(),
             heading: "What callers rang about".into(),
             placement: Placement::Flow,
-            blocks: vec![
-                Block::Chart(Chart {
-                    id: "themes".into(),
-                    svg: theme_chart(report),
-                    caption: "Calls naming each category, each call counted once per category. A call may name several categories.".into(),
-                }),
-                Block::Table(self.themes()),
-                Block::Table(self.counts(
-                    "main_themes",
-                    "Calls by main theme (the category of the first theme named)",
-                    "Main theme",
-                )),
-            ],
+            blocks: themes,
         }];
+        if !report.retired_themes.is_empty() {
+            sections.push(Section {
+                id: "retired".into(),
+                heading: "Retired themes".into(),
+                placement: Placement::Flow,
+                blocks: vec![Block::Table(Table {
+                    id: "retired_themes".into(),
+                    caption: "Calls naming themes that are no longer in the theme list, each call once per theme".into(),
+                    size: TableSize::Short,
+                    row_heading: "Retired theme".into(),
+                    // This year and last, without a change: a retired
+                    // theme's calls fall because it was retired.
+                    columns: self.compared_columns().into_iter().take(2).collect(),
+                    rows: report
+                        .retired_themes
+                        .iter()
+                        .map(|c| {
+                            let mut row = self.row(c, RowKind::Plain);
+                            row.cells.truncate(2);
+                            row
+                        })
+                        .collect(),
+                })],
+            });
+        }
         // Categories by setting, one table per period, on a landscape page
         // so all ten settings fit.
         if let Some(first) = report.categories_by_setting.first() {
@@ -442,7 +487,7 @@ impl Tables<'_> {
             kind,
             cells: vec![
                 Shown::count(count.calls, self.marker),
-                Shown::count(count.previous_calls, self.marker),
+                Shown::previous(count, self.marker),
                 Shown::text(count.shown_change()),
             ],
         }
@@ -526,8 +571,11 @@ impl Tables<'_> {
                         .cells
                         .iter()
                         .map(|c| {
-                            let value = if previous { c.previous_calls } else { c.calls };
-                            Shown::count(value, self.marker)
+                            if previous {
+                                Shown::previous(c, self.marker)
+                            } else {
+                                Shown::count(c.calls, self.marker)
+                            }
                         })
                         .collect(),
                 })

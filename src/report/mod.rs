@@ -8,8 +8,12 @@
 //! withholds small numbers for publication; [`narrative`] drafts the
 //! sentences a coordinator edits; [`render`] and [`html`] present it.
 //!
-//! Every count is an `Option<u64>`: `None` (JSON `null`) only ever means the
-//! number was withheld by [`Report::suppress_below`], never "not known".
+//! Every count is an `Option<u64>`: `None` (JSON `null`) means the number
+//! was withheld by [`Report::suppress_below`] or, for the previous period,
+//! that the theme is not comparable across theme list versions
+//! ([`Count::comparable`] says which); never "not known". [`versions`]
+//! decides which theme list version a report counts in and which rows
+//! compare.
 //!
 //! This file only declares the modules and what they offer; dependencies
 //! between them point one way, down to the leaves [`format`] and [`facts`]:
@@ -29,6 +33,7 @@ mod narrative;
 mod render;
 mod suppress;
 mod tally;
+mod versions;
 
 pub use build::ReportError;
 pub use chart::{month_chart, theme_chart};

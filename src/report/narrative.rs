@@ -3,7 +3,9 @@
 //!
 //! Drafting is a pure function of the report, so it can be redrafted after
 //! disclosure control, and it only ever reads published counts: a withheld
-//! count (`None`) is never mentioned, not even as a change.
+//! count (`None`) is never mentioned, not even as a change. Nor is a theme
+//! that is not comparable with the year before (split between theme list
+//! versions, or new): one sentence says that some themes are not compared.
 //!
 //! A change is called a rise or a fall only when it is *notable*: at least
 //! one of the two counts is [`MIN_CALLS_FOR_CHANGE`] or more, and the change
@@ -80,6 +82,8 @@ pub fn draft_narrative(report: &Report) -> Vec<String> {
         // Risk to self has its own sentence below; saying it twice would
         // read as two different changes.
         .filter(|t| t.count.id != RISK_TO_SELF_CATEGORY)
+        // A theme that is not comparable has no previous count to read.
+        .filter(|t| t.count.comparable)
         .filter_map(|t| {
             Some((
                 t.count.calls?,
@@ -94,9 +98,15 @@ pub fn draft_narrative(report: &Report) -> Vec<String> {
     for (now, before, label) in themes {
         sentences.push(format!("Calls about {label} {}.", movement(now, before)));
     }
-    if let (Some(now), Some(before)) = (
+    let risk_to_self_compares = report
+        .themes
+        .iter()
+        .find(|t| t.count.id == RISK_TO_SELF_CATEGORY)
+        .is_none_or(|t| t.count.comparable);
+    if let (Some(now), Some(before), true) = (
         report.risk_to_self_calls,
         report.previous_risk_to_self_calls,
+        risk_to_self_compares,
     ) {
         if is_notable(now, before) {
             sentences.push(format!(
@@ -105,7 +115,28 @@ pub fn draft_narrative(report: &Report) -> Vec<String> {
             ));
         }
     }
+    if let Some(sentence) = not_compared(report) {
+        sentences.push(sentence);
+    }
     sentences
+}
+
+/// The sentence saying that some themes changed between theme list
+/// versions and are not compared, when a row of the report is not
+/// comparable (split or new).
+fn not_compared(report: &Report) -> Option<String> {
+    let changed = report.themes.iter().any(|t| {
+        std::iter::once(&t.count)
+            .chain(&t.subthemes)
+            .any(|c| !c.comparable)
+    });
+    let earliest = report.earlier_theme_list_versions.first()?;
+    changed.then(|| {
+        format!(
+            "Some themes changed between theme list versions {earliest} and {} and are not compared with last year.",
+            report.theme_list_version
+        )
+    })
 }
 
 #[cfg(test)]

@@ -3,6 +3,9 @@
 //!
 //! A withheld count is shown as the report's marker ("fewer than K") in
 //! every format, and a change is shown only when both counts are published.
+//! Last year's count of a theme that does not compare across theme list
+//! versions reads "not comparable" or "new theme", explained by the report's
+//! note on theme list versions.
 
 use std::fmt::Write;
 
@@ -11,11 +14,14 @@ use super::format::{shown, shown_minutes};
 
 fn row(out: &mut String, indent: usize, label: &str, count: &Count, marker: &str) {
     let label = format!("{}{}", " ".repeat(indent), label);
+    let previous = count.shown_previous(marker);
+    // "not comparable" is wider than the column; it takes its room from
+    // the change beside it, which is empty then, so the line keeps its end.
+    let change_width = 7usize.saturating_sub(previous.chars().count().saturating_sub(13));
     let _ = writeln!(
         out,
-        "{label:<44} {:>13} {:>13} {:>7}",
+        "{label:<44} {:>13} {previous:>13} {:>change_width$}",
         shown(count.calls, marker),
-        shown(count.previous_calls, marker),
         count.shown_change()
     );
 }
@@ -82,6 +88,27 @@ pub fn to_text(report: &Report) -> String {
             row(&mut out, 4, &sub.label, sub, &marker);
         }
     }
+    if !report.retired_themes.is_empty() {
+        // No change column: a retired theme's calls fall because it was
+        // retired, not because fewer people rang about it.
+        let _ = writeln!(
+            out,
+            "\n{:<44} {:>13} {:>13}",
+            "Retired themes", "calls", "previous"
+        );
+        for count in &report.retired_themes {
+            let _ = writeln!(
+                out,
+                "  {:<42} {:>13} {:>13}",
+                count.label,
+                shown(count.calls, &marker),
+                shown(count.previous_calls, &marker)
+            );
+        }
+    }
+    if let Some(note) = report.theme_versions_note() {
+        let _ = writeln!(out, "\nNote: {note}");
+    }
     for (_, title, table) in breakdowns(report) {
         out.push('\n');
         header(&mut out, title);
@@ -93,7 +120,10 @@ pub fn to_text(report: &Report) -> String {
 }
 
 /// One row per table cell: `table,row,column,value,previous`. A withheld
-/// count is the marker; a share or median that does not exist is empty.
+/// count is the marker; a share or median that does not exist is empty;
+/// last year's count of a theme that does not compare is "not comparable"
+/// or "new theme". The note on theme list versions, when there is one, is
+/// the last row (`notes,theme_list_versions,text,…`).
 pub fn to_csv(report: &Report) -> Result<String, csv::Error> {
     let marker = report.suppression_marker();
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -101,12 +131,7 @@ pub fn to_csv(report: &Report) -> Result<String, csv::Error> {
     let mut cell = |table: &str, row: &str, column: &str, now: String, before: String| {
         writer.write_record([table, row, column, &now, &before])
     };
-    let counts = |count: &Count| {
-        (
-            shown(count.calls, &marker),
-            shown(count.previous_calls, &marker),
-        )
-    };
+    let counts = |count: &Count| (shown(count.calls, &marker), count.shown_previous(&marker));
     for (id, _, count) in summary_counts(report) {
         let column = if id == "total_minutes" {
             "minutes"
@@ -161,6 +186,13 @@ pub fn to_csv(report: &Report) -> Result<String, csv::Error> {
             let (now, before) = counts(count);
             cell("categories_by_setting", &row.id, &count.id, now, before)?;
         }
+    }
+    for count in &report.retired_themes {
+        let (now, before) = counts(count);
+        cell("retired_themes", &count.id, "calls", now, before)?;
+    }
+    if let Some(note) = report.theme_versions_note() {
+        cell("notes", "theme_list_versions", "text", note, String::new())?;
     }
     let bytes = writer
         .into_inner()

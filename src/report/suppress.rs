@@ -30,7 +30,13 @@
 //!
 //! Categories and subthemes are *not* groups: a call may name several
 //! categories, and several subthemes or only the category, so those counts
-//! do not add up to any published total.
+//! do not add up to any published total. Nor are retired themes.
+//!
+//! A previous-period count that is not comparable across theme list
+//! versions ([`Count::comparable`]) is not a cell at all: it is not
+//! published, but it is not withheld either, so it protects nothing. Left
+//! out of every group, it can never be the second withheld cell that
+//! spares a published one.
 
 use super::breakdown::share;
 use super::counts::{Count, Report};
@@ -105,24 +111,32 @@ impl<'r> Layout<'r> {
         self.slots.len() - 1
     }
 
-    fn cell(&mut self, count: &'r mut Count, previous: bool) -> usize {
+    /// Adds a count's cell for one period; none for a previous count that
+    /// is not comparable, which is neither published nor withheld.
+    fn cell(&mut self, count: &'r mut Count, previous: bool) -> Option<usize> {
         let Count {
             calls,
             previous_calls,
             suppressed,
             previous_suppressed,
+            comparable,
             ..
         } = count;
-        if previous {
-            self.push(previous_calls, Some(previous_suppressed))
+        if !previous {
+            Some(self.push(calls, Some(suppressed)))
+        } else if *comparable {
+            Some(self.push(previous_calls, Some(previous_suppressed)))
         } else {
-            self.push(calls, Some(suppressed))
+            None
         }
     }
 
     /// Adds a table's cells and the group binding them to `margin`.
     fn table(&mut self, margin: Option<usize>, counts: &'r mut [Count], previous: bool) {
-        let parts = counts.iter_mut().map(|c| self.cell(c, previous)).collect();
+        let parts = counts
+            .iter_mut()
+            .filter_map(|c| self.cell(c, previous))
+            .collect();
         self.groups.push(Group { margin, parts });
     }
 
@@ -164,6 +178,7 @@ fn layout(report: &mut Report, previous: bool) -> Layout<'_> {
         by_caller_type,
         by_month,
         categories_by_setting,
+        retired_themes,
         ..
     } = report;
     let (total, substantive, non_substantive, follow_up, risk_to_self) = if previous {
@@ -194,13 +209,22 @@ fn layout(report: &mut Report, previous: bool) -> Layout<'_> {
         parts,
     });
     layout.push(follow_up, None);
-    let risk_to_self = layout.push(risk_to_self, None);
+    // The `risk_to_self` category's count under another name, so it
+    // compares exactly when that category does.
+    let risk_to_self_compares = !previous
+        || themes
+            .iter()
+            .find(|t| t.count.id == RISK_TO_SELF_CATEGORY)
+            .is_none_or(|t| t.count.comparable);
+    let risk_to_self = risk_to_self_compares.then(|| layout.push(risk_to_self, None));
 
     let mut categories = Vec::with_capacity(themes.len());
     for theme in themes.iter_mut() {
         let is_risk_to_self = theme.count.id == RISK_TO_SELF_CATEGORY;
         let category = layout.cell(&mut theme.count, previous);
-        if is_risk_to_self {
+        if let (true, Some(category), Some(risk_to_self)) =
+            (is_risk_to_self, category, risk_to_self)
+        {
             // The same number twice: publishing one would reveal the other.
             layout.groups.push(Group {
                 margin: Some(category),
@@ -224,10 +248,14 @@ fn layout(report: &mut Report, previous: bool) -> Layout<'_> {
     ] {
         layout.table(Some(total), breakdown, previous);
     }
+    for retired in retired_themes.iter_mut() {
+        layout.cell(retired, previous);
+    }
     let mut columns: Vec<Vec<usize>> = Vec::new();
     for (row, category) in categories_by_setting.iter_mut().zip(categories) {
         let start = layout.slots.len();
-        layout.table(Some(category), &mut row.cells, previous);
+        // A row that is not comparable has no cells, so no column gets one.
+        layout.table(category, &mut row.cells, previous);
         for (column, cell) in (start..layout.slots.len()).enumerate() {
             if columns.len() <= column {
                 columns.push(Vec::new());
@@ -287,6 +315,10 @@ pub(super) fn apply(report: &mut Report, k: u32) {
     for row in &mut report.categories_by_setting {
         row.cells.iter_mut().for_each(Count::update_change);
     }
+    report
+        .retired_themes
+        .iter_mut()
+        .for_each(Count::update_change);
 }
 
 #[cfg(test)]
@@ -514,6 +546,51 @@ mod tests {
                 recovered.is_empty(),
                 "case {case}: {rows}×{columns}, k {k}, values {values:?}, withheld {withheld:?}, recovered {recovered:?}"
             );
+        }
+    }
+
+    /// Property: on reports comparing a year under theme list version 2
+    /// with one under version 1, a reader who knows every published count
+    /// and every sum the report implies still cannot work out a withheld
+    /// one, and the counts that are not comparable are never cells.
+    #[test]
+    fn no_withheld_count_can_be_recovered_across_theme_list_versions() {
+        use super::super::tests::versions::v1_then_v2_of;
+        use crate::period::{DEFAULT_TIME_ZONE, Period};
+        for (n, k) in [(3000, 5), (600, 5), (1500, 10), (400, 25)] {
+            let (catalogue, calls) = v1_then_v2_of(n, n as u64 + 1);
+            let period = Period::academic(2025).unwrap();
+            let mut exact =
+                Report::from_calls(period, DEFAULT_TIME_ZONE, &catalogue, &calls).unwrap();
+            let mut published = exact.clone();
+            published.suppress_below(k);
+            for previous in [false, true] {
+                let truth = layout(&mut exact, previous);
+                let values: Vec<u64> = truth.slots.iter().map(|s| s.value.unwrap()).collect();
+                let groups = truth.groups.clone();
+                drop(truth);
+                let shown = layout(&mut published, previous);
+                assert_eq!(shown.slots.len(), values.len(), "the same cells");
+                assert_eq!(shown.groups, groups, "bound by the same sums");
+                let withheld: Vec<bool> = shown.slots.iter().map(|s| s.value.is_none()).collect();
+                assert!(
+                    withheld.iter().any(|w| *w),
+                    "{n} calls, k {k}: nothing withheld"
+                );
+                for (v, w) in values.iter().zip(&withheld) {
+                    assert!(*w || !(1..u64::from(k)).contains(v), "{v} published, k {k}");
+                }
+                let recovered = recoverable(&values, &groups, &withheld);
+                assert!(recovered.is_empty(), "{n} calls, k {k}: {recovered:?}");
+            }
+            // No cell at all for a previous count that does not compare.
+            let split = exact.themes[0].subthemes[0].clone();
+            assert!(!split.comparable);
+            let cells = layout(&mut exact, true).slots.len();
+            let mut more = exact.clone();
+            more.themes[0].subthemes[0].comparable = true;
+            more.themes[0].subthemes[0].previous_calls = Some(1);
+            assert_eq!(layout(&mut more, true).slots.len(), cells + 1);
         }
     }
 

@@ -5,7 +5,10 @@
 //! year), so it must never allocate per call: every counter is an array or a
 //! vector sized once from the theme list, and a call's local month is found
 //! by comparing its instant against month boundaries computed once, not by
-//! converting every call to local time.
+//! converting every call to local time. A call's themes are looked up in a
+//! table built once per report for its theme list version, which already
+//! says where each lands in the version the report counts in
+//! ([`super::versions`]).
 
 use std::collections::HashMap;
 
@@ -13,6 +16,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::facts::{ReportFacts, When};
+use super::versions::Landing;
 use crate::model::{CallerType, Employer, MAX_DURATION_MINUTES, Region, RiskLevel, Role, Setting};
 use crate::period::{LocalMonth, Period, local_midnight};
 use crate::themes::{ThemeList, ThemeRef};
@@ -20,26 +24,40 @@ use crate::themes::{ThemeList, ThemeRef};
 /// The theme category whose calls count as "risk to self discussed".
 pub const RISK_TO_SELF_CATEGORY: &str = "risk_to_self";
 
-/// Theme ids resolved once per report rather than once per mention.
+/// Theme ids resolved once per report rather than once per mention: for
+/// each theme list version the calls were logged under, where each of its
+/// themes lands in the version the report counts in.
 pub(super) struct ThemeIndex {
-    by_id: HashMap<String, ThemeRef>,
+    /// Indexed by version − 1.
+    by_version: Vec<HashMap<String, Landing>>,
     risk_to_self: Option<usize>,
+    /// How many retired-themes rows there are.
+    retired: usize,
 }
 
 impl ThemeIndex {
-    pub(super) fn new(list: &ThemeList) -> Self {
-        let by_id = list
-            .all_ids()
-            .filter_map(|id| list.resolve(&id).ok().map(|r| (id, r)))
-            .collect();
+    /// The index for counting in `list`: `by_version` as
+    /// [`super::versions::landings`] makes it, with `retired` rows.
+    pub(super) fn new(
+        list: &ThemeList,
+        by_version: Vec<HashMap<String, Landing>>,
+        retired: usize,
+    ) -> Self {
         let risk_to_self = list
             .categories
             .iter()
             .position(|c| c.id == RISK_TO_SELF_CATEGORY);
         ThemeIndex {
-            by_id,
+            by_version,
             risk_to_self,
+            retired,
         }
+    }
+
+    /// Where `theme` of `version` lands, if that version has it.
+    fn find(&self, version: u32, theme: &str) -> Option<&Landing> {
+        let index = usize::try_from(version).ok()?.checked_sub(1)?;
+        self.by_version.get(index)?.get(theme)
     }
 }
 
@@ -75,12 +93,14 @@ pub(super) struct Tally {
     pub caller_types: [u64; CALLER_TYPES],
     /// By local month, in the period's order.
     pub months: [u64; 12],
+    /// Calls naming each retired theme, each call once per row.
+    pub retired: Vec<u64>,
     /// Substantive calls by length in whole minutes, for the median.
     substantive_minutes: Vec<u64>,
 }
 
 impl Tally {
-    pub(super) fn new(themes: &ThemeList) -> Tally {
+    pub(super) fn new(themes: &ThemeList, retired: usize) -> Tally {
         let categories = themes.categories.len();
         Tally {
             calls: 0,
@@ -103,6 +123,7 @@ impl Tally {
             regions: [0; REGIONS],
             caller_types: [0; CALLER_TYPES],
             months: [0; 12],
+            retired: vec![0; retired],
             substantive_minutes: vec![0; DURATION_BUCKETS],
         }
     }
@@ -133,28 +154,45 @@ impl Tally {
         self.regions[call.region.index()] += 1;
         self.caller_types[call.caller_type.index()] += 1;
         self.months[month] += 1;
-        // Categories already counted for this call (at most four themes).
-        let mut seen = [usize::MAX; crate::model::MAX_THEMES];
-        let mut seen_len = 0;
+        // Rows already counted for this call (at most four themes), so a
+        // call counts once per row even when two of its themes were merged
+        // into one.
+        let mut categories = Seen::<usize>::default();
+        let mut subthemes = Seen::<(usize, usize)>::default();
+        let mut retired = Seen::<usize>::default();
+        let mut main = true;
+        let version = call.theme_list_version;
         call.themes.try_for_each(|theme| {
-            let found = themes.by_id.get(theme).ok_or_else(|| theme.to_string())?;
-            if seen_len == 0 {
-                self.main_categories[found.category] += 1;
-            }
-            if !seen[..seen_len].contains(&found.category) {
-                if seen_len < seen.len() {
-                    seen[seen_len] = found.category;
-                    seen_len += 1;
+            let found = themes
+                .find(version, theme)
+                .ok_or_else(|| theme.to_string())?;
+            if let Some(category) = found.category {
+                if main {
+                    self.main_categories[category] += 1;
                 }
-                self.categories[found.category] += 1;
-                self.category_by_setting[found.category][setting] += 1;
-                if Some(found.category) == themes.risk_to_self {
-                    self.risk_to_self += 1;
+                if categories.first_time(category) {
+                    self.categories[category] += 1;
+                    self.category_by_setting[category][setting] += 1;
+                    if Some(category) == themes.risk_to_self {
+                        self.risk_to_self += 1;
+                    }
                 }
             }
-            if let Some(sub) = found.subtheme {
-                self.subthemes[found.category][sub] += 1;
+            if let Some(ThemeRef {
+                category,
+                subtheme: Some(sub),
+            }) = found.subtheme
+            {
+                if subthemes.first_time((category, sub)) {
+                    self.subthemes[category][sub] += 1;
+                }
             }
+            if let Some(row) = found.retired {
+                if retired.first_time(row) {
+                    self.retired[row] += 1;
+                }
+            }
+            main = false;
             Ok(())
         })
     }
@@ -183,24 +221,59 @@ impl Tally {
     }
 }
 
+/// Rows a call has counted in so far: at most one per theme, on the stack.
+struct Seen<T> {
+    rows: [Option<T>; crate::model::MAX_THEMES],
+}
+
+impl<T> Default for Seen<T> {
+    fn default() -> Self {
+        Seen {
+            rows: std::array::from_fn(|_| None),
+        }
+    }
+}
+
+impl<T: Copy + PartialEq> Seen<T> {
+    /// Notes `row`; whether it is the first time. A call with more themes
+    /// than it may have still counts, once per row for the first few.
+    fn first_time(&mut self, row: T) -> bool {
+        for slot in &mut self.rows {
+            match slot {
+                Some(seen) if *seen == row => return false,
+                Some(_) => {}
+                None => {
+                    *slot = Some(row);
+                    return true;
+                }
+            }
+        }
+        true
+    }
+}
+
 /// Places calls in this period or the previous one by comparing instants
-/// with the 24 local month starts (and the end), and tallies them.
-pub(super) struct Counter<'t> {
+/// with the 24 local month starts (and the end).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Calendar {
     pub period: Period,
     pub tz: Tz,
-    pub list: &'t ThemeList,
-    index: ThemeIndex,
     /// Local midnight starting each month of the previous period, then of
     /// this period, then the end of this period.
     month_starts: [DateTime<Utc>; 25],
     /// The 24 local months, in the same order as `month_starts`.
     months: [LocalMonth; 24],
-    pub now: Tally,
-    pub before: Tally,
 }
 
-impl<'t> Counter<'t> {
-    pub(super) fn new(period: Period, tz: Tz, list: &'t ThemeList) -> Self {
+/// Where a call falls: which period, and which of its months (0 = first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Placed {
+    Before(usize),
+    Now(usize),
+}
+
+impl Calendar {
+    pub(super) fn new(period: Period, tz: Tz) -> Self {
         let previous = period.previous();
         let mut month_starts = [period.end_instant(tz); 25];
         let mut months = [period.months()[0]; 24];
@@ -210,21 +283,17 @@ impl<'t> Counter<'t> {
             // Every month of a valid period has a first day.
             month_starts[i] = first.map_or(month_starts[i], |d| local_midnight(d, tz));
         }
-        Counter {
+        Calendar {
             period,
             tz,
-            list,
-            index: ThemeIndex::new(list),
             month_starts,
             months,
-            now: Tally::new(list),
-            before: Tally::new(list),
         }
     }
 
-    /// Tallies a call if it falls in either period; returns an unknown theme id.
-    pub(super) fn add(&mut self, call: &ReportFacts<'_>) -> Result<(), String> {
-        let slot = match call.when {
+    /// The period and month a call falls in, if either.
+    pub(super) fn place(&self, when: When) -> Option<Placed> {
+        let slot = match when {
             // Number of boundaries at or before the call: 1..=24 means inside.
             When::At(at) => self.month_starts.partition_point(|start| *start <= at),
             When::InMonth(month) => self
@@ -234,9 +303,39 @@ impl<'t> Counter<'t> {
                 .map_or(0, |i| i + 1),
         };
         match slot {
-            1..=12 => self.before.add(&self.index, slot - 1, call),
-            13..=24 => self.now.add(&self.index, slot - 13, call),
-            _ => Ok(()),
+            1..=12 => Some(Placed::Before(slot - 1)),
+            13..=24 => Some(Placed::Now(slot - 13)),
+            _ => None,
+        }
+    }
+}
+
+/// Tallies the calls of both periods in the theme list `list`.
+pub(super) struct Counter<'t> {
+    pub calendar: Calendar,
+    pub list: &'t ThemeList,
+    index: ThemeIndex,
+    pub now: Tally,
+    pub before: Tally,
+}
+
+impl<'t> Counter<'t> {
+    pub(super) fn new(calendar: Calendar, list: &'t ThemeList, index: ThemeIndex) -> Self {
+        Counter {
+            calendar,
+            list,
+            now: Tally::new(list, index.retired),
+            before: Tally::new(list, index.retired),
+            index,
+        }
+    }
+
+    /// Tallies a call if it falls in either period; returns an unknown theme id.
+    pub(super) fn add(&mut self, call: &ReportFacts<'_>) -> Result<(), String> {
+        match self.calendar.place(call.when) {
+            Some(Placed::Before(month)) => self.before.add(&self.index, month, call),
+            Some(Placed::Now(month)) => self.now.add(&self.index, month, call),
+            None => Ok(()),
         }
     }
 }
@@ -246,7 +345,7 @@ mod tests {
     use super::*;
 
     fn tally_with_lengths(lengths: &[u32]) -> Tally {
-        let mut tally = Tally::new(&ThemeList::default_list());
+        let mut tally = Tally::new(&ThemeList::default_list(), 0);
         for &l in lengths {
             tally.substantive += 1;
             tally.substantive_minutes[l as usize] += 1;

@@ -906,3 +906,1025 @@ fn the_screen_and_the_printed_page_share_one_layout() {
         withheld.len()
     );
 }
+
+/// A report of calls all logged under theme list version 1, in every
+/// format, exactly as Quietline wrote it before theme lists had versions:
+/// `tests/fixtures/report-v1/`. Comparing years across versions must not
+/// change a byte of such a report. Never regenerate these files to make
+/// this test pass; `QUIETLINE_WRITE_REPORT_FIXTURES=1` writes them only
+/// for a deliberate change of format, to be reviewed as a diff.
+#[test]
+fn a_version_1_report_is_byte_for_byte_what_it_was() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report-v1");
+    let write = std::env::var_os("QUIETLINE_WRITE_REPORT_FIXTURES").is_some();
+    let plain = synthetic_report(400, 3);
+    let mut published = plain.clone();
+    published.suppress_below(5);
+    for (name, report) in [("plain", &plain), ("published", &published)] {
+        let mut json = serde_json::to_string_pretty(report).unwrap();
+        json.push('\n');
+        for (extension, text) in [
+            ("txt", to_text(report)),
+            ("csv", to_csv(report).unwrap()),
+            ("json", json),
+            ("html", to_html(report)),
+        ] {
+            let path = dir.join(format!("{name}.{extension}"));
+            if write {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &text).unwrap();
+            }
+            let before = std::fs::read_to_string(&path).unwrap();
+            assert!(before == text, "{} changed", path.display());
+        }
+    }
+}
+
+/// Reports over calls logged under several theme list versions: the counts
+/// worked out here from the raw calls and the catalogue's crosswalk, in
+/// plain loops, against the report's.
+pub(super) mod versions {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::model::{CallId, NewCall};
+    use crate::themes::category_of;
+    use crate::themes::edit::{NewTheme, ThemeEdit, apply, start_draft};
+
+    fn part(id: &str, label: &str) -> NewTheme {
+        NewTheme {
+            id: id.into(),
+            label: label.into(),
+            description: String::new(),
+        }
+    }
+
+    /// `catalogue` with one more version made by `edits`.
+    fn next(catalogue: &ThemeCatalogue, edits: &[ThemeEdit]) -> ThemeCatalogue {
+        let mut draft = start_draft(catalogue);
+        for edit in edits {
+            draft = apply(catalogue, &draft, edit).unwrap();
+        }
+        catalogue.with_next(draft).unwrap()
+    }
+
+    /// The shipped list and a version 2 that splits Ofsted in three, merges
+    /// threats into unreasonable behaviour, renames RAAC, adds SEND reform
+    /// and a Trusts category, and retires information requests.
+    pub(in crate::report) fn catalogue_v2() -> ThemeCatalogue {
+        next(
+            &ThemeCatalogue::shipped(),
+            &[
+                ThemeEdit::Split {
+                    id: "inspection.ofsted".into(),
+                    parts: vec![
+                        part("report_card", "Report cards"),
+                        part("monitoring", "Monitoring visits"),
+                    ],
+                },
+                ThemeEdit::Merge {
+                    ids: vec![
+                        "parents.unreasonable_behaviour".into(),
+                        "parents.threats".into(),
+                    ],
+                    label: "Unreasonable behaviour and threats".into(),
+                },
+                ThemeEdit::Rename {
+                    id: "premises.raac".into(),
+                    label: "RAAC and unsafe buildings".into(),
+                    description: String::new(),
+                },
+                ThemeEdit::Add {
+                    category: Some("send".into()),
+                    theme: part("reform", "SEND reform"),
+                },
+                ThemeEdit::Add {
+                    category: None,
+                    theme: part("trusts", "Trusts"),
+                },
+                ThemeEdit::Retire {
+                    id: "other.information".into(),
+                },
+            ],
+        )
+    }
+
+    /// Version 2, then a version 3 that retires RAAC (renamed in 2), splits
+    /// workload, and splits SEND reform (new in 2).
+    fn catalogue_v3() -> ThemeCatalogue {
+        next(
+            &catalogue_v2(),
+            &[
+                ThemeEdit::Retire {
+                    id: "premises.raac".into(),
+                },
+                ThemeEdit::Split {
+                    id: "wellbeing.workload".into(),
+                    parts: vec![part("hours", "Working hours")],
+                },
+                ThemeEdit::Split {
+                    id: "send.reform".into(),
+                    parts: vec![part("reform_funding", "Reform funding")],
+                },
+            ],
+        )
+    }
+
+    /// Themes the generator picks often, so that every kind of change is
+    /// named by many calls (those not in a version are skipped).
+    const OFTEN: &[&str] = &[
+        "inspection.ofsted",
+        "inspection.report_card",
+        "inspection.monitoring",
+        "inspection",
+        "parents.unreasonable_behaviour",
+        "parents.threats",
+        "premises.raac",
+        "send.reform",
+        "send.reform_funding",
+        "trusts",
+        "other.information",
+        "other",
+        "wellbeing.workload",
+        "wellbeing.hours",
+        "risk_to_self.self_harm",
+    ];
+
+    /// A small deterministic generator, so failures reproduce.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self, below: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 33) % below as u64) as usize
+        }
+    }
+
+    /// `n` synthetic calls from 2024 to 2026, each logged under the version
+    /// `version_of(call's local date, index)` says, with themes of that
+    /// version: one to four, distinct, often from [`OFTEN`].
+    pub(in crate::report) fn calls(
+        catalogue: &ThemeCatalogue,
+        n: usize,
+        seed: u64,
+        version_of: impl Fn(chrono::NaiveDate, usize) -> u32,
+    ) -> Vec<(u32, NewCall)> {
+        let mut rng = Lcg(seed);
+        crate::synth::SyntheticCalls::new(seed, 2024, 3)
+            .take(n)
+            .enumerate()
+            .map(|(i, mut call)| {
+                let day = call
+                    .facts
+                    .started_at
+                    .with_timezone(&DEFAULT_TIME_ZONE)
+                    .date_naive();
+                let version = version_of(day, i);
+                let list = catalogue.version(version).unwrap();
+                if !call.facts.themes.is_empty() {
+                    let all: Vec<String> = list.all_ids().collect();
+                    let often: Vec<&str> =
+                        OFTEN.iter().copied().filter(|t| list.contains(t)).collect();
+                    let wanted = 1 + rng.next(4);
+                    let mut themes: Vec<String> = Vec::new();
+                    while themes.len() < wanted {
+                        let theme = if rng.next(2) == 0 {
+                            often[rng.next(often.len())].to_string()
+                        } else {
+                            all[rng.next(all.len())].clone()
+                        };
+                        if !themes.contains(&theme) {
+                            themes.push(theme);
+                        }
+                    }
+                    call.facts.themes = themes;
+                }
+                (version, call)
+            })
+            .collect()
+    }
+
+    /// The calls as stored summaries, each with its version.
+    pub(in crate::report) fn summaries(calls: &[(u32, NewCall)]) -> Vec<CallSummary> {
+        calls
+            .iter()
+            .map(|(version, call)| {
+                let mut summary = crate::model::tests::stored(call.facts.clone());
+                summary.theme_list_version = *version;
+                summary
+            })
+            .collect()
+    }
+
+    const THIS_YEAR: chrono::NaiveDate = chrono::NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
+
+    pub(in crate::report) fn period() -> Period {
+        Period::academic(2025).unwrap()
+    }
+
+    /// Counts in both periods, `[this year, last year]`.
+    type Both = [u64; 2];
+
+    /// What the report should say, worked out call by call.
+    #[derive(Debug, Default)]
+    struct Expected {
+        categories: BTreeMap<String, Both>,
+        subthemes: BTreeMap<String, Both>,
+        main: BTreeMap<String, Both>,
+        by_setting: BTreeMap<(String, &'static str), Both>,
+        retired: BTreeMap<String, Both>,
+    }
+
+    /// Straight from the crosswalk: a theme counts in a subtheme row when
+    /// it became exactly that subtheme, in a category row when all it
+    /// became is in that one category (for a retired theme: when its
+    /// category became one category), and in a retired row when it became
+    /// nothing.
+    fn expected(catalogue: &ThemeCatalogue, calls: &[CallSummary], target: u32) -> Expected {
+        let mut out = Expected::default();
+        let (now, before) = (period(), period().previous());
+        for call in calls {
+            let at = call.facts.started_at;
+            let p = if now.contains(at, DEFAULT_TIME_ZONE) {
+                0
+            } else if before.contains(at, DEFAULT_TIME_ZONE) {
+                1
+            } else {
+                continue;
+            };
+            let u = call.theme_list_version;
+            let (mut categories, mut subthemes, mut retired) =
+                (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+            for (i, id) in call.facts.themes.iter().enumerate() {
+                let d = catalogue.destination(u, id, target).unwrap();
+                let mut landed: BTreeSet<String> =
+                    d.now.iter().map(|t| category_of(t).to_string()).collect();
+                if d.now.is_empty() {
+                    let (v, old) = d.retired.clone().unwrap();
+                    assert!(v < target && catalogue.label(v, &old).is_some());
+                    retired.insert(old);
+                    landed = catalogue
+                        .destination(u, category_of(id), target)
+                        .unwrap()
+                        .now
+                        .iter()
+                        .map(|t| category_of(t).to_string())
+                        .collect();
+                }
+                if landed.len() == 1 {
+                    let category = landed.pop_first().unwrap();
+                    if i == 0 {
+                        out.main.entry(category.clone()).or_default()[p] += 1;
+                    }
+                    categories.insert(category);
+                }
+                if let [only] = &d.now[..] {
+                    if only.contains('.') {
+                        subthemes.insert(only.clone());
+                    }
+                }
+            }
+            for category in categories {
+                let setting = call.facts.setting.id();
+                out.by_setting
+                    .entry((category.clone(), setting))
+                    .or_default()[p] += 1;
+                out.categories.entry(category).or_default()[p] += 1;
+            }
+            for s in subthemes {
+                out.subthemes.entry(s).or_default()[p] += 1;
+            }
+            for r in retired {
+                out.retired.entry(r).or_default()[p] += 1;
+            }
+        }
+        out
+    }
+
+    /// How each row of the target version should compare.
+    struct Rows<'a> {
+        not_comparable: &'a [&'a str],
+        new: &'a [&'a str],
+    }
+
+    impl Rows<'_> {
+        fn check(&self, count: &Count, expected: Both) {
+            let id = count.id.as_str();
+            assert_eq!(count.calls, Some(expected[0]), "{id} this year");
+            let not_comparable = self.not_comparable.contains(&id);
+            let new = !not_comparable && self.new.contains(&id);
+            if not_comparable || new {
+                assert_eq!(count.previous_calls, None, "{id}");
+                assert!(!count.comparable, "{id}");
+                assert_eq!(count.new_theme, new, "{id}");
+                assert!(!count.previous_suppressed, "{id}");
+                assert_eq!((count.change, count.change_percent), (None, None), "{id}");
+            } else {
+                assert_eq!(count.previous_calls, Some(expected[1]), "{id} last year");
+                assert!(count.comparable && !count.new_theme, "{id}");
+            }
+        }
+    }
+
+    /// Checks every category, subtheme, main-theme, cross-tab and retired
+    /// row of `report` against the calls.
+    fn check_report(
+        report: &Report,
+        catalogue: &ThemeCatalogue,
+        calls: &[CallSummary],
+        target: u32,
+        rows: &Rows<'_>,
+    ) -> Expected {
+        assert_eq!(report.theme_list_version, target);
+        let want = expected(catalogue, calls, target);
+        let list = catalogue.version(target).unwrap();
+        let at = |map: &BTreeMap<String, Both>, id: &str| map.get(id).copied().unwrap_or_default();
+        assert_eq!(report.themes.len(), list.categories.len());
+        for (theme, category) in report.themes.iter().zip(&list.categories) {
+            assert_eq!(theme.count.id, category.id);
+            assert_eq!(theme.count.label, category.label, "labels are the target's");
+            rows.check(&theme.count, at(&want.categories, &category.id));
+            assert_eq!(theme.subthemes.len(), category.subthemes.len());
+            for sub in &theme.subthemes {
+                rows.check(sub, at(&want.subthemes, &sub.id));
+                assert_eq!(Some(sub.label.as_str()), list.label(&sub.id));
+            }
+            if !theme.count.comparable {
+                assert_eq!(theme.previous_share_of_substantive, None);
+            }
+        }
+        for count in &report.main_themes {
+            rows.check(count, at(&want.main, &count.id));
+        }
+        for row in &report.categories_by_setting {
+            for cell in &row.cells {
+                let both = want
+                    .by_setting
+                    .get(&(
+                        row.id.clone(),
+                        Setting::ALL
+                            .iter()
+                            .find(|s| s.id() == cell.id)
+                            .unwrap()
+                            .id(),
+                    ))
+                    .copied()
+                    .unwrap_or_default();
+                let mut as_row = cell.clone();
+                as_row.id = row.id.clone();
+                rows.check(&as_row, both);
+            }
+        }
+        let risk = at(&want.categories, RISK_TO_SELF_CATEGORY);
+        assert_eq!(report.risk_to_self_calls, Some(risk[0]));
+        assert_eq!(report.previous_risk_to_self_calls, Some(risk[1]));
+        // Retired rows: named in either year, oldest version first.
+        let retired: Vec<(&str, Both)> = report
+            .retired_themes
+            .iter()
+            .map(|c| {
+                assert!(c.comparable, "{}", c.id);
+                (c.id.as_str(), [c.calls.unwrap(), c.previous_calls.unwrap()])
+            })
+            .collect();
+        let mut named: Vec<(&str, Both)> = want
+            .retired
+            .iter()
+            .map(|(id, both)| (id.as_str(), *both))
+            .collect();
+        named.sort_by_key(|(id, _)| retired.iter().position(|(r, _)| r == id));
+        assert_eq!(retired, named);
+        want
+    }
+
+    fn v2_rows() -> Rows<'static> {
+        Rows {
+            not_comparable: &[
+                "inspection.ofsted",
+                "inspection.report_card",
+                "inspection.monitoring",
+            ],
+            new: &["send.reform", "trusts"],
+        }
+    }
+
+    /// Last year under version 1, this year under version 2.
+    fn v1_then_v2() -> (ThemeCatalogue, Vec<CallSummary>) {
+        v1_then_v2_of(3000, 7)
+    }
+
+    /// `n` calls from 2024 to 2026: before this year under version 1,
+    /// from it under version 2.
+    pub(in crate::report) fn v1_then_v2_of(
+        n: usize,
+        seed: u64,
+    ) -> (ThemeCatalogue, Vec<CallSummary>) {
+        let catalogue = catalogue_v2();
+        let calls = summaries(&calls(&catalogue, n, seed, |day, _| {
+            if day < THIS_YEAR { 1 } else { 2 }
+        }));
+        (catalogue, calls)
+    }
+
+    /// Withheld cells among those a reader sees: a previous count that is
+    /// not comparable is shown as such, so it is not one.
+    fn withheld_shown(rows: &[Count], previous: bool) -> usize {
+        rows.iter()
+            .filter(|c| {
+                if previous {
+                    c.comparable && c.previous_calls.is_none()
+                } else {
+                    c.calls.is_none()
+                }
+            })
+            .count()
+    }
+
+    #[test]
+    fn suppression_withholds_no_comparison_and_leaves_nothing_to_work_out() {
+        for (n, k) in [(3000, 5), (600, 5), (1500, 10), (3000, 200)] {
+            let (catalogue, calls) = v1_then_v2_of(n, n as u64);
+            let exact =
+                Report::from_calls(period(), DEFAULT_TIME_ZONE, &catalogue, &calls).unwrap();
+            let mut report = exact.clone();
+            report.suppress_below(k);
+            let k = u64::from(k);
+            let same = |now: &Count, truth: &Count| {
+                assert_eq!(
+                    (now.comparable, now.new_theme),
+                    (truth.comparable, truth.new_theme),
+                    "{}",
+                    now.id
+                );
+                assert_eq!(now.calls.is_none(), now.suppressed, "{}", now.id);
+                if now.comparable {
+                    assert_eq!(
+                        now.previous_calls.is_none(),
+                        now.previous_suppressed,
+                        "{}",
+                        now.id
+                    );
+                } else {
+                    // Not comparable: never a withheld count.
+                    assert_eq!(now.previous_calls, None, "{}", now.id);
+                    assert!(!now.previous_suppressed, "{} k {k}", now.id);
+                }
+                for (shown, truth) in [
+                    (now.calls, truth.calls),
+                    (now.previous_calls, truth.previous_calls),
+                ] {
+                    if let Some(v) = shown {
+                        assert_eq!(Some(v), truth, "{}", now.id);
+                        assert!(v == 0 || v >= k, "{} = {v} published, k {k}", now.id);
+                    }
+                }
+                if now.calls.is_none() || now.previous_calls.is_none() {
+                    assert_eq!((now.change, now.change_percent), (None, None));
+                }
+            };
+            for (theme, truth) in report.themes.iter().zip(&exact.themes) {
+                same(&theme.count, &truth.count);
+                for (sub, truth) in theme.subthemes.iter().zip(&truth.subthemes) {
+                    same(sub, truth);
+                }
+            }
+            // Retired rows: the same rule as any row.
+            assert_eq!(report.retired_themes.len(), exact.retired_themes.len());
+            for (row, truth) in report.retired_themes.iter().zip(&exact.retired_themes) {
+                same(row, truth);
+            }
+            if k == 200 {
+                assert!(
+                    report.retired_themes.iter().any(|r| r.previous_suppressed),
+                    "{:?}",
+                    report.retired_themes
+                );
+            }
+            let tables = |r: &Report| {
+                vec![
+                    r.risk.clone(),
+                    r.by_role.clone(),
+                    r.by_setting.clone(),
+                    r.by_employer.clone(),
+                    r.by_region.clone(),
+                    r.by_caller_type.clone(),
+                    r.by_month.clone(),
+                ]
+            };
+            for (rows, truth) in tables(&report).iter().zip(tables(&exact)) {
+                for (count, truth) in rows.iter().zip(&truth) {
+                    same(count, truth);
+                }
+                for previous in [false, true] {
+                    let mut cells = rows.clone();
+                    let total = if previous {
+                        report.previous_total_calls
+                    } else {
+                        report.total_calls
+                    };
+                    let mut margin = Count::new("total", "", 0, 0);
+                    (margin.calls, margin.previous_calls) = (total, total);
+                    cells.push(margin);
+                    assert_ne!(withheld_shown(&cells, previous), 1, "{} k {k}", rows[0].id);
+                }
+            }
+            // Main themes: the sum is assumed known, so never one withheld
+            // among the counts shown.
+            for (count, truth) in report.main_themes.iter().zip(&exact.main_themes) {
+                same(count, truth);
+            }
+            for previous in [false, true] {
+                assert_ne!(
+                    withheld_shown(&report.main_themes, previous),
+                    1,
+                    "main k {k}"
+                );
+            }
+            // Cross-tab rows (with the category's count) and columns.
+            for ((row, theme), truth) in report
+                .categories_by_setting
+                .iter()
+                .zip(&report.themes)
+                .zip(&exact.categories_by_setting)
+            {
+                for (cell, truth) in row.cells.iter().zip(&truth.cells) {
+                    same(cell, truth);
+                }
+                let mut cells = row.cells.clone();
+                cells.push(theme.count.clone());
+                for previous in [false, true] {
+                    assert_ne!(withheld_shown(&cells, previous), 1, "row {} k {k}", row.id);
+                }
+            }
+            for column in 0..report.by_setting.len() {
+                let cells: Vec<Count> = report
+                    .categories_by_setting
+                    .iter()
+                    .map(|row| row.cells[column].clone())
+                    .collect();
+                for previous in [false, true] {
+                    assert_ne!(withheld_shown(&cells, previous), 1, "column {column} k {k}");
+                }
+            }
+            // Risk to self is the category's count under another name.
+            let risk = report
+                .themes
+                .iter()
+                .find(|t| t.count.id == RISK_TO_SELF_CATEGORY)
+                .unwrap();
+            assert_eq!(report.risk_to_self_calls, risk.count.calls);
+            assert_eq!(
+                report.previous_risk_to_self_calls,
+                risk.count.previous_calls
+            );
+        }
+    }
+
+    #[test]
+    fn a_year_under_version_2_compares_with_a_year_under_version_1() {
+        let (catalogue, calls) = v1_then_v2();
+        let report = Report::from_calls(period(), DEFAULT_TIME_ZONE, &catalogue, &calls).unwrap();
+        let want = check_report(&report, &catalogue, &calls, 2, &v2_rows());
+        assert_eq!(report.earlier_theme_list_versions, [1]);
+
+        let theme = |id: &str| report.themes.iter().find(|t| t.count.id == id).unwrap();
+        let sub = |id: &str| {
+            report
+                .themes
+                .iter()
+                .flat_map(|t| &t.subthemes)
+                .find(|s| s.id == id)
+                .unwrap()
+        };
+        // The split theme's category compares, with every call once.
+        let inspection = &theme("inspection").count;
+        assert!(inspection.comparable);
+        assert!(inspection.previous_calls.unwrap() > 20);
+        let last_year_inspection = calls
+            .iter()
+            .filter(|c| {
+                period()
+                    .previous()
+                    .contains(c.facts.started_at, DEFAULT_TIME_ZONE)
+            })
+            .filter(|c| {
+                c.facts
+                    .themes
+                    .iter()
+                    .any(|t| category_of(t) == "inspection")
+            })
+            .count() as u64;
+        assert_eq!(inspection.previous_calls, Some(last_year_inspection));
+        // The merged row's last year is the union of its two themes.
+        let merged = sub("parents.unreasonable_behaviour");
+        let either = |c: &&CallSummary| {
+            c.facts
+                .themes
+                .iter()
+                .any(|t| t == "parents.unreasonable_behaviour" || t == "parents.threats")
+        };
+        let last_year: Vec<&CallSummary> = calls
+            .iter()
+            .filter(|c| {
+                period()
+                    .previous()
+                    .contains(c.facts.started_at, DEFAULT_TIME_ZONE)
+            })
+            .filter(either)
+            .collect();
+        let both = last_year
+            .iter()
+            .filter(|c| {
+                c.facts
+                    .themes
+                    .iter()
+                    .filter(|t| t.starts_with("parents.unreasonable") || *t == "parents.threats")
+                    .count()
+                    == 2
+            })
+            .count();
+        assert!(both > 0, "some calls name both merged themes");
+        assert_eq!(merged.previous_calls, Some(last_year.len() as u64));
+        assert_eq!(merged.label, "Unreasonable behaviour and threats");
+        // The renamed theme keeps its count under its new label.
+        let raac = sub("premises.raac");
+        assert!(raac.comparable && raac.previous_calls.unwrap() > 0);
+        assert_eq!(raac.label, "RAAC and unsafe buildings");
+        // New themes have no previous count, and say so.
+        assert!(sub("send.reform").new_theme && theme("trusts").count.new_theme);
+        assert!(theme("trusts").count.calls.unwrap() > 0);
+        // The retired theme lists last year's calls under its old label.
+        let [retired] = &report.retired_themes[..] else {
+            panic!("{:?}", report.retired_themes)
+        };
+        assert_eq!(retired.id, "other.information");
+        assert_eq!(retired.label, "Information request");
+        assert_eq!(retired.calls, Some(0));
+        assert!(retired.previous_calls.unwrap() > 0);
+        assert_eq!(
+            retired.previous_calls,
+            Some(want.retired["other.information"][1])
+        );
+        // Its calls still count in "Other" last year.
+        let other = &theme("other").count;
+        assert!(other.previous_calls.unwrap() >= retired.previous_calls.unwrap());
+
+        // The narrative never calls a change on a split row, and says once
+        // that some themes are not compared.
+        for label in [
+            "Ofsted",
+            "Report cards",
+            "Monitoring visits",
+            "SEND reform",
+            "Trusts",
+        ] {
+            assert!(
+                report.narrative.iter().all(|s| !s.contains(label)),
+                "{label} in {:?}",
+                report.narrative
+            );
+        }
+        let note = "Some themes changed between theme list versions 1 and 2 and are not compared with last year.";
+        assert_eq!(
+            report.narrative.iter().filter(|s| *s == note).count(),
+            1,
+            "{:?}",
+            report.narrative
+        );
+    }
+
+    #[test]
+    fn a_year_with_calls_under_both_versions_compares_the_same_way() {
+        let catalogue = catalogue_v2();
+        // Until November this year, some volunteers still log under version 1.
+        let switch = chrono::NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
+        let calls = summaries(&calls(&catalogue, 3000, 8, |day, i| {
+            if day < THIS_YEAR || (day < switch && i % 3 != 0) {
+                1
+            } else {
+                2
+            }
+        }));
+        let report = Report::from_calls(period(), DEFAULT_TIME_ZONE, &catalogue, &calls).unwrap();
+        let want = check_report(&report, &catalogue, &calls, 2, &v2_rows());
+        // Version-1 calls this year name the retired theme too.
+        assert!(want.retired["other.information"][0] > 0);
+        assert!(report.retired_themes[0].calls.unwrap() > 0);
+        // Version-1 calls this year about Ofsted count in the category only.
+        let ofsted_v1_now = calls
+            .iter()
+            .filter(|c| {
+                c.theme_list_version == 1
+                    && period().contains(c.facts.started_at, DEFAULT_TIME_ZONE)
+            })
+            .filter(|c| c.facts.themes.iter().any(|t| t == "inspection.ofsted"))
+            .count();
+        assert!(ofsted_v1_now > 0);
+    }
+
+    #[test]
+    fn a_store_counts_the_same_from_its_pages_and_its_records_across_versions() {
+        use crate::crypto::Passphrase;
+        use crate::store::{ProfileChange, ProfileRecord, Vault};
+        let dir = tempfile::tempdir().unwrap();
+        let (mut vault, _) = Vault::create(
+            &dir.path().join("store"),
+            &Passphrase::new("a test passphrase"),
+        )
+        .unwrap();
+        let catalogue = catalogue_v2();
+        let switch = chrono::NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
+        let all = calls(&catalogue, 1500, 21, |day, i| {
+            if day < THIS_YEAR || (day < switch && i % 3 != 0) {
+                1
+            } else {
+                2
+            }
+        });
+        let now = Utc.with_ymd_and_hms(2027, 1, 1, 9, 0, 0).unwrap();
+        // Logged while the store knows only version 1, then under version 2
+        // once the coordinator's profile brings it: the months of this
+        // year hold calls of both versions on the same report pages.
+        for version in [1, 2] {
+            if version == 2 {
+                let change = ProfileChange {
+                    themes: catalogue.clone(),
+                    settings: vault.settings().clone(),
+                    record: ProfileRecord::default(),
+                };
+                vault.apply_profile(change).unwrap();
+            }
+            let mut batch = vault.begin_import(now).unwrap();
+            for (_, call) in all.iter().filter(|(v, _)| *v == version) {
+                batch.add(call).unwrap();
+            }
+            batch.commit().unwrap();
+        }
+        let stored = vault.all_calls().unwrap();
+        let logged = |v: u32| stored.iter().filter(|c| c.theme_list_version == v).count();
+        let wanted = |v: u32| all.iter().filter(|(u, _)| *u == v).count();
+        assert_eq!((logged(1), logged(2)), (wanted(1), wanted(2)));
+
+        let pages = Report::for_vault(&vault, period()).unwrap();
+        let records = Report::for_vault_from_records(&vault, period()).unwrap();
+        assert_eq!(pages, records);
+        let from_calls =
+            Report::from_calls(period(), DEFAULT_TIME_ZONE, vault.themes(), &stored).unwrap();
+        assert_eq!(pages, from_calls);
+        check_report(&pages, &catalogue, &stored, 2, &v2_rows());
+        assert_eq!(to_csv(&pages).unwrap(), to_csv(&records).unwrap());
+        // A calendar year too, whose previous year mixes nothing.
+        let calendar = Period::calendar(2025).unwrap();
+        assert_eq!(
+            Report::for_vault(&vault, calendar).unwrap(),
+            Report::for_vault_from_records(&vault, calendar).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_chain_of_three_versions_lands_every_call_in_the_newest() {
+        let catalogue = catalogue_v3();
+        let march = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let calls = summaries(&calls(&catalogue, 3000, 9, |day, _| {
+            if day < THIS_YEAR {
+                1
+            } else if day < march {
+                2
+            } else {
+                3
+            }
+        }));
+        let report = Report::from_calls(period(), DEFAULT_TIME_ZONE, &catalogue, &calls).unwrap();
+        let rows = Rows {
+            not_comparable: &[
+                "inspection.ofsted",
+                "inspection.report_card",
+                "inspection.monitoring",
+                "wellbeing.workload",
+                "wellbeing.hours",
+                "send.reform",
+                "send.reform_funding",
+            ],
+            new: &["trusts"],
+        };
+        let want = check_report(&report, &catalogue, &calls, 3, &rows);
+        assert_eq!(report.earlier_theme_list_versions, [1, 2]);
+        let retired: Vec<(&str, &str)> = report
+            .retired_themes
+            .iter()
+            .map(|c| (c.id.as_str(), c.label.as_str()))
+            .collect();
+        assert_eq!(
+            retired,
+            [
+                ("other.information", "Information request"),
+                ("premises.raac", "RAAC and unsafe buildings"),
+            ]
+        );
+        // RAAC calls of both years (logged under 1 and 2) are in its row.
+        assert!(want.retired["premises.raac"].iter().all(|n| *n > 0));
+        assert!(
+            report
+                .narrative
+                .iter()
+                .any(|s| s.contains("between theme list versions 1 and 3"))
+        );
+    }
+
+    #[test]
+    fn the_report_counts_in_the_newest_version_its_calls_name() {
+        // A store that knows version 2 but whose calls are all version 1
+        // reports in version 1, exactly as the shipped list alone would.
+        let catalogue = catalogue_v2();
+        let calls = summaries(&calls(&catalogue, 800, 3, |_, _| 1));
+        let with_v2 = Report::from_calls(period(), DEFAULT_TIME_ZONE, &catalogue, &calls).unwrap();
+        let shipped = Report::from_calls(
+            period(),
+            DEFAULT_TIME_ZONE,
+            &ThemeCatalogue::shipped(),
+            &calls,
+        )
+        .unwrap();
+        assert_eq!(with_v2, shipped);
+        assert_eq!(with_v2.theme_list_version, 1);
+        assert_eq!(to_html(&with_v2), to_html(&shipped));
+        // With no calls at all, the current version.
+        let empty = Report::from_calls(
+            period(),
+            DEFAULT_TIME_ZONE,
+            &catalogue,
+            &[] as &[CallSummary],
+        )
+        .unwrap();
+        assert_eq!(empty.theme_list_version, 2);
+        assert!(empty.themes.iter().all(|t| t.count.comparable));
+        assert!(empty.narrative.iter().all(|s| !s.contains("theme list")));
+    }
+
+    #[test]
+    fn fail_a_call_under_a_version_the_store_does_not_know() {
+        let mut calls = summaries(&calls(&ThemeCatalogue::shipped(), 50, 4, |_, _| 1));
+        let inside = calls
+            .iter_mut()
+            .find(|c| period().contains(c.facts.started_at, DEFAULT_TIME_ZONE))
+            .unwrap();
+        inside.theme_list_version = 3;
+        let id = inside.id;
+        let err = Report::from_calls(period(), DEFAULT_TIME_ZONE, &catalogue_v2(), &calls)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            format!(
+                "call {id} was logged under theme list version 3, which this store does not know; import the helpline's current profile"
+            )
+        );
+        let _: CallId = id;
+    }
+
+    #[test]
+    fn every_format_says_what_does_not_compare() {
+        let (catalogue, calls) = v1_then_v2();
+        let report = Report::from_calls(period(), DEFAULT_TIME_ZONE, &catalogue, &calls).unwrap();
+        let note = report.theme_versions_note().unwrap();
+        assert_eq!(
+            note,
+            "Theme list version 2 changed some themes; calls logged under version 1 are counted in its themes. \
+             Themes marked “not comparable” were split from an earlier theme, so last year's calls cannot be \
+             divided between them; they are compared at category level only. Themes marked “new theme” were \
+             not in last year's theme list. Retired themes are listed separately."
+        );
+        // JSON: a split row and a retired row.
+        let json = serde_json::to_value(&report).unwrap();
+        let inspection = &json["themes"][0];
+        let split = &inspection["subthemes"][1];
+        assert_eq!(split["id"], "inspection.report_card");
+        assert_eq!(split["previous_calls"], serde_json::Value::Null);
+        assert_eq!(split["comparable"], false);
+        assert_eq!(split["previous_suppressed"], false);
+        assert!(split.get("new_theme").is_none());
+        assert!(inspection.get("comparable").is_none(), "{inspection}");
+        assert_eq!(json["retired_themes"][0]["id"], "other.information");
+        assert_eq!(json["earlier_theme_list_versions"], serde_json::json!([1]));
+        let back: Report = serde_json::from_value(json).unwrap();
+        assert_eq!(back, report);
+
+        let text = to_text(&report);
+        let line = |start: &str| {
+            text.lines()
+                .find(|l| l.trim_start().starts_with(start))
+                .unwrap_or_else(|| panic!("{start} in {text}"))
+        };
+        let ofsted = line("Report cards");
+        assert!(ofsted.contains("not comparable"), "{ofsted}");
+        assert_eq!(
+            ofsted.chars().count(),
+            line("Inspection and accountability").chars().count(),
+            "a not-comparable row ends where the others do"
+        );
+        assert!(line("SEND reform").contains("new theme"));
+        assert!(text.contains("\nRetired themes "));
+        let retired = line("Information request");
+        let last_year = report.retired_themes[0].previous_calls.unwrap();
+        assert!(
+            retired.ends_with(&format!(" 0 {last_year:>13}")),
+            "{retired}"
+        );
+        assert!(text.contains(&format!("\nNote: {note}\n")));
+
+        let csv = to_csv(&report).unwrap();
+        let report_cards = report.themes[0].subthemes[1].calls.unwrap();
+        assert!(csv.contains(&format!(
+            "\nsubthemes,inspection.report_card,calls,{report_cards},not comparable\n"
+        )));
+        assert!(csv.contains("\nthemes,trusts,calls,"));
+        assert!(
+            csv.lines()
+                .any(|l| l.starts_with("themes,trusts,calls,") && l.ends_with(",new theme"))
+        );
+        assert!(csv.contains("\nretired_themes,other.information,calls,0,"));
+        let last = csv::Reader::from_reader(csv.as_bytes())
+            .records()
+            .last()
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            last.iter().collect::<Vec<_>>(),
+            ["notes", "theme_list_versions", "text", note.as_str(), ""]
+        );
+
+        let layout = ReportLayout::of(&report);
+        let retired = layout.table("retired_themes").unwrap();
+        assert_eq!(retired.rows.len(), 1);
+        assert_eq!(retired.rows[0].label, "Information request");
+        assert_eq!(retired.columns.len(), 2, "no change for a retired theme");
+        assert_eq!(retired.rows[0].cells.len(), 2);
+        let themes = layout.table("themes").unwrap();
+        let row = themes
+            .rows
+            .iter()
+            .find(|r| r.label == "Report cards")
+            .unwrap();
+        assert_eq!(row.cells[1].text, "not comparable");
+        assert!(!row.cells[1].withheld);
+        assert_eq!(row.cells[2].text, "–");
+        let notes: Vec<&str> = layout
+            .sections
+            .iter()
+            .flat_map(|s| &s.blocks)
+            .filter_map(|b| match b {
+                Block::Note { text } if text.starts_with("Theme list") => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(notes, [note.as_str()]);
+        let trusts = layout
+            .table("previous_categories_by_setting")
+            .unwrap()
+            .rows
+            .iter()
+            .find(|r| r.label == "Trusts")
+            .unwrap();
+        assert!(
+            trusts
+                .cells
+                .iter()
+                .all(|c| c.text == "new theme" && !c.withheld)
+        );
+
+        let html = to_html(&report);
+        assert!(html.contains("<td>not comparable</td>"));
+        assert!(html.contains("<td>new theme</td>"));
+        assert!(html.contains(r#"<h2 id="retired">Retired themes</h2>"#));
+        assert!(html.contains(&format!(
+            r#"<p class="note">{}</p>"#,
+            crate::report::format::escape(&note)
+        )));
+        assert!(
+            !html.contains(r#"<td class="withheld">"#),
+            "nothing is withheld"
+        );
+        // Trusts is a new category: its bar for last year says so.
+        let chart = theme_chart(&report);
+        assert!(
+            chart.contains(r#"font-style="italic">new theme</text>"#),
+            "{chart}"
+        );
+        assert!(chart.contains("Trusts: "));
+        if std::env::var_os("QUIETLINE_SHOW_VERSIONED_REPORT").is_some() {
+            std::fs::write("/tmp/versioned.txt", &text).unwrap();
+            std::fs::write("/tmp/versioned.csv", &csv).unwrap();
+            std::fs::write("/tmp/versioned.html", &html).unwrap();
+            std::fs::write(
+                "/tmp/versioned.json",
+                serde_json::to_string_pretty(&report).unwrap(),
+            )
+            .unwrap();
+        }
+    }
+}
