@@ -1916,15 +1916,5 @@ pub(super) mod versions {
             "{chart}"
         );
         assert!(chart.contains("Trusts: "));
-        if std::env::var_os("QUIETLINE_SHOW_VERSIONED_REPORT").is_some() {
-            std::fs::write("/tmp/versioned.txt", &text).unwrap();
-            std::fs::write("/tmp/versioned.csv", &csv).unwrap();
-            std::fs::write("/tmp/versioned.html", &html).unwrap();
-            std::fs::write(
-                "/tmp/versioned.json",
-                serde_json::to_string_pretty(&report).unwrap(),
-            )
-            .unwrap();
-        }
     }
 }
