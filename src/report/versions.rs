@@ -32,6 +32,15 @@ pub(super) struct VersionsSeen {
 }
 
 impl VersionsSeen {
+    /// Every call was logged under `version`: the report counts in it and
+    /// nothing differs between the periods.
+    pub(super) fn only(version: u32) -> VersionsSeen {
+        VersionsSeen {
+            now: vec![version],
+            before: Vec::new(),
+        }
+    }
+
     /// Notes a call's version; a handful of versions at most, so a short
     /// list searched in place (no allocation once each is noted).
     pub(super) fn add(&mut self, previous: bool, version: u32) {
