@@ -34,21 +34,64 @@ pub enum ReportError {
     UnknownThemeList { call: String, list_version: u32 },
 }
 
-/// Counts the calls `calls()` yields, which it is asked for twice: once to
-/// find the theme list versions of the two periods' calls (and so the
-/// version the report counts in), then to count them.
-fn count<'c, I>(
-    period: Period,
-    tz: Tz,
+/// A report being counted: the versions its calls were logged under are
+/// known (so the version it counts in, and where each theme lands), and the
+/// calls are added one by one in a plain loop, the hot path of a report.
+struct Counting<'t> {
+    catalogue: &'t ThemeCatalogue,
+    seen: VersionsSeen,
+    retired: Retired,
+    counter: Counter<'t>,
+}
+
+impl<'t> Counting<'t> {
+    fn new(calendar: Calendar, catalogue: &'t ThemeCatalogue, seen: VersionsSeen) -> Self {
+        let target = seen.target(catalogue);
+        // `target` is the current version or a version a call was logged
+        // under, checked by `versions_seen` to be in the catalogue.
+        let list = catalogue.version(target).unwrap_or(catalogue.current());
+        let (by_version, retired) = versions::landings(catalogue, target, &seen.all());
+        let index = ThemeIndex::new(list, by_version, retired.rows.len());
+        Counting {
+            catalogue,
+            seen,
+            retired,
+            counter: Counter::new(calendar, list, index),
+        }
+    }
+
+    fn add(&mut self, call: ReportFacts<'_>) -> Result<(), ReportError> {
+        self.counter
+            .add(&call)
+            .map_err(|theme| ReportError::UnknownTheme {
+                call: call.source.to_string(),
+                theme,
+                list_version: call.theme_list_version,
+            })
+    }
+
+    fn finish(self) -> Report {
+        let target = self.counter.list.version;
+        let comparisons = Comparisons::new(self.catalogue, target, &self.seen);
+        breakdown::assemble(
+            &self.counter,
+            &comparisons,
+            self.seen.earlier_than(target),
+            &retired_labels(self.catalogue, &self.retired),
+        )
+    }
+}
+
+/// The theme list versions of the calls in either period, each checked
+/// to be one the catalogue knows: a first pass over the calls, before
+/// counting them.
+fn versions_seen<'c>(
+    calendar: &Calendar,
     catalogue: &ThemeCatalogue,
-    calls: impl Fn() -> I,
-) -> Result<Report, ReportError>
-where
-    I: Iterator<Item = Result<ReportFacts<'c>, ReportError>>,
-{
-    let calendar = Calendar::new(period, tz);
+    calls: impl Iterator<Item = Result<ReportFacts<'c>, ReportError>>,
+) -> Result<VersionsSeen, ReportError> {
     let mut seen = VersionsSeen::default();
-    for call in calls() {
+    for call in calls {
         let call = call?;
         let Some(placed) = calendar.place(call.when) else {
             continue;
@@ -62,30 +105,13 @@ where
         }
         seen.add(matches!(placed, Placed::Before(_)), version);
     }
-    let target = seen.target(catalogue);
-    // `target` is the current version or a version a call was logged
-    // under, both checked above to be in the catalogue.
-    let list = catalogue.version(target).unwrap_or(catalogue.current());
-    let (by_version, retired) = versions::landings(catalogue, target, &seen.all());
-    let index = ThemeIndex::new(list, by_version, retired.rows.len());
-    let mut counter = Counter::new(calendar, list, index);
-    for call in calls() {
-        let call = call?;
-        counter
-            .add(&call)
-            .map_err(|theme| ReportError::UnknownTheme {
-                call: call.source.to_string(),
-                theme,
-                list_version: call.theme_list_version,
-            })?;
-    }
-    let comparisons = Comparisons::new(catalogue, target, &seen);
-    Ok(breakdown::assemble(
-        &counter,
-        &comparisons,
-        seen.earlier_than(target),
-        &retired_labels(catalogue, &retired),
-    ))
+    Ok(seen)
+}
+
+fn damaged_page() -> ReportError {
+    ReportError::Store(StoreError::Corrupt {
+        record: "a report page (a value out of range)".into(),
+    })
 }
 
 /// Each retired row's id and its label in the version it was last in.
@@ -104,6 +130,22 @@ fn facts_of<C: Countable>(call: &C) -> Result<ReportFacts<'_>, ReportError> {
     Ok(call.facts())
 }
 
+/// Counts already-read calls: finds their versions, then counts them.
+fn count_read<C: Countable>(
+    period: Period,
+    tz: Tz,
+    catalogue: &ThemeCatalogue,
+    calls: &[C],
+) -> Result<Report, ReportError> {
+    let calendar = Calendar::new(period, tz);
+    let seen = versions_seen(&calendar, catalogue, calls.iter().map(facts_of))?;
+    let mut counting = Counting::new(calendar, catalogue, seen);
+    for call in calls {
+        counting.add(call.facts())?;
+    }
+    Ok(counting.finish())
+}
+
 impl Report {
     /// Builds the report for `period` from already-read calls. Calls outside
     /// `period` and its previous year are ignored.
@@ -114,7 +156,7 @@ impl Report {
         calls: impl IntoIterator<Item = C>,
     ) -> Result<Report, ReportError> {
         let calls: Vec<C> = calls.into_iter().collect();
-        count(period, tz, themes, || calls.iter().map(facts_of))
+        count_read(period, tz, themes, &calls)
     }
 
     /// The report for `period` over a vault: its own calls and every call
@@ -125,16 +167,42 @@ impl Report {
         months.extend_from_slice(&period.previous().months());
         let pages = vault.report_pages(&months)?;
         let merged = vault.merged_calls_in_months(&months)?;
-        count(period, vault.settings().time_zone, vault.themes(), || {
-            let stored = pages.iter().flat_map(|page| page.calls()).map(|call| {
-                call.map(ReportFacts::on_page).map_err(|()| {
-                    ReportError::Store(StoreError::Corrupt {
-                        record: "a report page (a value out of range)".into(),
-                    })
-                })
-            });
-            stored.chain(merged.iter().map(facts_of))
-        })
+        let (catalogue, calendar) = (
+            vault.themes(),
+            Calendar::new(period, vault.settings().time_zone),
+        );
+        // Most reports: every call under the current list, which the pages
+        // say without decoding a call. Otherwise a first pass finds the
+        // versions the two periods' calls were logged under.
+        let current = catalogue.current().version;
+        let all_current = pages
+            .iter()
+            .flat_map(|page| page.theme_list_versions())
+            .chain(merged.iter().map(|m| &m.call.theme_list_version))
+            .all(|v| *v == current);
+        let seen = if all_current {
+            VersionsSeen::only(current)
+        } else {
+            let stored = pages
+                .iter()
+                .flat_map(|page| page.calls())
+                .map(|call| call.map(ReportFacts::on_page).map_err(|()| damaged_page()));
+            versions_seen(
+                &calendar,
+                catalogue,
+                stored.chain(merged.iter().map(facts_of)),
+            )?
+        };
+        let mut counting = Counting::new(calendar, catalogue, seen);
+        for page in &pages {
+            for call in page.calls() {
+                counting.add(ReportFacts::on_page(call.map_err(|()| damaged_page())?))?;
+            }
+        }
+        for call in &merged {
+            counting.add(call.facts())?;
+        }
+        Ok(counting.finish())
     }
 
     /// The same report computed from every call's full record instead of
@@ -144,12 +212,23 @@ impl Report {
         months.extend_from_slice(&period.previous().months());
         let calls = vault.calls_in_months(&months)?;
         let merged = vault.merged_calls_in_months(&months)?;
-        count(period, vault.settings().time_zone, vault.themes(), || {
-            calls
-                .iter()
-                .map(facts_of)
-                .chain(merged.iter().map(facts_of))
-        })
+        let (catalogue, calendar) = (
+            vault.themes(),
+            Calendar::new(period, vault.settings().time_zone),
+        );
+        let read = calls
+            .iter()
+            .map(facts_of)
+            .chain(merged.iter().map(facts_of));
+        let seen = versions_seen(&calendar, catalogue, read)?;
+        let mut counting = Counting::new(calendar, catalogue, seen);
+        for call in &calls {
+            counting.add(call.facts())?;
+        }
+        for call in &merged {
+            counting.add(call.facts())?;
+        }
+        Ok(counting.finish())
     }
 
     /// Prepares the report for publication: withholds every count from 1 to

@@ -54,10 +54,11 @@ impl ThemeIndex {
         }
     }
 
-    /// Where `theme` of `version` lands, if that version has it.
-    fn find(&self, version: u32, theme: &str) -> Option<&Landing> {
+    /// Where each theme of `version` lands, if calls of that version are
+    /// counted.
+    fn of_version(&self, version: u32) -> Option<&HashMap<String, Landing>> {
         let index = usize::try_from(version).ok()?.checked_sub(1)?;
-        self.by_version.get(index)?.get(theme)
+        self.by_version.get(index)
     }
 }
 
@@ -154,23 +155,20 @@ impl Tally {
         self.regions[call.region.index()] += 1;
         self.caller_types[call.caller_type.index()] += 1;
         self.months[month] += 1;
-        // Rows already counted for this call (at most four themes), so a
-        // call counts once per row even when two of its themes were merged
-        // into one.
-        let mut categories = Seen::<usize>::default();
-        let mut subthemes = Seen::<(usize, usize)>::default();
-        let mut retired = Seen::<usize>::default();
+        // Rows already counted for this call, so a call counts once per
+        // row even when two of its themes were merged into one.
+        let mut counted = Counted::default();
         let mut main = true;
-        let version = call.theme_list_version;
+        let landings = themes.of_version(call.theme_list_version);
         call.themes.try_for_each(|theme| {
-            let found = themes
-                .find(version, theme)
+            let found = landings
+                .and_then(|l| l.get(theme))
                 .ok_or_else(|| theme.to_string())?;
             if let Some(category) = found.category {
                 if main {
                     self.main_categories[category] += 1;
                 }
-                if categories.first_time(category) {
+                if counted.first_time(Counted::category(category)) {
                     self.categories[category] += 1;
                     self.category_by_setting[category][setting] += 1;
                     if Some(category) == themes.risk_to_self {
@@ -183,12 +181,12 @@ impl Tally {
                 subtheme: Some(sub),
             }) = found.subtheme
             {
-                if subthemes.first_time((category, sub)) {
+                if counted.first_time(Counted::subtheme(category, sub)) {
                     self.subthemes[category][sub] += 1;
                 }
             }
             if let Some(row) = found.retired {
-                if retired.first_time(row) {
+                if counted.first_time(Counted::retired(row)) {
                     self.retired[row] += 1;
                 }
             }
@@ -221,32 +219,49 @@ impl Tally {
     }
 }
 
-/// Rows a call has counted in so far: at most one per theme, on the stack.
-struct Seen<T> {
-    rows: [Option<T>; crate::model::MAX_THEMES],
+/// The rows one call has counted in so far, on the stack: each theme counts
+/// in at most a category, a subtheme and a retired row.
+struct Counted {
+    rows: [usize; 3 * crate::model::MAX_THEMES],
+    len: usize,
 }
 
-impl<T> Default for Seen<T> {
+impl Default for Counted {
     fn default() -> Self {
-        Seen {
-            rows: std::array::from_fn(|_| None),
+        Counted {
+            rows: [0; 3 * crate::model::MAX_THEMES],
+            len: 0,
         }
     }
 }
 
-impl<T: Copy + PartialEq> Seen<T> {
+impl Counted {
+    // One number per row: the kind in the top bits, a list has at most
+    // forty categories of forty subthemes.
+    const SUBTHEME: usize = 1 << 24;
+    const RETIRED: usize = 2 << 24;
+
+    fn category(category: usize) -> usize {
+        category
+    }
+
+    fn subtheme(category: usize, subtheme: usize) -> usize {
+        Self::SUBTHEME | category << 8 | subtheme
+    }
+
+    fn retired(row: usize) -> usize {
+        Self::RETIRED | row
+    }
+
     /// Notes `row`; whether it is the first time. A call with more themes
     /// than it may have still counts, once per row for the first few.
-    fn first_time(&mut self, row: T) -> bool {
-        for slot in &mut self.rows {
-            match slot {
-                Some(seen) if *seen == row => return false,
-                Some(_) => {}
-                None => {
-                    *slot = Some(row);
-                    return true;
-                }
-            }
+    fn first_time(&mut self, row: usize) -> bool {
+        if self.rows[..self.len].contains(&row) {
+            return false;
+        }
+        if let Some(slot) = self.rows.get_mut(self.len) {
+            *slot = row;
+            self.len += 1;
         }
         true
     }

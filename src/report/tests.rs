@@ -1658,6 +1658,13 @@ pub(super) mod versions {
                     record: ProfileRecord::default(),
                 };
                 vault.apply_profile(change).unwrap();
+                // Version 2 known, every call still under 1: counted in 1.
+                let pages = Report::for_vault(&vault, period()).unwrap();
+                assert_eq!(pages.theme_list_version, 1);
+                assert_eq!(
+                    pages,
+                    Report::for_vault_from_records(&vault, period()).unwrap()
+                );
             }
             let mut batch = vault.begin_import(now).unwrap();
             for (_, call) in all.iter().filter(|(v, _)| *v == version) {
@@ -1678,12 +1685,22 @@ pub(super) mod versions {
         assert_eq!(pages, from_calls);
         check_report(&pages, &catalogue, &stored, 2, &v2_rows());
         assert_eq!(to_csv(&pages).unwrap(), to_csv(&records).unwrap());
-        // A calendar year too, whose previous year mixes nothing.
-        let calendar = Period::calendar(2025).unwrap();
-        assert_eq!(
-            Report::for_vault(&vault, calendar).unwrap(),
-            Report::for_vault_from_records(&vault, calendar).unwrap()
-        );
+        // A calendar year too; and 2027 against 2026, every call of which
+        // is under version 2, so the pages need no pass over versions.
+        for year in [2025, 2027] {
+            let calendar = Period::calendar(year).unwrap();
+            let pages = Report::for_vault(&vault, calendar).unwrap();
+            assert_eq!(pages.theme_list_version, 2);
+            assert_eq!(
+                pages.earlier_theme_list_versions.is_empty(),
+                year == 2027,
+                "{year}"
+            );
+            assert_eq!(
+                pages,
+                Report::for_vault_from_records(&vault, calendar).unwrap()
+            );
+        }
     }
 
     #[test]
@@ -1916,15 +1933,5 @@ pub(super) mod versions {
             "{chart}"
         );
         assert!(chart.contains("Trusts: "));
-        if std::env::var_os("QUIETLINE_SHOW_VERSIONED_REPORT").is_some() {
-            std::fs::write("/tmp/versioned.txt", &text).unwrap();
-            std::fs::write("/tmp/versioned.csv", &csv).unwrap();
-            std::fs::write("/tmp/versioned.html", &html).unwrap();
-            std::fs::write(
-                "/tmp/versioned.json",
-                serde_json::to_string_pretty(&report).unwrap(),
-            )
-            .unwrap();
-        }
     }
 }

@@ -32,6 +32,15 @@ pub(super) struct VersionsSeen {
 }
 
 impl VersionsSeen {
+    /// Every call was logged under `version`: the report counts in it and
+    /// nothing differs between the periods.
+    pub(super) fn only(version: u32) -> VersionsSeen {
+        VersionsSeen {
+            now: vec![version],
+            before: Vec::new(),
+        }
+    }
+
     /// Notes a call's version; a handful of versions at most, so a short
     /// list searched in place (no allocation once each is noted).
     pub(super) fn add(&mut self, previous: bool, version: u32) {
@@ -127,13 +136,14 @@ pub(super) fn landings(
 
     let mut maps: Vec<HashMap<String, Landing>> = vec![HashMap::new(); target as usize];
     for (from, id, Destination { now, retired: gone }) in found {
-        let category = match now.is_empty() {
-            false => one_category(to, &now),
+        let category = if now.is_empty() {
             // A retired theme still counts in its category, if that is
             // (exactly) one category of the target version.
-            true => catalogue
+            catalogue
                 .destination(from, category_of(&id), target)
-                .and_then(|d| one_category(to, &d.now)),
+                .and_then(|d| one_category(to, &d.now))
+        } else {
+            one_category(to, &now)
         };
         let subtheme = match &now[..] {
             [only] => to.find(only).filter(|r| r.subtheme.is_some()),

@@ -159,6 +159,12 @@ impl Page {
         self.theme_refs.get(start..end).unwrap_or(&[])
     }
 
+    /// The theme list version of each call on the page, in order: a report
+    /// reads them alone to see whether its calls span several versions.
+    pub fn theme_list_versions(&self) -> &[u32] {
+        &self.theme_list_versions
+    }
+
     /// Every call on the page, as the report reads it. A value that does not
     /// decode to a known id means the page was altered.
     pub fn calls(&self) -> impl Iterator<Item = Result<CountedCall<'_>, ()>> + '_ {
