@@ -1,6 +1,6 @@
 //! The helpline profile from start to finish, with synthetic calls only: a
 //! coordinator publishes theme list version 2 (Quietline's 2025 list) and
-//! exports the profile; three volunteers import it after checking the
+//! exports the profile, with a merge and a retirement of its own; three volunteers import it after checking the
 //! fingerprint, log 2024/25 under version 1 and 2025/26 under version 2,
 //! and send returns; the coordinator merges them and writes the 2025/26
 //! academic report (text, JSON and the printable HTML) comparing the two
@@ -16,6 +16,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use quietline::app::ThemeDraftEdit;
 use quietline::app::profile::{self, ProfileDetails, ProfileImport};
 use quietline::app::themes;
 use quietline::crypto::Passphrase;
@@ -25,6 +26,7 @@ use quietline::returns::{self, check_return, merge_checked};
 use quietline::store::Vault;
 use quietline::synth::SyntheticCalls;
 use quietline::themes::ThemeList;
+use quietline::themes::edit::ThemeEdit;
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -109,8 +111,29 @@ fn main() -> Result<(), Failure> {
     }
 
     // The coordinator adopts Quietline's 2025 list and sends a new profile.
-    let draft = themes::start_draft(&mut coordinator, true, today.date_naive())?;
-    themes::publish_draft(&mut coordinator, &draft.draft)?;
+    // On top of it, two changes of this helpline's own: complaints from
+    // parents become one theme, and "information request" is retired.
+    let mut draft = themes::start_draft(&mut coordinator, true, today.date_naive())?.draft;
+    for edit in [
+        ThemeEdit::Merge {
+            ids: vec![
+                "parents.unreasonable_behaviour".into(),
+                "parents.vexatious_complaints".into(),
+            ],
+            label: "Unreasonable behaviour and vexatious complaints".into(),
+        },
+        ThemeEdit::Retire {
+            id: "other.information".into(),
+        },
+    ] {
+        draft = themes::edit_draft(
+            &mut coordinator,
+            &ThemeDraftEdit { draft, edit },
+            today.date_naive(),
+        )?
+        .draft;
+    }
+    themes::publish_draft(&mut coordinator, &draft)?;
     let v2_profile = profile::export(&mut coordinator, &folder, today.date_naive())?;
     let v2 = coordinator.themes().current().clone();
     for (i, vault) in volunteers.iter_mut().enumerate() {

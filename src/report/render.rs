@@ -12,8 +12,19 @@ use std::fmt::Write;
 use super::counts::{Count, Report, breakdowns, summary_counts};
 use super::format::{shown, shown_minutes};
 
+/// The label column: a label too long for it (a theme list may have labels
+/// of up to 80 characters) goes on a line of its own, and the numbers on
+/// the next, so the columns stay lined up.
+fn label_column(out: &mut String, label: String) -> String {
+    if label.chars().count() > 44 {
+        let _ = writeln!(out, "{label}");
+        return String::new();
+    }
+    label
+}
+
 fn row(out: &mut String, indent: usize, label: &str, count: &Count, marker: &str) {
-    let label = format!("{}{}", " ".repeat(indent), label);
+    let label = label_column(out, format!("{}{}", " ".repeat(indent), label));
     let previous = count.shown_previous(marker);
     // "not comparable" is wider than the column; it takes its room from
     // the change beside it, which is empty then, so the line keeps its end.
@@ -97,10 +108,10 @@ pub fn to_text(report: &Report) -> String {
             "Retired themes", "calls", "previous"
         );
         for count in &report.retired_themes {
+            let label = label_column(&mut out, format!("  {}", count.label));
             let _ = writeln!(
                 out,
-                "  {:<42} {:>13} {:>13}",
-                count.label,
+                "{label:<44} {:>13} {:>13}",
                 shown(count.calls, &marker),
                 shown(count.previous_calls, &marker)
             );

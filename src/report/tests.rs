@@ -1935,3 +1935,29 @@ pub(super) mod versions {
         assert!(chart.contains("Trusts: "));
     }
 }
+
+#[test]
+fn a_label_too_long_for_the_text_column_keeps_the_numbers_lined_up() {
+    let themes = ThemeCatalogue::shipped();
+    let mut report = Report::from_calls(
+        Period::academic(2024).unwrap(),
+        DEFAULT_TIME_ZONE,
+        &themes,
+        fixtures(),
+    )
+    .unwrap();
+    let long = "A theme label of the kind a coordinator may well write out in full";
+    report.themes[0].subthemes[0].label = long.into();
+    let text = to_text(&report);
+    let at = text.find(long).unwrap();
+    let next: Vec<&str> = text[at..].lines().take(2).collect();
+    assert_eq!(next[0].trim(), long, "the label has a line of its own");
+    let numbers = next[1];
+    assert!(numbers[..44].trim().is_empty(), "{numbers:?}");
+    let header = text.lines().find(|l| l.starts_with("Themes")).unwrap();
+    assert_eq!(
+        numbers.chars().count(),
+        header.chars().count(),
+        "{numbers:?}"
+    );
+}
