@@ -648,6 +648,22 @@ mod fixture {
             to(&refused(themes::start_draft(&mut v, false, today()))),
         );
 
+        put(
+            &mut refusals,
+            "profile_unreadable",
+            to(&refused(check_file(&mut v, "{path}"))),
+        );
+        let not_a_profile = root.path().join("notes.qlprofile");
+        std::fs::write(&not_a_profile, "Shopping: milk, bread\n").unwrap();
+        put(
+            &mut refusals,
+            "not_a_profile",
+            to(&refused(check_file(
+                &mut v,
+                &not_a_profile.display().to_string(),
+            ))),
+        );
+
         // The theme list editor, one change of each kind in a chain from
         // Quietline's 2025 list.
         let mut drafts = serde_json::Map::new();
@@ -796,6 +812,11 @@ mod fixture {
         );
         put(
             &mut refusals,
+            "repin_fingerprint_missing",
+            to(&refused(import(&mut v, &importing(&b_file.path, "", true)))),
+        );
+        put(
+            &mut refusals,
             "repin_fingerprint_wrong",
             to(&refused(import(
                 &mut v,
@@ -813,42 +834,27 @@ mod fixture {
         let a_key = coordinator.return_key.clone();
         let b_key = other.return_key.clone();
         // Named by whose they are: the keys themselves are random, so they
-        // would sort differently on each run.
-        let key_fingerprints = json!({
-            "coordinator": {
-                "key": &a_key,
-                "fingerprint": crate::app::coordinator_key_fingerprint(&a_key).unwrap(),
-            },
-            "other": {
-                "key": &b_key,
-                "fingerprint": crate::app::coordinator_key_fingerprint(&b_key).unwrap(),
-            },
+        // would sort differently on each run. Each is refused until the
+        // fingerprint read out by phone is typed.
+        let pasted = |key: &str, saved: Option<&str>, wrong: &str| {
+            json!({
+                "key": key,
+                "fingerprint": crate::app::coordinator_key_fingerprint(key).unwrap(),
+                "missing": refused(crate::app::confirmed_coordinator_key(saved, key, "")),
+                "wrong": refused(crate::app::confirmed_coordinator_key(saved, key, wrong)),
+            })
+        };
+        let keys = json!({
+            "coordinator": pasted(&a_key, None, &other.return_key_fingerprint),
+            "other": pasted(&b_key, Some(&a_key), &coordinator.return_key_fingerprint),
         });
-        put(
-            &mut refusals,
-            "key_fingerprint_missing",
-            to(&refused(crate::app::confirmed_coordinator_key(
-                Some(&a_key),
-                &b_key,
-                "",
-            ))),
-        );
-        put(
-            &mut refusals,
-            "key_fingerprint_wrong",
-            to(&refused(crate::app::confirmed_coordinator_key(
-                Some(&a_key),
-                &b_key,
-                &coordinator.return_key_fingerprint,
-            ))),
-        );
 
         let fixture = json!({
             "views": views,
             "files": files,
             "applied": applied,
             "exported": exported,
-            "key_fingerprints": key_fingerprints,
+            "keys": keys,
             "refusals": refusals,
             "editor": { "drafts": drafts, "edits": edits, "refused_edits": refused_edits },
         });
