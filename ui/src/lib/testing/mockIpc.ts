@@ -209,6 +209,7 @@ function initial(): MockState {
   if (params.has("volunteer")) {
     state.settings.display_name = "Robin";
     state.settings.coordinator_key = COORDINATOR_KEY;
+    state.settings.coordinator_key_fingerprint = profiles.keys.coordinator.fingerprint;
   }
   // A volunteer who imported the coordinator's first profile (`profile=1`)
   // or their second, with theme list version 2 (`profile=2`).
