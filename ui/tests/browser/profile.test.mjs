@@ -302,6 +302,7 @@ describe("profile: the coordinator", () => {
     await tabTo(page, page.getByRole("button", { name: "Add a subtheme to SEND and inclusion" }));
     await page.keyboard.press("Enter");
     await focusIn(page, "action-first");
+    await page.getByRole("form", { name: "Add a subtheme to SEND and inclusion" }).waitFor();
     await page.keyboard.type("EHCP");
     await page.keyboard.press("Enter");
     await page.getByRole("alert").getByText(editor.refused_edits[0].error.message).waitFor();
