@@ -14,6 +14,12 @@ import type { MergeRequest } from "./bindings/MergeRequest";
 import type { MergeResult } from "./bindings/MergeResult";
 import type { OpenedCall } from "./bindings/OpenedCall";
 import type { PassphraseStrength } from "./bindings/PassphraseStrength";
+import type { ProfileApplied } from "./bindings/ProfileApplied";
+import type { ProfileDetails } from "./bindings/ProfileDetails";
+import type { ProfileExported } from "./bindings/ProfileExported";
+import type { ProfileFile } from "./bindings/ProfileFile";
+import type { ProfileImport } from "./bindings/ProfileImport";
+import type { ProfileView } from "./bindings/ProfileView";
 import type { ReportRequest } from "./bindings/ReportRequest";
 import type { ReportView } from "./bindings/ReportView";
 import type { ReturnFile } from "./bindings/ReturnFile";
@@ -22,6 +28,8 @@ import type { ReturnRequest } from "./bindings/ReturnRequest";
 import type { ReturnsOverview } from "./bindings/ReturnsOverview";
 import type { Rules } from "./bindings/Rules";
 import type { StoreStatus } from "./bindings/StoreStatus";
+import type { ThemeDraftEdit } from "./bindings/ThemeDraftEdit";
+import type { ThemeDraftView } from "./bindings/ThemeDraftView";
 import type { Vocabulary } from "./bindings/Vocabulary";
 import type { VolunteerRow } from "./bindings/VolunteerRow";
 
@@ -79,6 +87,26 @@ export interface Backend {
   revokeVolunteer(fingerprint: string): Promise<VolunteerRow[]>;
   /** Asks for return files with the system's file chooser; [] if cancelled. */
   chooseReturnFiles(): Promise<string[]>;
+  /** The helpline profile this call log uses (or makes, for the coordinator). */
+  profile(): Promise<ProfileView>;
+  /** Reads a `.qlprofile` file by path and says what importing it would do; changes nothing. */
+  checkProfileFile(path: string): Promise<ProfileFile>;
+  /** Imports a profile file; the first one (or a new coordinator's) only with the fingerprint read out by phone. */
+  importProfile(request: ProfileImport): Promise<ProfileApplied>;
+  /** The coordinator's helpline name and smallest published count. */
+  setProfileDetails(details: ProfileDetails): Promise<ProfileView>;
+  /** Writes the signed profile at `path` (a file or a folder); never replaces a file. */
+  exportProfile(path: string): Promise<ProfileExported>;
+  /** The fingerprint of a coordinator key as typed, to compare with the one read out. */
+  coordinatorKeyFingerprint(key: string): Promise<string>;
+  /** A draft of the next theme list: the current one, or Quietline's 2025 list with `shipped`. */
+  startThemeDraft(shipped: boolean): Promise<ThemeDraftView>;
+  /** Applies one change to the draft sent; the draft itself is never changed in place. */
+  editThemeDraft(request: ThemeDraftEdit): Promise<ThemeDraftView>;
+  /** Publishes the draft: new calls are logged under it from now on. */
+  publishThemeDraft(draft: unknown): Promise<ProfileView>;
+  /** Asks for one profile file with the system's file chooser; null if cancelled. */
+  chooseProfileFile(): Promise<string | null>;
   /** Calls `handler` as files are dragged over and dropped on the window. */
   onFileDrop(handler: (drop: FileDrop) => void): Promise<() => void>;
   /** Calls `handler` when the backend locks the store (idle time ran out). */

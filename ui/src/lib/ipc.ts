@@ -45,7 +45,8 @@ export const backend: Backend = {
   mergeReturns: (request) => invoke("merge_returns", { request }),
   volunteers: () => invoke("volunteers"),
   revokeVolunteer: (fingerprint) => invoke("revoke_volunteer", { fingerprint }),
-  // The chooser hands back paths only; the returns commands read the files.
+  // The choosers hand back paths only; the returns and profile commands
+  // read the files.
   chooseReturnFiles: async () =>
     (await open({
       title: "Choose returns to merge",
@@ -53,6 +54,22 @@ export const backend: Backend = {
       directory: false,
       filters: [{ name: "Quietline returns", extensions: ["qlreturn"] }],
     })) ?? [],
+  profile: () => invoke("profile"),
+  checkProfileFile: (path) => invoke("check_profile_file", { path }),
+  importProfile: (request) => invoke("import_profile", { request }),
+  setProfileDetails: (details) => invoke("set_profile_details", { details }),
+  exportProfile: (path) => invoke("export_profile", { path }),
+  coordinatorKeyFingerprint: (key) => invoke("coordinator_key_fingerprint", { key }),
+  startThemeDraft: (shipped) => invoke("start_theme_draft", { shipped }),
+  editThemeDraft: (request) => invoke("edit_theme_draft", { request }),
+  publishThemeDraft: (draft) => invoke("publish_theme_draft", { draft }),
+  chooseProfileFile: async () =>
+    await open({
+      title: "Choose the helpline profile",
+      multiple: false,
+      directory: false,
+      filters: [{ name: "Quietline helpline profile", extensions: ["qlprofile"] }],
+    }),
   onFileDrop: (handler) =>
     getCurrentWebview().onDragDropEvent(({ payload }) => {
       if (payload.type === "drop") handler({ kind: "drop", paths: payload.paths });

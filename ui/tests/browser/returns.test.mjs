@@ -14,6 +14,11 @@ const refusals = JSON.parse(
   readFileSync(new URL("../../src/lib/testing/refusals.json", import.meta.url), "utf8"),
 );
 const NOT_A_RETURN = refusals.not_a_return.message;
+// The pretend coordinator key's fingerprint, written by Rust
+// (`export_profile_and_theme_editor_for_the_browser_tests`).
+const COORDINATOR_KEY_FINGERPRINT = JSON.parse(
+  readFileSync(new URL("../../src/lib/testing/profile.json", import.meta.url), "utf8"),
+).keys.coordinator.fingerprint;
 
 const openPage = useMockApp();
 
@@ -58,9 +63,10 @@ describe("returns: a volunteer", () => {
   it("is sent to Settings for the coordinator key, then makes a return, with errors at their fields", async () => {
     const page = await openReturns();
     assert.equal(await page.locator("#own-fingerprint").innerText(), "KZ3Q-7MNA-PX4D-TW2E");
-    await page.getByText("None saved yet.").waitFor();
+    await page.getByText("None yet. Import your coordinator's helpline profile").waitFor();
 
-    // No key saved: the error sits beside the way to Settings.
+    // No key saved: the error sits beside the way to Settings, which opens
+    // at importing the profile that carries the key.
     await tabTo(page, page.getByRole("button", { name: "Create the return" }));
     await page.keyboard.press("Enter");
     await page
@@ -70,9 +76,10 @@ describe("returns: a volunteer", () => {
     assert.equal(await focusedId(page), "return-settings");
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { name: "Settings", exact: true }).waitFor();
-    await page.waitForFunction(() => document.activeElement?.id === "coordinator-key");
+    await page.waitForFunction(() => document.activeElement?.id === "profile-import");
 
-    // A key cut short is refused at the field.
+    // Pasted by hand instead: a key cut short is refused at the field.
+    await page.locator("#coordinator-key").focus();
     await page.keyboard.type("age1qz5m8");
     await page.keyboard.press("Enter");
     await page.locator("#coordinator-key-error").getByText("is not a coordinator key").waitFor();
@@ -80,6 +87,12 @@ describe("returns: a volunteer", () => {
     // The field is marked in the same update as the message; wait for it rather than race it.
     await page.locator('#coordinator-key[aria-invalid="true"]').waitFor({ timeout: 5000 });
     await retype(page, "age19lszqf7h5p3lv6xvs9m49h6suxvjxzvhlvph0mnk89v83nvc7wgdqv2p4n");
+    // Kept only with the fingerprint the coordinator reads out by phone.
+    await page
+      .getByText("This key's fingerprint:")
+      .getByText(COORDINATOR_KEY_FINGERPRINT)
+      .waitFor();
+    await page.locator("#coordinator-key-read-out").fill(COORDINATOR_KEY_FINGERPRINT);
     await page.locator("#display-name").focus();
     await page.keyboard.type("Robin");
     await page.keyboard.press("Enter");
@@ -139,6 +152,12 @@ describe("returns: the coordinator", () => {
     await key.waitFor();
     assert.match(await key.innerText(), /^age1[02-9ac-hj-np-z]{58}$/);
     assert.equal(await focusedId(page), "coordinator-title");
+    // The key travels in the profile; its fingerprint is read out by phone.
+    assert.equal(
+      await page.locator("#own-coordinator-key-fingerprint").innerText(),
+      COORDINATOR_KEY_FINGERPRINT,
+    );
+    assert.equal(await page.getByText(/by email/).count(), 0);
 
     // Copy: the clipboard, or else the key is selected for Ctrl+C.
     await tabTo(page, page.getByRole("button", { name: "Copy the key" }));

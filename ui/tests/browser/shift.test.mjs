@@ -487,8 +487,14 @@ const visibleWords = (page) =>
     return text;
   });
 
-/** The coordinator's merge step keeps the word the return format uses. */
-const PINNED = ["I have checked this fingerprint with"];
+/** The coordinator's merge step keeps the word the return format uses, and
+ *  the coordinator's key keeps the word the library's messages use when
+ *  they ask a volunteer to have it read out ("This key's fingerprint is…"). */
+const PINNED = [
+  "I have checked this fingerprint with",
+  "Your key's fingerprint",
+  "Its fingerprint",
+];
 const JARGON = /\bstores?\b|substantive|age1|fingerprint/i;
 
 function assertPlain(text, where) {

@@ -9,11 +9,18 @@ import type { CallRow } from "../bindings/CallRow";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { Field } from "../bindings/Field";
 import type { MergeResult } from "../bindings/MergeResult";
+import type { ProfileApplied } from "../bindings/ProfileApplied";
+import type { ProfileExported } from "../bindings/ProfileExported";
+import type { ProfileFile } from "../bindings/ProfileFile";
+import type { ProfileFileState } from "../bindings/ProfileFileState";
+import type { ProfileView } from "../bindings/ProfileView";
 import type { ReportRequest } from "../bindings/ReportRequest";
 import type { ReportView } from "../bindings/ReportView";
 import type { ReturnFile } from "../bindings/ReturnFile";
 import type { ReturnsOverview } from "../bindings/ReturnsOverview";
 import type { Rules } from "../bindings/Rules";
+import type { ThemeDraftView } from "../bindings/ThemeDraftView";
+import type { ThemeEdit } from "../bindings/ThemeEdit";
 import type { Vocabulary } from "../bindings/Vocabulary";
 import type { VolunteerRow } from "../bindings/VolunteerRow";
 import type { Backend, FileDrop } from "../contract";
@@ -26,6 +33,9 @@ import vocabularyJson from "./vocabulary.json";
 // Real library output (see `export_reports_for_the_browser_tests`): 2024,
 // calendar and academic, without suppression and with K = 5.
 import reportsJson from "./reports.json";
+// The profile and the theme list editor as the library answers them (see
+// `export_profile_and_theme_editor_for_the_browser_tests`).
+import profileJson from "./profile.json";
 
 const vocabulary = vocabularyJson as Vocabulary;
 // What Rust says once a call is saved, by call type ([logged, saved
@@ -44,12 +54,71 @@ const refusals = refusalsJson as Record<string, AppError>;
 const yearIn = (year: number) =>
   Number.isInteger(year) && year >= rules.years.min && year <= rules.years.max;
 const reports = reportsJson as unknown as Record<string, ReportView>;
+/** A coordinator key pasted by hand: its fingerprint and Rust's refusals until it is typed. */
+interface PastedKey {
+  key: string;
+  fingerprint: string;
+  missing: AppError;
+  wrong: AppError;
+}
+const profiles = profileJson as unknown as {
+  views: Record<
+    "none" | "coordinator_new" | "coordinator" | "coordinator_exported" | "coordinator_published",
+    ProfileView
+  >;
+  files: Record<ProfileFileState, ProfileFile>;
+  applied: Record<"first_import" | "current" | "update" | "repin", ProfileApplied>;
+  exported: Record<"first" | "published", ProfileExported>;
+  keys: Record<"coordinator" | "other", PastedKey>;
+  refusals: Record<string, AppError>;
+  editor: {
+    drafts: Record<string, ThemeDraftView>;
+    /** Each change the stand-in knows: from one named draft to another. */
+    edits: { from: string; edit: ThemeEdit; to: string }[];
+    refused_edits: { from: string; edit: ThemeEdit; error: AppError }[];
+  };
+};
+/** Rust's refusal from the profile fixture, as it said it. */
+function profileRefusal(name: string): never {
+  const r = profiles.refusals[name];
+  if (!r) throw new Error(`profile.json has no ${name}`);
+  fail(r.code, r.message, r.field);
+}
+/** The profile files on the pretend computer: the coordinator's first and
+ *  second, and one signed by another key, each as Rust checked it. */
+const PROFILE_FOLDER = "/home/volunteer/Downloads";
+const PRETEND_PROFILES: Record<string, ProfileFile> = {
+  [`${PROFILE_FOLDER}/quietline-profile-v1.qlprofile`]: profiles.files.first_import,
+  [`${PROFILE_FOLDER}/quietline-profile-v2.qlprofile`]: profiles.files.update,
+  [`${PROFILE_FOLDER}/new-coordinator.qlprofile`]: profiles.files.other_signer,
+};
+const pastedKeys = Object.values(profiles.keys);
+/** Whether `typed` names `fingerprint`, roughly as the library compares. */
+const sameFingerprint = (typed: string, fingerprint: string) => {
+  const simple = (s: string) => s.replaceAll(/[^a-z0-9]/gi, "").toUpperCase();
+  return typed.trim() !== "" && simple(typed) === simple(fingerprint);
+};
+/** JSON with its keys in order and its strings trimmed, to compare what the screen sent. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === "string") return v.trim();
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)));
+    }
+    return v;
+  });
+}
+/** The name of the fixture's draft that `draft` is, if any. */
+const draftName = (draft: unknown) =>
+  Object.entries(profiles.editor.drafts).find(
+    ([, view]) => canonical(view.draft) === canonical(draft),
+  )?.[0];
 /** Folders that exist on the pretend computer. */
 const FOLDERS = ["/home/coordinator", "/home/coordinator/Documents"];
 const KEY = "quietline-mock";
 const RECOVERY_KEY = "GCKU-IN46-P5OE-MRMK-FZOZ-6OQQ-D6OV-DXHE";
 // Made-up keys in the real formats: an age public key, 80-bit fingerprints.
-const COORDINATOR_KEY = "age19lszqf7h5p3lv6xvs9m49h6suxvjxzvhlvph0mnk89v83nvc7wgdqv2p4n";
+const COORDINATOR_KEY = profiles.keys.coordinator.key;
 const OWN_FINGERPRINT = "KZ3Q-7MNA-PX4D-TW2E";
 /** Return files are named after their volunteer: `alex-2024-25.qlreturn`. */
 const PRETEND_VOLUNTEERS: Record<string, PretendVolunteer> = {
@@ -62,6 +131,8 @@ interface StoredCall {
   id: string;
   form: CallForm;
   loggedAt: string;
+  /** The theme list it was logged under, when older than the current one. */
+  themeListVersion?: number;
 }
 interface SavedReport {
   path: string;
@@ -94,6 +165,9 @@ interface MockState {
   merged: string[];
   /** What the file chooser hands back next. */
   chooserPaths: string[];
+  profile: ProfileView;
+  /** Profile files this store has written. */
+  profilesSaved: string[];
   log: string[];
 }
 
@@ -119,6 +193,7 @@ function initial(): MockState {
         { name: "Emergency services", contact: "999" },
       ],
       coordinator_key: "",
+      coordinator_key_fingerprint: "",
     },
     saved: [],
     returnsSaved: [],
@@ -126,15 +201,28 @@ function initial(): MockState {
     volunteers: [],
     merged: [],
     chooserPaths: [],
+    profile: structuredClone(profiles.views.none),
+    profilesSaved: [],
     log: [],
   };
   const params = new URLSearchParams(location.search);
   if (params.has("volunteer")) {
     state.settings.display_name = "Robin";
     state.settings.coordinator_key = COORDINATOR_KEY;
+    state.settings.coordinator_key_fingerprint = profiles.keys.coordinator.fingerprint;
+  }
+  // A volunteer who imported the coordinator's first profile (`profile=1`)
+  // or their second, with theme list version 2 (`profile=2`).
+  const imported = params.get("profile");
+  if (imported === "1" || imported === "2") {
+    const applied = imported === "1" ? profiles.applied.first_import : profiles.applied.update;
+    state.profile = structuredClone(applied.profile);
+    state.settings.display_name = "Robin";
+    state.settings.coordinator_key = applied.profile.return_key;
   }
   if (params.has("coordinator")) {
     state.ownCoordinatorKey = COORDINATOR_KEY;
+    state.profile = structuredClone(profiles.views.coordinator_new);
     state.volunteers = [
       {
         name: "Jo",
@@ -149,6 +237,9 @@ function initial(): MockState {
   }
   if (new URLSearchParams(location.search).has("calls")) {
     state.calls = sampleCalls();
+    // A call logged under an older theme list than the one in use.
+    const first = state.calls[0];
+    if (first && state.profile.theme_list_version > 1) first.themeListVersion = 1;
   }
   return state;
 }
@@ -359,12 +450,20 @@ function requireCoordinator() {
   if (!state.ownCoordinatorKey) refuse("not_coordinator");
 }
 
+/** The fingerprint of one of the pretend keys; "" for any other. */
+const keyFingerprint = (key: string | null) =>
+  pastedKeys.find((k) => k.key === key)?.fingerprint ?? "";
+
 function overview(): ReturnsOverview {
   return {
     display_name: state.settings.display_name,
     fingerprint: OWN_FINGERPRINT,
     coordinator_key: state.settings.coordinator_key,
+    coordinator_key_fingerprint: keyFingerprint(state.settings.coordinator_key),
     own_coordinator_key: state.ownCoordinatorKey,
+    own_coordinator_key_fingerprint: state.ownCoordinatorKey
+      ? keyFingerprint(state.ownCoordinatorKey)
+      : null,
     returns_made: state.returnsSaved.length,
     default_folder: "/home/coordinator/Documents",
     suggested_year:
@@ -422,6 +521,43 @@ function checkFile(path: string): ReturnFile & { who?: PretendVolunteer } {
 /** Today as the library's returns write it: "2 Dec 2026". */
 function today(): string {
   return longDate(new Date()).replace(/^\S+ /, "");
+}
+
+/** What the library says of a profile file on the pretend computer, by path. */
+function checkProfile(path: string): ProfileFile {
+  if (state.ownCoordinatorKey) profileRefusal("coordinator_cannot_import");
+  const file = PRETEND_PROFILES[path.trim()];
+  if (!file) {
+    if (path.trim().endsWith(".qlprofile") && path.trim().startsWith(`${PROFILE_FOLDER}/`))
+      profileRefusal("not_a_profile");
+    const r = profiles.refusals.profile_unreadable!;
+    fail(r.code, r.message.replace("{path}", path.trim()), r.field);
+  }
+  const p = state.profile;
+  const fileState: ProfileFileState =
+    p.role === "none"
+      ? "first_import"
+      : p.signer_fingerprint !== file.signer_fingerprint
+        ? "other_signer"
+        : file.version > p.version
+          ? "update"
+          : file.version === p.version
+            ? "current"
+            : "superseded";
+  const said = profiles.files[fileState];
+  if (said.version !== file.version || said.signer_fingerprint !== file.signer_fingerprint) {
+    fail("failed", `The browser tests' backend has no ${fileState} answer for ${path}.`);
+  }
+  return { ...structuredClone(said), path: path.trim() };
+}
+
+/** Puts a profile in use as the library does: its key is the one returns are made for. */
+function applyProfile(applied: ProfileApplied): ProfileApplied {
+  state.profile = structuredClone(applied.profile);
+  state.settings.coordinator_key = applied.profile.return_key;
+  state.settings.coordinator_key_fingerprint = applied.profile.return_key_fingerprint;
+  save();
+  return structuredClone(applied);
 }
 
 const fileDrops = new EventTarget();
@@ -542,18 +678,26 @@ export const backend: Backend = {
   async openCall(id) {
     requireUnlocked();
     const c = state.calls.find((x) => x.id === id) ?? refuse("call_not_found");
+    const version = c.themeListVersion ?? state.profile.theme_list_version;
     return {
       id,
       form: structuredClone(c.form),
       logged_by: "",
       logged_at: c.loggedAt,
       updated_at: c.loggedAt,
+      theme_labels: c.form.themes.map((t) => {
+        const theme = label(vocabulary.themes, t);
+        return { id: theme.id, label: theme.label };
+      }),
+      theme_list_version: version,
+      older_theme_list: version < state.profile.theme_list_version,
     };
   },
   async updateCall(id, form) {
     requireUnlocked();
     check(form);
     const c = state.calls.find((x) => x.id === id) ?? refuse("call_not_found");
+    if (c.form.themes.join() !== form.themes.join()) delete c.themeListVersion;
     c.form = structuredClone(form);
     save();
   },
@@ -628,10 +772,21 @@ export const backend: Backend = {
     if (key !== "" && !/^age1[02-9ac-hj-np-z]{58}$/.test(key)) {
       refuse("coordinator_key", key);
     }
+    // A key other than the saved one needs the fingerprint read out by phone.
+    if (key !== "" && key !== state.settings.coordinator_key) {
+      const pasted =
+        pastedKeys.find((k) => k.key === key) ??
+        fail("failed", "The browser tests' backend knows its two pretend keys only.");
+      if (!sameFingerprint(s.coordinator_key_fingerprint, pasted.fingerprint)) {
+        const r = s.coordinator_key_fingerprint.trim() === "" ? pasted.missing : pasted.wrong;
+        fail(r.code, r.message, r.field);
+      }
+    }
     state.settings = {
       ...structuredClone(s),
       display_name: s.display_name.trim(),
       coordinator_key: key,
+      coordinator_key_fingerprint: keyFingerprint(key),
     };
     save();
     return structuredClone(state.settings);
@@ -680,7 +835,10 @@ export const backend: Backend = {
   },
   async becomeCoordinator() {
     requireUnlocked();
-    state.ownCoordinatorKey ??= COORDINATOR_KEY;
+    if (!state.ownCoordinatorKey) {
+      state.ownCoordinatorKey = COORDINATOR_KEY;
+      state.profile = structuredClone(profiles.views.coordinator_new);
+    }
     save();
     return overview();
   },
@@ -770,6 +928,128 @@ export const backend: Backend = {
     state.log.push("choose_files");
     save();
     return paths;
+  },
+  async profile() {
+    requireUnlocked();
+    return structuredClone(state.profile);
+  },
+  async checkProfileFile(path) {
+    requireUnlocked();
+    await new Promise((r) => setTimeout(r, 100));
+    return checkProfile(path);
+  },
+  async importProfile(request) {
+    requireUnlocked();
+    const file = checkProfile(request.path);
+    let pinning: ProfileApplied | null = null;
+    switch (file.state) {
+      case "current":
+        return structuredClone(profiles.applied.current);
+      case "superseded":
+        return profileRefusal("superseded");
+      case "update":
+        return applyProfile(profiles.applied.update);
+      case "other_signer":
+        if (!request.repin) profileRefusal("other_signer");
+        pinning = profiles.applied.repin;
+        break;
+      case "first_import":
+        pinning = profiles.applied.first_import;
+        break;
+    }
+    if (!sameFingerprint(request.fingerprint, file.signer_fingerprint)) {
+      const missing = request.fingerprint.trim() === "";
+      if (file.state === "other_signer")
+        profileRefusal(missing ? "repin_fingerprint_missing" : "repin_fingerprint_wrong");
+      profileRefusal(missing ? "fingerprint_missing" : "fingerprint_wrong");
+    }
+    return applyProfile(pinning);
+  },
+  async setProfileDetails(details) {
+    requireUnlocked();
+    if (!state.ownCoordinatorKey) profileRefusal("volunteer_cannot_author");
+    // Roughly the library's rules: a name, and a count up to 100.
+    if (details.helpline.trim() === "") profileRefusal("helpline");
+    if (details.suppress_below > 100) profileRefusal("suppress_below");
+    state.profile = {
+      ...state.profile,
+      helpline: details.helpline.trim(),
+      suppress_below: details.suppress_below,
+    };
+    save();
+    return structuredClone(state.profile);
+  },
+  async exportProfile(typed) {
+    requireUnlocked();
+    if (!state.ownCoordinatorKey) profileRefusal("volunteer_cannot_author");
+    if (state.profile.helpline === "") profileRefusal("export_no_helpline");
+    const published =
+      state.profile.theme_list_version === profiles.views.coordinator_published.theme_list_version;
+    const made = published ? profiles.exported.published : profiles.exported.first;
+    const stem = (made.path.split("/").pop() ?? "").replace(/\.qlprofile$/, "");
+    const path = freePath(exportPath(typed, stem, "qlprofile"), (p) =>
+      state.profilesSaved.includes(p),
+    );
+    state.profilesSaved.push(path);
+    state.profile.version = made.version;
+    save();
+    return { ...made, path };
+  },
+  async coordinatorKeyFingerprint(key) {
+    if (!/^age1[02-9ac-hj-np-z]{58}$/.test(key.trim())) refuse("coordinator_key", key.trim());
+    return (
+      keyFingerprint(key.trim()) ||
+      fail("failed", "The browser tests' backend knows its two pretend keys only.")
+    );
+  },
+  async startThemeDraft(shipped) {
+    requireUnlocked();
+    if (!state.ownCoordinatorKey) profileRefusal("volunteer_cannot_edit_themes");
+    const drafts = profiles.editor.drafts;
+    if (state.profile.theme_list_version !== drafts.current!.base_version) {
+      if (shipped) profileRefusal("shipped_unavailable");
+      fail("failed", "The browser tests' backend has drafts of theme list version 1 only.");
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    return structuredClone(shipped ? drafts.shipped! : drafts.current!);
+  },
+  async editThemeDraft(request) {
+    requireUnlocked();
+    if (!state.ownCoordinatorKey) profileRefusal("volunteer_cannot_edit_themes");
+    const from = draftName(request.draft);
+    const same = (e: { from: string; edit: ThemeEdit }) =>
+      e.from === from && canonical(e.edit) === canonical(request.edit);
+    const refused = profiles.editor.refused_edits.find(same);
+    if (refused) fail(refused.error.code, refused.error.message, refused.error.field);
+    const known = profiles.editor.edits.find(same);
+    if (!known) {
+      fail(
+        "failed",
+        "The browser tests' backend knows only the theme list changes in profile.json.",
+      );
+    }
+    return structuredClone(profiles.editor.drafts[known.to]!);
+  },
+  async publishThemeDraft(draft) {
+    requireUnlocked();
+    if (!state.ownCoordinatorKey) profileRefusal("volunteer_cannot_edit_themes");
+    const name = draftName(draft);
+    if (name === "current") profileRefusal("publish_unchanged");
+    if (name !== "rename") {
+      fail(
+        "failed",
+        "The browser tests' backend publishes the draft after the split and the rename only.",
+      );
+    }
+    state.profile.theme_list_version = profiles.views.coordinator_published.theme_list_version;
+    save();
+    return structuredClone(state.profile);
+  },
+  async chooseProfileFile() {
+    const path = state.chooserPaths[0] ?? null;
+    state.log.push("choose_profile");
+    save();
+    return path;
   },
   async onFileDrop(handler) {
     const listener = (e: Event) => handler((e as CustomEvent<FileDrop>).detail);
