@@ -139,6 +139,10 @@ it("becomes the coordinator, merges a volunteer's return made with the CLI, and 
   await driver.waitForText("#own-coordinator-key", "age1");
   const key = (await (await driver.find("#own-coordinator-key")).text()).trim();
   assert.match(key, /^age1[02-9ac-hj-np-z]{58}$/);
+  // What the coordinator reads to the volunteer by phone.
+  const keyFingerprint = (
+    await (await driver.find("#own-coordinator-key-fingerprint")).text()
+  ).trim();
 
   // A volunteer on another laptop: their own store, three calls early in
   // the same academic year, and a return for the coordinator's key.
@@ -151,6 +155,8 @@ it("becomes the coordinator, merges a volunteer's return made with the CLI, and 
     "Volunteer B",
     "--coordinator-key",
     key,
+    "--fingerprint",
+    keyFingerprint,
   );
   const fingerprint = /signing fingerprint\t(\S+)/.exec(settings)?.[1];
   assert.ok(fingerprint, settings);
