@@ -321,3 +321,30 @@ fn a_return_made_in_another_time_zone_is_refused_at_merge() {
     let e = check_return(&coordinator.vault, &made).unwrap_err();
     assert!(e.to_string().contains("Europe/Dublin time zone"), "{e}");
 }
+
+#[test]
+fn a_profile_with_another_time_zone_files_every_call_under_its_new_month() {
+    let mut coordinator = Coordinator::new();
+    let mut settings = coordinator.vault.settings().clone();
+    settings.time_zone = "America/New_York".parse().unwrap();
+    coordinator.vault.update_settings(settings).unwrap();
+    let (file, fingerprint) = coordinator.export();
+    let (_store, mut vault) = volunteer("Volunteer A");
+    // 02:00 on 1 October in London is 21:00 on 30 September in New York.
+    let mut batch = vault.begin_import(now()).unwrap();
+    batch.add(&typical_call(utc(2024, 10, 1, 1, 0))).unwrap();
+    batch.commit().unwrap();
+    let september = |vault: &Vault| {
+        let report = Report::for_vault(vault, Period::academic(2024).unwrap()).unwrap();
+        assert_eq!(
+            report,
+            Report::for_vault_from_records(vault, Period::academic(2024).unwrap()).unwrap(),
+            "the report pages follow the records"
+        );
+        report.by_month[0].calls
+    };
+    assert_eq!(september(&vault), Some(0));
+    import(&mut vault, &file, &fingerprint).unwrap();
+    assert_eq!(vault.settings().time_zone.name(), "America/New_York");
+    assert_eq!(september(&vault), Some(1));
+}

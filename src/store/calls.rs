@@ -439,31 +439,29 @@ impl Vault {
     /// bound to it) in the same transaction.
     pub fn update_settings(&mut self, new: Settings) -> Result<(), StoreError> {
         new.validate()?;
-        let retag = new.time_zone != self.settings.time_zone;
-        let calls = if retag {
-            let summaries = self.all_calls()?;
-            let details = self.details_of(&summaries.iter().map(|c| c.id).collect::<Vec<_>>())?;
-            summaries.into_iter().zip(details).collect()
-        } else {
-            Vec::new()
-        };
+        let calls = self.calls_to_refile(&new)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         settings::write(&tx, &self.keys.records, &new)?;
-        let writer = Writer {
-            keys: &self.keys,
-            settings: &new,
-            themes: &self.themes,
-        };
-        let mut pages = PageCache::default();
-        for (summary, details) in &calls {
-            writer.put(&tx, &mut pages, summary, details, true)?;
-        }
-        pages.flush(&tx, &self.keys)?;
+        refile(&tx, &self.keys, &new, &self.themes, &calls)?;
         tx.commit()?;
         self.settings = new;
         Ok(())
+    }
+
+    /// Every call with its details when `new` moves the time zone (each
+    /// call is then filed again under its new local month), else none.
+    pub(super) fn calls_to_refile(
+        &self,
+        new: &Settings,
+    ) -> Result<Vec<(CallSummary, CallDetails)>, StoreError> {
+        if new.time_zone == self.settings.time_zone {
+            return Ok(Vec::new());
+        }
+        let summaries = self.all_calls()?;
+        let details = self.details_of(&summaries.iter().map(|c| c.id).collect::<Vec<_>>())?;
+        Ok(summaries.into_iter().zip(details).collect())
     }
 
     pub fn call_count(&self) -> Result<u64, StoreError> {
@@ -472,4 +470,27 @@ impl Vault {
             .query_row("SELECT COUNT(*) FROM calls", [], |r| r.get(0))?;
         Ok(count.unsigned_abs())
     }
+}
+
+/// Seals and files `calls` again under `settings`' time zone, inside the
+/// caller's transaction, so the settings and the calls' months change
+/// together or not at all.
+pub(super) fn refile(
+    tx: &Transaction<'_>,
+    keys: &Keys,
+    settings: &Settings,
+    themes: &ThemeCatalogue,
+    calls: &[(CallSummary, CallDetails)],
+) -> Result<(), StoreError> {
+    let writer = Writer {
+        keys,
+        settings,
+        themes,
+    };
+    let mut pages = PageCache::default();
+    for (summary, details) in calls {
+        writer.put(tx, &mut pages, summary, details, true)?;
+    }
+    pages.flush(tx, keys)?;
+    Ok(())
 }

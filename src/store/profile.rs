@@ -132,18 +132,16 @@ impl Vault {
             return Err(StoreError::ThemeListsDiffer);
         }
         change.settings.validate()?;
-        if change.settings.time_zone != self.settings.time_zone {
-            // Moving the local months of every call is the settings' job.
-            let mut moved = self.settings.clone();
-            moved.time_zone = change.settings.time_zone;
-            self.update_settings(moved)?;
-        }
+        // A new time zone files every call again under its local month, in
+        // the same transaction as the rest.
+        let calls = self.calls_to_refile(&change.settings)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         sealed::write_named::<ThemesRow>(&tx, &self.keys.records, &kept.to_vec())?;
         sealed::write_named::<ProfileRow>(&tx, &self.keys.records, &change.record)?;
         settings::write(&tx, &self.keys.records, &change.settings)?;
+        super::calls::refile(&tx, &self.keys, &change.settings, &change.themes, &calls)?;
         tx.commit()?;
         self.themes = change.themes;
         self.settings = change.settings;
