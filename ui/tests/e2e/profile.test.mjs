@@ -34,6 +34,28 @@ async function settings(driver) {
   await driver.waitForText("h2", "Helpline profile");
 }
 
+/** Logs a call with the CLI on `day` (noon, UK time) naming `theme`. */
+function logCall(dir, day, theme) {
+  cli(
+    dir,
+    "log",
+    "--at",
+    `${day}T12:00:00+01:00`,
+    "--minutes",
+    "20",
+    "--role",
+    "headteacher",
+    "--setting",
+    "primary",
+    "--region",
+    "london",
+    "--theme",
+    theme,
+    "--risk",
+    "low",
+  );
+}
+
 /** Presses a button from the keyboard, as a volunteer who tabs to it
  *  would (a pointer click can land on the bar kept in view below). */
 async function activate(driver, id) {
@@ -55,6 +77,8 @@ it("a coordinator publishes the 2025 theme list and exports the profile; a volun
     cli(store, "coordinator", "init");
     cli(store, "profile", "set", "--helpline", "End-to-end Helpline");
     await unlock(driver);
+    // Calls of 2024/25 under theme list version 1.
+    for (const day of ["2024-10-01", "2024-11-05"]) logCall(store, day, "inspection.ofsted");
     await settings(driver);
     await activate(driver, "profile-themes");
     await driver.waitForText("h1", "Theme list editor");
@@ -79,8 +103,18 @@ it("a coordinator publishes the 2025 theme list and exports the profile; a volun
     assert.equal(files.length, 1, files.join(", "));
     const file = join(work, files[0]);
 
-    // The coordinator's own store now logs under version 2.
+    // The coordinator's own store now logs under version 2, and the
+    // 2025/26 report compares with 2024/25 across the two versions.
     assert.match(cli(store, "themes"), /^inspection\.report_card\t/m);
+    logCall(store, "2025-10-01", "inspection.report_card");
+    await (await driver.findByText("nav button", "Report")).click();
+    const year = await driver.find("#report-year");
+    await driver.script("document.getElementById('report-year').value = ''; return true");
+    await year.type("2025" + KEYS.enter);
+    await driver.waitForText("#view-title", "Calls in 2025/26");
+    await driver.waitForText("main", "Report card grades");
+    await driver.waitForText("main", "not comparable");
+    await driver.waitForText("main", "Theme list version 2 changed some themes");
 
     // A volunteer's laptop: the file imports only with that fingerprint.
     const volunteer = join(work, "volunteer");
