@@ -7,7 +7,7 @@
 //! hold file contents anywhere but the file being written.
 
 use std::fs::{File, OpenOptions};
-use std::io::{ErrorKind, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// What to do when the file's name is already taken.
@@ -23,6 +23,19 @@ pub enum IfTaken {
 
 /// How many numbered names [`IfTaken::AddNumber`] tries before giving up.
 const MAX_NUMBERED: usize = 1000;
+
+/// Reads a whole file of at most `max` bytes; `None` when it is larger,
+/// found from its size before reading and, should it grow meanwhile, by
+/// never reading more than one byte past `max`.
+pub fn read_at_most(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let file = File::open(path)?;
+    if file.metadata()?.len() > max {
+        return Ok(None);
+    }
+    let mut bytes = Vec::new();
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= max).then_some(bytes))
+}
 
 /// Writes `bytes` as a whole new file at `target` and returns the path
 /// written (another name only with [`IfTaken::AddNumber`]). The bytes go to

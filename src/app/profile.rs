@@ -134,6 +134,14 @@ pub struct ProfileExported {
     pub fingerprint: String,
 }
 
+/// The fingerprint of a saved coordinator key, to show beside it; empty
+/// when there is none (or it no longer reads as a key).
+pub(super) fn shown_key_fingerprint(key: Option<&str>) -> String {
+    key.and_then(|k| k.parse::<CoordinatorKey>().ok())
+        .map(|k| k.fingerprint().to_string())
+        .unwrap_or_default()
+}
+
 fn day(text: &str) -> String {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map(|d| d.format("%-d %b %Y").to_string())
@@ -165,10 +173,7 @@ pub fn show(vault: &mut Vault) -> Result<ProfileView, AppError> {
         Some(identity) => identity.key().to_string(),
         None => settings.coordinator_key.clone().unwrap_or_default(),
     };
-    let return_key_fingerprint = return_key
-        .parse::<CoordinatorKey>()
-        .map(|k| k.fingerprint().to_string())
-        .unwrap_or_default();
+    let return_key_fingerprint = shown_key_fingerprint(Some(&return_key));
     Ok(ProfileView {
         role,
         helpline: record.helpline.clone(),
@@ -183,22 +188,18 @@ pub fn show(vault: &mut Vault) -> Result<ProfileView, AppError> {
     })
 }
 
-/// Reads at most one byte more than a profile may hold, so a huge file
-/// chosen by mistake is refused without being read whole.
+/// Reads a profile file, refusing one larger than any profile before
+/// reading it whole.
 fn read_file(path: &Path) -> Result<(Vec<u8>, SignedProfile), AppError> {
-    use std::io::Read;
-    let unreadable = |e: std::io::Error| AppError {
-        detail: Some(e.to_string()),
-        ..refused(format!(
-            "{} could not be read. Check the file is there and try again.",
-            path.display()
-        ))
-    };
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let mut bytes = Vec::new();
-    file.take(profile::MAX_PROFILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
+    let bytes = crate::files::read_at_most(path, profile::MAX_PROFILE_BYTES as u64)
+        .map_err(|e| AppError {
+            detail: Some(e.to_string()),
+            ..refused(format!(
+                "{} could not be read. Check the file is there and try again.",
+                path.display()
+            ))
+        })?
+        .ok_or(ProfileError::TooLarge)?;
     let signed = profile::read(&bytes)?;
     Ok((bytes, signed))
 }
@@ -260,11 +261,7 @@ pub fn check_file(vault: &mut Vault, path: &str) -> Result<ProfileFile, AppError
         version: p.version,
         made_on: day(&p.made_on),
         signer_fingerprint: signed.signer.fingerprint().to_string(),
-        return_key_fingerprint: p
-            .return_key
-            .parse::<CoordinatorKey>()
-            .map(|k| k.fingerprint().to_string())
-            .unwrap_or_default(),
+        return_key_fingerprint: shown_key_fingerprint(Some(&p.return_key)),
         time_zone: p.time_zone.clone(),
         theme_list_version: signed.themes.current().version,
         message: state_message(state, &signed, &record),

@@ -227,12 +227,8 @@ pub(super) fn overview(vault: &mut Vault, now: DateTime<Utc>) -> Result<ReturnsO
     let fingerprint = vault.volunteer_key()?.signer().fingerprint().to_string();
     let own_key = vault.coordinator_identity()?.map(|identity| identity.key());
     let settings = vault.settings();
-    let coordinator_key_fingerprint = settings
-        .coordinator_key
-        .as_deref()
-        .and_then(|k| k.parse::<crate::crypto::CoordinatorKey>().ok())
-        .map(|k| k.fingerprint().to_string())
-        .unwrap_or_default();
+    let coordinator_key_fingerprint =
+        super::profile::shown_key_fingerprint(settings.coordinator_key.as_deref());
     Ok(ReturnsOverview {
         display_name: settings.display_name.clone(),
         fingerprint,

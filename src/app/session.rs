@@ -20,7 +20,7 @@ use super::returns::{
 use super::themes::{self, ThemeDraftEdit, ThemeDraftView};
 use super::vocabulary::Vocabulary;
 use super::{AppError, ErrorCode};
-use crate::crypto::{CoordinatorKey, Passphrase, RecoveryKey};
+use crate::crypto::{Passphrase, RecoveryKey};
 use crate::model::{CallId, CallType, Field};
 use crate::safeguarding::Signpost;
 use crate::store::{DraftWrite, Settings, Vault};
@@ -330,12 +330,9 @@ impl Session {
             call_idle_lock_minutes: s.call_idle_lock_minutes,
             signposting: s.signposting.clone(),
             coordinator_key: s.coordinator_key.clone().unwrap_or_default(),
-            coordinator_key_fingerprint: s
-                .coordinator_key
-                .as_deref()
-                .and_then(|k| k.parse::<CoordinatorKey>().ok())
-                .map(|k| k.fingerprint().to_string())
-                .unwrap_or_default(),
+            coordinator_key_fingerprint: profile::shown_key_fingerprint(
+                s.coordinator_key.as_deref(),
+            ),
         }
     }
 

@@ -1,31 +1,19 @@
 //! Return files on disk: read with the size limit checked first, written
 //! whole or not at all, and never over an existing file.
 
-use std::io::Read;
 use std::path::Path;
 
 use super::{MAX_RETURN_BYTES, ReturnError};
-use crate::files::{IfTaken, write_whole};
+use crate::files::{IfTaken, read_at_most, write_whole};
 
 /// Reads a return file, refusing one larger than any return before reading it.
 pub fn read_return_file(path: &Path) -> Result<Vec<u8>, ReturnError> {
-    let io = |source| ReturnError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    if file.metadata().map_err(io)?.len() > MAX_RETURN_BYTES {
-        return Err(ReturnError::TooLarge);
-    }
-    let mut bytes = Vec::new();
-    // The file could grow between the check and the read.
-    file.take(MAX_RETURN_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_RETURN_BYTES {
-        return Err(ReturnError::TooLarge);
-    }
-    Ok(bytes)
+    read_at_most(path, MAX_RETURN_BYTES)
+        .map_err(|source| ReturnError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .ok_or(ReturnError::TooLarge)
 }
 
 /// Writes `bytes` to `path` whole, never over an existing file.
