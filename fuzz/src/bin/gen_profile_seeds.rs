@@ -14,7 +14,7 @@
 //! `cargo fuzz cmin`. Keys are random, so each run writes different bytes;
 //! run it only to refresh the seeds.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use quietline::crypto::{CoordinatorIdentity, VolunteerKey};
 use quietline::profile::{self, MAX_HELPLINE_CHARS, MAX_SIGNPOSTS, PROFILE_FORMAT, Profile};
@@ -22,6 +22,10 @@ use quietline::returns::PUBLISHED_TEST_KEY;
 use quietline::safeguarding::{Signpost, default_directory};
 use quietline::themes::edit::{NewTheme, ThemeEdit, apply, start_draft};
 use quietline::themes::{ThemeCatalogue, ThemeList};
+
+#[path = "../seeds.rs"]
+mod seeds;
+use seeds::{malformed, replaced, write};
 
 fn new_theme(id: &str, label: &str) -> NewTheme {
     NewTheme {
@@ -95,40 +99,6 @@ fn profile(return_key: &str) -> Profile {
     }
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) {
-    std::fs::write(dir.join(name), bytes).expect("the seed is written");
-}
-
-/// Variants of `bytes` that must not be accepted as they are.
-fn malformed(bytes: &[u8]) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    let len = bytes.len();
-    for cut in [0, 1, len / 3, len / 2, len.saturating_sub(1)] {
-        out.push(bytes[..cut.min(len)].to_vec());
-    }
-    for at in [0, 30, 120, len / 4, len / 2, len.saturating_sub(1)] {
-        if at < len {
-            let mut flipped = bytes.to_vec();
-            flipped[at] ^= 0x01;
-            out.push(flipped);
-        }
-    }
-    let mut extra = bytes.to_vec();
-    extra.push(b'\n');
-    out.push(extra);
-    out
-}
-
-/// Textual changes to a file or a payload.
-fn replaced(bytes: &[u8], changes: &[(&str, &str)]) -> Vec<Vec<u8>> {
-    let text = String::from_utf8_lossy(bytes);
-    changes
-        .iter()
-        .filter(|(from, _)| text.contains(from))
-        .map(|(from, to)| text.replacen(from, to, 1).into_bytes())
-        .collect()
-}
-
 fn main() {
     let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
     let [seeds, corpus] = args.as_slice() else {
@@ -192,7 +162,9 @@ fn main() {
             continue;
         }
         for (kind, bytes) in [("file", &file), ("json", &json)] {
-            for (k, bad) in malformed(bytes).iter().enumerate() {
+            let len = bytes.len();
+            let flips = [0, 30, 120, len / 4, len / 2, len.saturating_sub(1)];
+            for (k, bad) in malformed(bytes, &flips).iter().enumerate() {
                 to_corpus(&format!("bad-profile-{kind}-{n:02}-{k:02}"), bad);
             }
         }

@@ -14,7 +14,7 @@
 //! ready for `cargo fuzz cmin`. Keys and age encryption are random, so each
 //! run writes different bytes; run it only to refresh the seeds.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use quietline::model::{CallType, CallerType, Employer, Region, RiskLevel, Role, Setting};
 use quietline::period::PeriodKind;
@@ -23,6 +23,10 @@ use quietline::returns::{
     read_signed, seal, sign,
 };
 use quietline::themes::{ThemeCatalogue, ThemeList};
+
+#[path = "../seeds.rs"]
+mod seeds;
+use seeds::{malformed, replaced, write};
 
 /// The fuzz target's source holds the one copy of the test-only identity.
 const TARGET_SOURCE: &str = include_str!("../../fuzz_targets/return_parser.rs");
@@ -110,40 +114,6 @@ fn payload(
     }
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) {
-    std::fs::write(dir.join(name), bytes).expect("the seed is written");
-}
-
-/// Variants of `bytes` that must not be accepted as they are.
-fn malformed(bytes: &[u8]) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    let len = bytes.len();
-    for cut in [0, 1, len / 3, len / 2, len.saturating_sub(1)] {
-        out.push(bytes[..cut.min(len)].to_vec());
-    }
-    for at in [0, len / 4, len / 2, len * 3 / 4, len.saturating_sub(1)] {
-        if at < len {
-            let mut flipped = bytes.to_vec();
-            flipped[at] ^= 0x01;
-            out.push(flipped);
-        }
-    }
-    let mut extra = bytes.to_vec();
-    extra.push(b'\n');
-    out.push(extra);
-    out
-}
-
-/// Textual changes to a signed plaintext or a payload.
-fn replaced(bytes: &[u8], changes: &[(&str, &str)]) -> Vec<Vec<u8>> {
-    let text = String::from_utf8_lossy(bytes);
-    changes
-        .iter()
-        .filter(|(from, _)| text.contains(from))
-        .map(|(from, to)| text.replacen(from, to, 1).into_bytes())
-        .collect()
-}
-
 fn main() {
     let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
     let [seeds, corpus] = args.as_slice() else {
@@ -188,7 +158,9 @@ fn main() {
             let name = format!("valid-{kind}-{n:02}");
             write(seeds, &name, bytes);
             to_corpus(&name, bytes);
-            for (k, bad) in malformed(bytes).iter().enumerate() {
+            let len = bytes.len();
+            let flips = [0, len / 4, len / 2, len * 3 / 4, len.saturating_sub(1)];
+            for (k, bad) in malformed(bytes, &flips).iter().enumerate() {
                 to_corpus(&format!("bad-{kind}-{n:02}-{k:02}"), bad);
             }
         }
