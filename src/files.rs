@@ -42,21 +42,34 @@ pub fn read_at_most(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
 /// a hidden temporary file in the same folder first, named after the file
 /// being written, and take the real name only once they are all on disk.
 pub fn write_whole(target: &Path, bytes: &[u8], if_taken: IfTaken) -> std::io::Result<PathBuf> {
+    write_checked(target, if_taken, |file| file.write_all(bytes), |_| Ok(()))
+}
+
+/// Like [`write_whole`], with the bytes written by `write` (streamed, for
+/// files too large to hold in memory) and the finished temporary file
+/// passed to `check` before it takes its name: a file that fails the
+/// check never appears under the name.
+pub fn write_checked(
+    target: &Path,
+    if_taken: IfTaken,
+    write: impl FnOnce(&mut File) -> std::io::Result<()>,
+    check: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<PathBuf> {
     let folder = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
     let (temp, mut file) = new_temp_file(folder, target)?;
-    let written = file
-        .write_all(bytes)
+    let written = write(&mut file)
         .and_then(|()| file.sync_all())
         .and_then(|()| {
             drop(file);
-            match if_taken {
-                IfTaken::Replace => std::fs::rename(&temp, target).map(|()| target.to_path_buf()),
-                IfTaken::Refuse => claim_first_free(&temp, [target.to_path_buf()]),
-                IfTaken::AddNumber => claim_first_free(&temp, numbered(target).take(MAX_NUMBERED)),
-            }
+            check(&temp)
+        })
+        .and_then(|()| match if_taken {
+            IfTaken::Replace => std::fs::rename(&temp, target).map(|()| target.to_path_buf()),
+            IfTaken::Refuse => claim_first_free(&temp, [target.to_path_buf()]),
+            IfTaken::AddNumber => claim_first_free(&temp, numbered(target).take(MAX_NUMBERED)),
         });
     // The temporary name is gone after a rename, and a spare link after a
     // hard link; either way nothing of it should remain.
@@ -76,7 +89,12 @@ fn new_temp_file(folder: &Path, target: &Path) -> std::io::Result<(PathBuf, File
     let mut attempt = 0u32;
     loop {
         let path = folder.join(format!(".{name}.{}-{attempt}.partial", std::process::id()));
-        match OpenOptions::new().write(true).create_new(true).open(&path) {
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        // Whatever Quietline writes is for this user only.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(&path) {
             Ok(file) => return Ok((path, file)),
             Err(e) if e.kind() == ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
             Err(e) => return Err(e),

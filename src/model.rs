@@ -268,6 +268,11 @@ pub struct CallSummary {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub facts: CallFacts,
+    /// When the retention policy shredded this call's notes, safeguarding
+    /// details and exact times; `facts.started_at` is then midday of the
+    /// local day the call was on, so every count stays where it was.
+    #[serde(default)]
+    pub shredded_on: Option<NaiveDate>,
 }
 
 /// A stored call, opened in full.
@@ -348,6 +353,15 @@ fields! {
     Helpline => "helpline name";
     /// The theme list editor's draft.
     ThemeDraft => "theme list";
+    // Backups and retention.
+    BackupFolder => "backup folder";
+    KeepBackups => "backups kept";
+    BackupWarnDays => "backup warning";
+    /// The backup file to restore.
+    BackupFile => "backup file";
+    /// The word typed to replace an existing log with a backup.
+    ReplaceConfirmation => "confirmation";
+    RetentionMonths => "retention period";
 }
 
 impl fmt::Display for Field {
@@ -472,6 +486,7 @@ pub(crate) mod tests {
             created_at: facts.started_at,
             updated_at: facts.started_at,
             facts,
+            shredded_on: None,
         }
     }
 

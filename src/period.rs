@@ -211,6 +211,12 @@ pub fn local_midnight(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
         .unwrap_or_else(|| midnight.and_utc())
 }
 
+/// Midday of a local date as a UTC instant: what a call's exact time
+/// becomes once shredded (no zone moves midday off its day).
+pub fn local_midday(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    local_midnight(date, tz) + chrono::Duration::hours(12)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,7 +76,7 @@ fn a_shift_create_log_list_edit_delete_and_lock() {
         .unwrap();
     assert_eq!(due.matched, 1);
 
-    session.delete_call(&id).unwrap();
+    session.delete_call(&id, chrono::Utc::now()).unwrap();
     let err = session.open_call(&id).unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
 

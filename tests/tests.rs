@@ -10,6 +10,7 @@ mod compatibility;
 mod encryption;
 mod fuzz_corpus;
 mod import;
+mod keeping;
 mod profile;
 mod report_html;
 mod returns;

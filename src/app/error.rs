@@ -113,6 +113,12 @@ impl From<StoreError> for AppError {
                 detail: Some(e.to_string()),
                 ..AppError::new(ErrorCode::Damaged, capitalised(&e.to_string()))
             },
+            e @ (StoreError::NotABackup
+            | StoreError::DamagedBackup
+            | StoreError::NewerBackup(_)
+            | StoreError::ForeignBackup) => {
+                AppError::new(ErrorCode::Failed, capitalised(&e.to_string()))
+            }
             e @ StoreError::ThemeListsDiffer => {
                 AppError::new(ErrorCode::Failed, capitalised(&e.to_string()))
             }

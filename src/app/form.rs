@@ -534,6 +534,7 @@ mod tests {
                 created_at: Utc::now(),
                 updated_at: Utc::now(),
                 facts: call.facts.clone(),
+                shredded_on: None,
             },
             details: call.details.clone(),
         };

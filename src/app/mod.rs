@@ -20,6 +20,7 @@ mod error;
 mod files;
 mod follow_up;
 mod form;
+pub mod keeping;
 mod listing;
 pub mod profile;
 mod report;
@@ -32,6 +33,10 @@ mod vocabulary;
 pub use error::{AppError, ErrorCode};
 pub use follow_up::FollowUpState;
 pub use form::{CallForm, local_form_time, parse_due_date, shown_date, shown_time};
+pub use keeping::{
+    BackupChoice, BackupFileView, BackupMade, BackupStatus, RestorePreview, RestoreRequest,
+    Restored, RetentionView, ShredDone, ShredPreview,
+};
 pub use listing::{CallFilter, CallList, CallRow, calls_in_period};
 pub use profile::{
     DEFAULT_SUPPRESS_BELOW, ProfileApplied, ProfileDetails, ProfileExported, ProfileFile,

@@ -8,6 +8,10 @@ use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::form::CallForm;
+use super::keeping::{
+    self, BackupChoice, BackupMade, BackupStatus, RestoreRequest, Restored, RetentionView,
+    ShredDone, ShredPreview,
+};
 use super::listing::{CallFilter, CallList, list_calls};
 use super::profile::{
     self, ProfileApplied, ProfileDetails, ProfileExported, ProfileFile, ProfileImport, ProfileView,
@@ -78,6 +82,10 @@ pub struct OpenedCall {
     /// calls use: changing the themes files the call under the current list.
     pub theme_list_version: u32,
     pub older_theme_list: bool,
+    /// Whether the call is on legal hold (its notes are never shredded).
+    pub held: bool,
+    /// "Notes and exact times shredded on 2 Dec 2026", or empty.
+    pub shredded: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -287,6 +295,18 @@ impl Session {
                 .collect(),
             theme_list_version: version,
             older_theme_list: version < themes.current().version,
+            held: self.vault.keeping()?.is_held(call.summary.id),
+            shredded: call
+                .summary
+                .shredded_on
+                .map(|on| {
+                    format!(
+                        "Notes, safeguarding details and exact times shredded on {} under the \
+                         retention policy.",
+                        on.format("%-d %b %Y")
+                    )
+                })
+                .unwrap_or_default(),
         })
     }
 
@@ -301,9 +321,84 @@ impl Session {
         Ok(())
     }
 
-    pub fn delete_call(&mut self, id: &str) -> Result<(), AppError> {
+    /// Deletes a call, and erases it from the backups in the backup folder
+    /// (or, while the folder cannot be reached, remembers to).
+    pub fn delete_call(&mut self, id: &str, now: DateTime<Utc>) -> Result<(), AppError> {
         self.vault.delete_call(call_id(id)?)?;
+        // The deletion stands either way; what the backups still owe is
+        // recorded and applied the next time the folder is there.
+        let _ = keeping::catch_up_backups(&mut self.vault, now);
         Ok(())
+    }
+
+    pub fn backup_status(&self, now: DateTime<Utc>) -> Result<BackupStatus, AppError> {
+        keeping::status(&self.vault, self.demo, now)
+    }
+
+    pub fn choose_backups(
+        &mut self,
+        choice: &BackupChoice,
+        now: DateTime<Utc>,
+    ) -> Result<BackupStatus, AppError> {
+        keeping::choose(&mut self.vault, self.demo, choice, now)
+    }
+
+    pub fn back_up_now(&mut self, now: DateTime<Utc>) -> Result<BackupMade, AppError> {
+        keeping::back_up_now(&mut self.vault, self.demo, now)
+    }
+
+    /// `quietline backup -o FILE`.
+    pub fn back_up_to(&self, path: &Path, now: DateTime<Utc>) -> Result<BackupMade, AppError> {
+        keeping::back_up_to(&self.vault, self.demo, path, now)
+    }
+
+    /// On locking and while open: backs up when a day has passed.
+    pub fn back_up_if_due(&mut self, now: DateTime<Utc>) -> Result<Option<BackupMade>, AppError> {
+        keeping::back_up_if_due(&mut self.vault, self.demo, now)
+    }
+
+    /// At unlock and daily: the retention policy and what backups owe.
+    pub fn housekeeping(&mut self, now: DateTime<Utc>) -> Result<(), AppError> {
+        keeping::housekeeping(&mut self.vault, self.demo, now)
+    }
+
+    pub fn retention(&self) -> Result<RetentionView, AppError> {
+        keeping::retention(&self.vault)
+    }
+
+    pub fn preview_shred(&self, months: u32, now: DateTime<Utc>) -> Result<ShredPreview, AppError> {
+        keeping::preview_shred(&self.vault, months, now)
+    }
+
+    pub fn set_retention(
+        &mut self,
+        months: u32,
+        now: DateTime<Utc>,
+    ) -> Result<ShredDone, AppError> {
+        keeping::set_retention(&mut self.vault, months, now)
+    }
+
+    pub fn shred(&mut self, now: DateTime<Utc>) -> Result<ShredDone, AppError> {
+        keeping::shred(&mut self.vault, now)
+    }
+
+    pub fn hold(&mut self, id: &str, now: DateTime<Utc>) -> Result<String, AppError> {
+        keeping::hold(&mut self.vault, call_id(id)?, now)
+    }
+
+    pub fn release_hold(&mut self, id: &str) -> Result<String, AppError> {
+        keeping::release(&mut self.vault, call_id(id)?)
+    }
+
+    /// Restores a backup as this laptop's call log (see
+    /// [`keeping::restore`]) and opens it.
+    pub fn restore(
+        dir: &Path,
+        request: &RestoreRequest,
+        now: DateTime<Utc>,
+    ) -> Result<(Session, Restored), AppError> {
+        let (vault, restored) = keeping::restore(dir, request, now)?;
+        Ok((Session::new(vault, false), restored))
     }
 
     pub fn list_calls(

@@ -7,6 +7,7 @@
 //! refused by `merge` (damaged, tampered, for another coordinator, from an
 //! unknown or revoked volunteer, or superseded).
 
+mod keeping;
 mod profile;
 mod returns;
 mod secrets;
@@ -218,6 +219,46 @@ enum Command {
         /// The name the coordinator sees on your returns
         #[arg(long, value_name = "NAME")]
         display_name: Option<String>,
+        /// Shred private notes, safeguarding details and exact times this
+        /// many months after a call (0 turns it off); counts are kept
+        #[arg(long, value_name = "N")]
+        retention_months: Option<u32>,
+        /// The folder automatic backups go to ("" turns them off)
+        #[arg(long, value_name = "DIR")]
+        backup_folder: Option<String>,
+        /// How many backups the folder keeps
+        #[arg(long, value_name = "K")]
+        keep_backups: Option<u32>,
+        /// Confirm shredding without being asked
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Back up the whole store, sealed, to FILE or into the backup folder
+    Backup {
+        /// The .qlbackup file to write (never overwritten) [default: the backup folder]
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Restore a backup into --store DIR, which must not hold a store yet
+    Restore {
+        #[arg(value_name = "FILE.qlbackup")]
+        file: PathBuf,
+        /// Unlock with the recovery key and set a new passphrase
+        #[arg(long)]
+        recovery_key: bool,
+    },
+    /// Apply the retention policy: shred old calls' notes (counts are kept)
+    Shred {
+        /// Only say what would be shredded
+        #[arg(long)]
+        preview: bool,
+    },
+    /// Put a call on legal hold so its notes are never shredded, or release it
+    Hold {
+        #[arg(value_name = "CALL_ID")]
+        id: String,
+        #[arg(long)]
+        release: bool,
     },
     /// Make a signed return of the year's calls for the coordinator (no notes, no times)
     Return {
@@ -427,7 +468,12 @@ fn unlock(dir: &Path) -> Result<Vault, CliError> {
         return Err(StoreError::NotFound(dir.to_path_buf()).into());
     }
     let passphrase = secrets::current_passphrase()?;
-    Ok(Vault::open(dir, &Passphrase::new(&passphrase))?)
+    let mut vault = Vault::open(dir, &Passphrase::new(&passphrase))?;
+    // What runs at every unlock: the retention policy (once a day) and
+    // what the backups are owed. A failure here must not stop the command
+    // asked for; it is tried again at the next unlock.
+    let _ = quietline::app::keeping::housekeeping(&mut vault, false, Utc::now());
+    Ok(vault)
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
@@ -525,7 +571,23 @@ fn run(cli: Cli) -> Result<(), CliError> {
             coordinator_key,
             fingerprint,
             display_name,
-        } => returns::settings(&dir, coordinator_key, fingerprint, display_name),
+            retention_months,
+            backup_folder,
+            keep_backups,
+            yes,
+        } => {
+            let keep = keeping::KeepingArgs {
+                retention_months,
+                backup_folder,
+                keep_backups,
+                yes,
+            };
+            returns::settings(&dir, coordinator_key, fingerprint, display_name, &keep, now)
+        }
+        Command::Backup { output } => keeping::backup(&dir, output.as_deref(), now),
+        Command::Restore { file, recovery_key } => keeping::restore(&dir, &file, recovery_key, now),
+        Command::Shred { preview } => keeping::shred(&dir, preview, now),
+        Command::Hold { id, release } => keeping::hold(&dir, &id, release, now),
         Command::Return {
             year,
             academic,

@@ -48,6 +48,8 @@ pub fn settings(
     coordinator_key: Option<String>,
     fingerprint: Option<String>,
     display_name: Option<String>,
+    keep: &super::keeping::KeepingArgs,
+    now: DateTime<Utc>,
 ) -> Result<(), CliError> {
     let mut vault = unlock(dir)?;
     if coordinator_key.is_some() || display_name.is_some() {
@@ -94,7 +96,7 @@ pub fn settings(
         writeln!(out, "coordinator key fingerprint\t{shown}").map_err(output_error)?;
     }
     writeln!(out, "signing fingerprint\t{fingerprint}").map_err(output_error)?;
-    Ok(())
+    super::keeping::settings(&mut vault, keep, now, &mut out)
 }
 
 pub fn make_return(

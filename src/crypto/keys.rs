@@ -35,6 +35,12 @@ pub struct ExportIdKey([u8; 32]);
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub struct LookupKey([u8; 32]);
 
+/// Keys the code that authenticates a backup file's header (when it was
+/// made, which store, the digest of its body), checked once the backup is
+/// unlocked, so a header cannot be edited to pass one backup off as another.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct BackupKey([u8; 32]);
+
 /// A keyed tag of a local month. Equal tags mean "same month" and nothing
 /// more; without the key the month cannot be recovered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,6 +50,7 @@ const RECORD_KEY_INFO: &[u8] = b"quietline v1 record sealing";
 const PERIOD_TAG_KEY_INFO: &[u8] = b"quietline v1 period tag";
 const EXPORT_ID_KEY_INFO: &[u8] = b"quietline v1 export id";
 const LOOKUP_KEY_INFO: &[u8] = b"quietline v1 merged lookup";
+const BACKUP_KEY_INFO: &[u8] = b"quietline v1 backup header";
 
 impl DataKey {
     pub fn generate() -> Result<DataKey, CryptoError> {
@@ -83,6 +90,63 @@ impl DataKey {
     pub fn lookup_key(&self) -> LookupKey {
         LookupKey(self.derive(LOOKUP_KEY_INFO))
     }
+
+    pub fn backup_key(&self) -> BackupKey {
+        BackupKey(self.derive(BACKUP_KEY_INFO))
+    }
+
+    /// A second copy of this key, for opening a backup of the same store
+    /// without asking for the passphrase again. Both copies are zeroed when
+    /// dropped.
+    pub fn duplicate(&self) -> DataKey {
+        DataKey(self.0)
+    }
+}
+
+impl BackupKey {
+    /// The authentication code of `parts` (each length-prefixed).
+    pub fn code(&self, parts: &[&[u8]]) -> [u8; 32] {
+        // HMAC accepts keys of any length.
+        #[allow(clippy::expect_used)]
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        for part in parts {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Whether `code` is the authentication code of `parts`, compared in
+    /// constant time.
+    pub fn verify(&self, parts: &[&[u8]], code: &[u8]) -> bool {
+        // HMAC accepts keys of any length.
+        #[allow(clippy::expect_used)]
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        for part in parts {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        mac.verify_slice(code).is_ok()
+    }
+}
+
+/// SHA-256 of everything `reader` yields: a backup's body is checked
+/// against it before anything else reads the body, so a damaged file is
+/// named as damaged rather than as a wrong passphrase.
+pub fn digest_reader(mut reader: impl std::io::Read) -> std::io::Result<[u8; 32]> {
+    use sha2::Digest;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        let n = reader.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    Ok(hasher.finalize().into())
 }
 
 /// HMAC-SHA256 of `parts` (each length-prefixed, so no two lists of parts

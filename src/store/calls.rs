@@ -5,14 +5,14 @@
 //! record to another month's tag makes it fail to open rather than be
 //! silently miscounted), and its private details, sealed on their own.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::codec;
 use super::pages::{self, Page, PageCache, WrittenTails};
 use super::sealed::{self, SealedTable};
 use super::sealed_rows::{CallFacts, SealedRecords};
-use super::{Keys, Settings, StoreError, Vault, settings};
+use super::{Keys, Settings, StoreError, Vault, keeping, settings};
 use crate::crypto::PeriodTag;
 use crate::model::{Call, CallDetails, CallId, CallSummary, NewCall};
 use crate::period::LocalMonth;
@@ -118,6 +118,7 @@ impl Writer<'_> {
             created_at: now,
             updated_at: now,
             facts: call.facts.clone(),
+            shredded_on: None,
         }
     }
 }
@@ -310,7 +311,23 @@ impl Vault {
     /// Deletes a call. `secure_delete` overwrites the freed pages.
     /// Once the store has made a return, the deleted call's export id is
     /// kept so that the next return erases it at the coordinator's too.
+    /// The call's id is kept too, so that backups made before (see
+    /// [`super::keeping`]) are erased of it.
     pub fn delete_call(&mut self, id: CallId) -> Result<(), StoreError> {
+        let today = Utc::now()
+            .with_timezone(&self.settings.time_zone)
+            .date_naive();
+        self.delete_and_record(id, today, true)
+    }
+
+    /// Deletes a call from a copy of this store (a backup being rewritten),
+    /// recording the erasure in it but leaving nothing pending.
+    pub(super) fn delete_and_record(
+        &mut self,
+        id: CallId,
+        today: NaiveDate,
+        pend: bool,
+    ) -> Result<(), StoreError> {
         let tell_coordinator = self.returns_made()? > 0;
         let export_id = self.export_id(id);
         let tx = self
@@ -343,7 +360,73 @@ impl Vault {
         if tell_coordinator {
             super::deletions::record(&tx, &self.keys, &export_id)?;
         }
+        let mut keeping = keeping::read(&tx, &self.keys.records)?;
+        keeping.erased.insert(id.to_string(), today);
+        keeping.holds.remove(&id.to_string());
+        if pend && keeping.backup_folder.is_some() {
+            keeping.pending_erasures.push(id.to_string());
+        }
+        keeping::write(&tx, &self.keys.records, &keeping)?;
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Shreds the private text and exact times of `ids` in one
+    /// transaction: each call's details are sealed again empty, and its
+    /// start, creation and edit times become midday of the local day it
+    /// started on, so its local date and month (and every count) stay.
+    /// Both records are written afresh (new nonces); `secure_delete`
+    /// overwrites the old cells. Returns how many were shredded (a call
+    /// already shredded, deleted or on hold is skipped).
+    pub fn shred_calls(&mut self, ids: &[CallId], today: NaiveDate) -> Result<usize, StoreError> {
+        let tz = self.settings.time_zone;
+        let writer = Writer {
+            keys: &self.keys,
+            settings: &self.settings,
+            themes: &self.themes,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let keeping = keeping::read(&tx, &self.keys.records)?;
+        let mut pages = PageCache::default();
+        let mut shredded = 0;
+        for &id in ids {
+            if keeping.is_held(id) {
+                continue;
+            }
+            let Some(old) = summary_in(&tx, &self.keys, id)? else {
+                continue;
+            };
+            if old.shredded_on.is_some() {
+                continue;
+            }
+            let day = old.facts.started_at.with_timezone(&tz).date_naive();
+            let midday = crate::period::local_midday(day, tz);
+            let summary = CallSummary {
+                created_at: midday,
+                updated_at: midday,
+                facts: crate::model::CallFacts {
+                    started_at: midday,
+                    ..old.facts.clone()
+                },
+                shredded_on: Some(today),
+                ..old
+            };
+            writer.put(&tx, &mut pages, &summary, &CallDetails::default(), true)?;
+            shredded += 1;
+        }
+        pages.flush(&tx, &self.keys)?;
+        tx.commit()?;
+        Ok(shredded)
+    }
+
+    /// Moves everything the write-ahead log holds into the database file
+    /// and empties the log, so pages overwritten by a shred or an erasure
+    /// do not linger in it.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
 

@@ -34,6 +34,13 @@ struct SealedFactsV1 {
     follow_up_done: bool,
 }
 
+/// Appended to a call's facts only once shredded, so every other record
+/// keeps exactly the bytes format 1 wrote.
+#[derive(Serialize, Deserialize)]
+struct ShreddedV1 {
+    shredded_on_days: i32,
+}
+
 #[derive(Serialize, Deserialize)]
 struct SealedDetailsV1 {
     safeguarding: Vec<String>,
@@ -77,12 +84,30 @@ pub fn encode_facts(summary: &CallSummary) -> Result<Vec<u8>, postcard::Error> {
         follow_up_due_days: f.follow_up.due.map(days),
         follow_up_done: f.follow_up.done,
     };
-    postcard::to_stdvec(&sealed)
+    let mut bytes = postcard::to_stdvec(&sealed)?;
+    if let Some(on) = summary.shredded_on {
+        bytes.extend(postcard::to_stdvec(&ShreddedV1 {
+            shredded_on_days: days(on),
+        })?);
+    }
+    Ok(bytes)
 }
 
 pub fn decode_facts(id: crate::model::CallId, bytes: &[u8]) -> Result<CallSummary, Undecodable> {
-    let s: SealedFactsV1 = postcard::from_bytes(bytes).map_err(|_| Undecodable)?;
+    let (s, rest): (SealedFactsV1, &[u8]) =
+        postcard::take_from_bytes(bytes).map_err(|_| Undecodable)?;
+    let shredded_on = if rest.is_empty() {
+        None
+    } else {
+        let (shredded, rest): (ShreddedV1, &[u8]) =
+            postcard::take_from_bytes(rest).map_err(|_| Undecodable)?;
+        if !rest.is_empty() {
+            return Err(Undecodable);
+        }
+        Some(NaiveDate::from_epoch_days(shredded.shredded_on_days).ok_or(Undecodable)?)
+    };
     Ok(CallSummary {
+        shredded_on,
         id,
         logged_by: s.logged_by,
         theme_list_version: s.theme_list_version,

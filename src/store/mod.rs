@@ -8,10 +8,12 @@
 //! nothing from them: what a return does to a coordinator's rows is decided
 //! above it and applied here ([`ReturnMerge`]).
 
+mod backup;
 mod calls;
 mod codec;
 mod deletions;
 mod drafts;
+mod keeping;
 mod keyslots;
 mod merged;
 mod pages;
@@ -22,6 +24,7 @@ mod schema;
 mod sealed;
 mod sealed_rows;
 mod settings;
+mod verify;
 
 use std::path::{Path, PathBuf};
 
@@ -36,8 +39,15 @@ use crate::themes::ThemeCatalogue;
 use keyslots::Slot;
 use schema::STORE_FORMAT;
 
+pub use backup::{
+    BACKUP_EXTENSION, BACKUP_FORMAT, BackupHeader, Restore, StagedRestore, read_header,
+};
 pub use calls::{ImportBatch, SavedCall};
 pub use drafts::{DraftWrite, MAX_DRAFT_BYTES};
+pub use keeping::{
+    DEFAULT_BACKUP_WARN_DAYS, DEFAULT_KEEP_BACKUPS, Keeping, MAX_BACKUP_WARN_DAYS,
+    MAX_KEEP_BACKUPS, MAX_RETENTION_MONTHS, MIN_KEEP_BACKUPS,
+};
 pub use merged::{
     HeldCall, HeldCalls, MergePlan, MergedCall, MergedReturn, ReturnMerge, ReturnedCall, Volunteer,
 };
@@ -49,6 +59,7 @@ pub use settings::{
     DEFAULT_CALL_IDLE_LOCK_MINUTES, DEFAULT_IDLE_LOCK_MINUTES, MAX_CALL_IDLE_LOCK_MINUTES,
     MAX_IDLE_LOCK_MINUTES, MIN_IDLE_LOCK_MINUTES, Settings,
 };
+pub use verify::Checked;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -73,6 +84,18 @@ pub enum StoreError {
         "this store was written by a newer version of Quietline (format {found}); update Quietline to open it"
     )]
     UnsupportedFormat { found: i64 },
+    #[error("this file is not a Quietline backup")]
+    NotABackup,
+    #[error(
+        "this backup is damaged: it is not the file Quietline wrote (try another backup; nothing was changed)"
+    )]
+    DamagedBackup,
+    #[error(
+        "this backup was made by a newer version of Quietline (format {0}); update Quietline to use it"
+    )]
+    NewerBackup(u32),
+    #[error("this backup is of another Quietline store, not this one")]
+    ForeignBackup,
     #[error("no call with id {0}")]
     CallNotFound(CallId),
     #[error(

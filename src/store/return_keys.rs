@@ -85,6 +85,32 @@ impl NamedRow for ReturnsMadeRow {
     const NAME: &'static str = "returns_made";
 }
 
+/// The sequence number of the last return this store made.
+struct LastSequenceRow;
+
+impl SealedTable for LastSequenceRow {
+    const TABLE: &'static str = "settings";
+    const KEY: &'static str = "name";
+    const BINDS_AS: &'static str = "return_sequence";
+    type Value = u64;
+
+    fn encode(sequence: &u64) -> Option<Vec<u8>> {
+        Some(sequence.to_be_bytes().to_vec())
+    }
+
+    fn decode(_: &[u8], plain: &[u8]) -> Option<u64> {
+        Some(u64::from_be_bytes(plain.try_into().ok()?))
+    }
+
+    fn describe(_: &[u8]) -> String {
+        "the last return's number".into()
+    }
+}
+
+impl NamedRow for LastSequenceRow {
+    const NAME: &'static str = "return_sequence";
+}
+
 impl Vault {
     /// This store's signing key, made and kept the first time it is needed.
     pub fn volunteer_key(&mut self) -> Result<VolunteerKey, StoreError> {
@@ -118,10 +144,26 @@ impl Vault {
         Ok(sealed::read_named::<ReturnsMadeRow>(&self.conn, &self.keys.records)?.unwrap_or(0))
     }
 
-    /// Counts one more return and gives its sequence number (1, 2, …).
+    /// Counts one more return and gives its sequence number: larger than
+    /// any this store gave before and, from this version on, at least the
+    /// number of seconds since 1970. A coordinator keeps the newest return
+    /// of each month by this number, so a store restored from a backup
+    /// (whose count is behind the returns its lost original made) still
+    /// numbers its next return above every earlier one, as long as the
+    /// laptop's clock is right. Count and number change in one
+    /// transaction.
     pub(crate) fn next_return_sequence(&mut self) -> Result<u64, StoreError> {
-        let next = self.returns_made()? + 1;
-        sealed::write_named::<ReturnsMadeRow>(&self.conn, &self.keys.records, &next)?;
+        let now = u64::try_from(chrono::Utc::now().timestamp()).unwrap_or(0);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let key = &self.keys.records;
+        let made = sealed::read_named::<ReturnsMadeRow>(&tx, key)?.unwrap_or(0);
+        let last = sealed::read_named::<LastSequenceRow>(&tx, key)?.unwrap_or(made);
+        let next = (last.max(made) + 1).max(now);
+        sealed::write_named::<ReturnsMadeRow>(&tx, key, &(made + 1))?;
+        sealed::write_named::<LastSequenceRow>(&tx, key, &next)?;
+        tx.commit()?;
         Ok(next)
     }
 

@@ -137,18 +137,7 @@ pub const DB_FILE: &str = "quietline.db";
 /// before SQLite opens it: SQLite gives its WAL and shared-memory files the
 /// same permissions as the database file.
 pub fn create_file(dir: &Path) -> Result<Connection, StoreError> {
-    let io = |source| StoreError::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir).map_err(io)?;
+    create_dir(dir)?;
     let path = dir.join(DB_FILE);
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
@@ -169,6 +158,22 @@ pub fn create_file(dir: &Path) -> Result<Connection, StoreError> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     configure(&conn)?;
     Ok(conn)
+}
+
+/// Creates `dir` (and its parents) readable by this user only, if it is
+/// not there yet.
+pub fn create_dir(dir: &Path) -> Result<(), StoreError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|source| StoreError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })
 }
 
 /// Opens an existing store without creating anything and without writing:

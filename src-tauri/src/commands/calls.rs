@@ -65,7 +65,10 @@ pub async fn update_call(app: AppHandle, id: String, form: CallForm) -> Result<(
 
 #[tauri::command]
 pub async fn delete_call(app: AppHandle, id: String) -> Result<(), AppError> {
-    off_main_thread(app, "delete call", move |h| h.with(|s| s.delete_call(&id))).await
+    off_main_thread(app, "delete call", move |h| {
+        h.with(|s| s.delete_call(&id, Utc::now()))
+    })
+    .await
 }
 
 #[tauri::command]

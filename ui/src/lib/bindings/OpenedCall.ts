@@ -16,4 +16,12 @@ theme_labels: Array<Choice>,
  * That theme list's version, and whether it is older than the one new
  * calls use: changing the themes files the call under the current list.
  */
-theme_list_version: number, older_theme_list: boolean, };
+theme_list_version: number, older_theme_list: boolean, 
+/**
+ * Whether the call is on legal hold (its notes are never shredded).
+ */
+held: boolean, 
+/**
+ * "Notes and exact times shredded on 2 Dec 2026", or empty.
+ */
+shredded: string, };
