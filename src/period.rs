@@ -214,7 +214,11 @@ pub fn local_midnight(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
 /// Midday of a local date as a UTC instant: what a call's exact time
 /// becomes once shredded (no zone moves midday off its day).
 pub fn local_midday(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    local_midnight(date, tz) + chrono::Duration::hours(12)
+    let midday = date.and_time(chrono::NaiveTime::MIN) + chrono::Duration::hours(12);
+    tz.from_local_datetime(&midday)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| local_midnight(date, tz) + chrono::Duration::hours(12))
 }
 
 #[cfg(test)]
@@ -226,6 +230,18 @@ mod tests {
     }
 
     const LONDON: Tz = DEFAULT_TIME_ZONE;
+
+    #[test]
+    fn midday_is_twelve_o_clock_local_even_on_the_days_the_clocks_change() {
+        for (m, d) in [(3, 29), (6, 1), (10, 25), (12, 24)] {
+            let day = NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+            let at = local_midday(day, LONDON).with_timezone(&LONDON);
+            assert_eq!(
+                at.format("%Y-%m-%d %H:%M").to_string(),
+                format!("2026-{m:02}-{d:02} 12:00")
+            );
+        }
+    }
 
     #[test]
     fn labels_and_bounds() {
