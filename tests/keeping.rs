@@ -678,3 +678,212 @@ fn restoring_an_older_backup_erases_again_what_newer_backups_know_was_deleted() 
             .contains("1 call deleted after that backup was erased again")
     );
 }
+
+/// kill -9 at moments spread over a whole run of each long operation: the
+/// store always opens, a backup is whole or absent (never half a file
+/// under its name, never the only good copy lost), a restore leaves a
+/// whole store or none, and shredding is all or nothing per batch.
+#[cfg(unix)]
+mod killed {
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
+
+    use super::*;
+
+    const KILLS: u32 = 8;
+
+    fn spawn(store: &Path, args: &[&str]) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_quietline"))
+            .args(args)
+            .env("QUIETLINE_STORE", store)
+            .env("QUIETLINE_PASSPHRASE", PASSPHRASE)
+            .env_remove("QUIETLINE_NEW_PASSPHRASE")
+            .env_remove("QUIETLINE_RECOVERY_KEY")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
+    /// How long a whole run takes, and a kill at each of `KILLS` moments
+    /// spread over it; `after` checks what each kill left.
+    fn kill_throughout(
+        mut prepare: impl FnMut(u32) -> (PathBuf, Vec<String>),
+        mut after: impl FnMut(u32, bool),
+    ) {
+        let (store, args) = prepare(u32::MAX);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let started = Instant::now();
+        let status = spawn(&store, &args).wait().unwrap();
+        assert!(status.success(), "the uninterrupted run failed");
+        let whole = started.elapsed();
+        after(u32::MAX, true);
+        let mut interrupted = 0;
+        for i in 0..KILLS {
+            let (store, args) = prepare(i);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let mut child = spawn(&store, &args);
+            std::thread::sleep(whole.mul_f64((f64::from(i) + 0.5) / f64::from(KILLS)));
+            let finished = child.try_wait().unwrap().is_some();
+            child.kill().ok(); // SIGKILL
+            child.wait().unwrap();
+            interrupted += u32::from(!finished);
+            after(i, finished);
+        }
+        assert!(
+            interrupted >= KILLS / 2,
+            "only {interrupted} kills landed mid-way; the test proved less than it should"
+        );
+    }
+
+    fn open(dir: &Path) -> Vault {
+        Vault::open(dir, &Passphrase::new(PASSPHRASE)).unwrap()
+    }
+
+    /// Every backup file in `folder` opens whole; returns how many.
+    fn whole_backups(folder: &Path) -> usize {
+        let files = backups_in(folder);
+        for file in &files {
+            let tmp = tempfile::tempdir().unwrap();
+            keeping::preview_restore(&tmp.path().join("s"), &request(file))
+                .unwrap_or_else(|e| panic!("{} is not whole: {e:?}", file.display()));
+        }
+        files.len()
+    }
+
+    #[test]
+    fn kill_9_during_backups_and_rotation() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("store");
+        let folder = tmp.path().join("usb");
+        let mut vault = store_with(&dir, &calls(3000));
+        with_folder(&mut vault, &folder, 2);
+        keeping::back_up_now(&mut vault, false, now() - Duration::days(3)).unwrap();
+        keeping::back_up_now(&mut vault, false, now() - Duration::days(2)).unwrap();
+        drop(vault);
+        // Into the folder, rotating: the folder always holds whole backups,
+        // at least the two there before.
+        kill_throughout(
+            |_| (dir.clone(), vec!["backup".into()]),
+            |_, _| {
+                let n = whole_backups(&folder);
+                assert!(n >= 2, "{n} backups left");
+                assert_eq!(open(&dir).call_count().unwrap(), 3000);
+            },
+        );
+        // To a file: the file is whole or not there.
+        let out = tmp.path().join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        kill_throughout(
+            |i| {
+                let file = out.join(format!("b{i}.qlbackup"));
+                (
+                    dir.clone(),
+                    vec!["backup".into(), "-o".into(), file.display().to_string()],
+                )
+            },
+            |_, _| {
+                whole_backups(&out);
+                assert_eq!(open(&dir).call_count().unwrap(), 3000);
+            },
+        );
+    }
+
+    #[test]
+    fn kill_9_during_a_restore() {
+        let tmp = tempfile::tempdir().unwrap();
+        let vault = store_with(&tmp.path().join("store"), &calls(3000));
+        let file = tmp.path().join("b.qlbackup");
+        keeping::back_up_to(&vault, false, &file, now()).unwrap();
+        drop(vault);
+        let target = |i: u32| tmp.path().join(format!("laptop-{i}"));
+        kill_throughout(
+            |i| {
+                (
+                    target(i),
+                    vec!["restore".into(), file.display().to_string()],
+                )
+            },
+            |i, _| {
+                let dir = target(i);
+                if Vault::exists(&dir) {
+                    assert_eq!(open(&dir).call_count().unwrap(), 3000);
+                } else {
+                    // Nothing adopted: restoring again works.
+                    let (again, _) = keeping::restore(&dir, &request(&file), now()).unwrap();
+                    assert_eq!(again.call_count().unwrap(), 3000);
+                }
+            },
+        );
+    }
+
+    #[test]
+    fn kill_9_during_shredding_is_all_or_nothing_per_batch() {
+        let tmp = tempfile::tempdir().unwrap();
+        let template = tmp.path().join("template");
+        // Calls from 2023 to 2025: all older than twelve months by the
+        // real clock the CLI uses.
+        let all: Vec<NewCall> = SyntheticCalls::new(9, 2023, 3)
+            .take(3000)
+            .map(|mut c| {
+                c.details.notes = "CANARY-NOTE".into();
+                c
+            })
+            .collect();
+        let cutoff = Utc::now().date_naive() - chrono::Months::new(12);
+        let tz = chrono_tz::Europe::London;
+        let due = all
+            .iter()
+            .filter(|c| c.facts.started_at.with_timezone(&tz).date_naive() < cutoff)
+            .count();
+        assert!(due > 2000, "{due}");
+        let mut vault = store_with(&template, &all);
+        vault
+            .change_keeping(|k| {
+                k.retention_months = Some(12);
+                Ok(())
+            })
+            .unwrap();
+        drop(vault);
+        let copy = |i: u32| {
+            let dir = tmp.path().join(format!("store-{i}"));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::copy(template.join("quietline.db"), dir.join("quietline.db")).unwrap();
+            dir
+        };
+        kill_throughout(
+            |i| (copy(i), vec!["shred".into()]),
+            |i, finished| {
+                let dir = tmp.path().join(format!("store-{i}"));
+                let vault = open(&dir);
+                let tz = vault.settings().time_zone;
+                let mut shredded = 0;
+                for summary in vault.all_calls().unwrap() {
+                    let call = vault.call(summary.id).unwrap();
+                    let midday = summary
+                        .facts
+                        .started_at
+                        .with_timezone(&tz)
+                        .format("%H:%M")
+                        .to_string()
+                        == "12:00";
+                    if summary.shredded_on.is_some() {
+                        shredded += 1;
+                        assert!(call.details.notes.is_empty() && midday);
+                    } else {
+                        assert_eq!(call.details.notes, "CANARY-NOTE");
+                    }
+                }
+                assert!(
+                    shredded % 250 == 0 || shredded == due,
+                    "{shredded} of {due} shredded: a batch was split"
+                );
+                if finished {
+                    assert_eq!(shredded, due);
+                }
+            },
+        );
+    }
+}

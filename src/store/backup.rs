@@ -206,6 +206,35 @@ pub fn remove_scratch(dir: &Path) {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// Scratch folders and unfinished files left in `dir` by a process killed
+/// mid-way (an hour old or more, so never another process's work in
+/// progress) are removed.
+pub fn remove_stale_scratch(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let hour = std::time::Duration::from_secs(3600);
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = name.starts_with(".quietline-")
+            || (name.starts_with('.') && name.contains(".qlbackup.") && name.ends_with(".partial"));
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= hour);
+        if ours && old {
+            let path = entry.path();
+            if path.is_dir() {
+                remove_scratch(&path);
+            } else {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    }
+}
+
 impl Vault {
     /// Writes a backup of this store to `target`, made at `made_at`: a
     /// consistent copy is taken, every record in the copy is opened, and
@@ -217,6 +246,10 @@ impl Vault {
         made_at: DateTime<Utc>,
         if_taken: IfTaken,
     ) -> Result<PathBuf, StoreError> {
+        remove_stale_scratch(&self.dir);
+        if let Some(folder) = target.parent() {
+            remove_stale_scratch(folder);
+        }
         let scratch = scratch_dir(&self.dir, "backup")?;
         let written = self.write_backup_via(&scratch, target, made_at, if_taken);
         remove_scratch(&scratch);
