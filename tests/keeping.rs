@@ -409,6 +409,26 @@ fn backups_rotate_to_the_newest_kept_and_leave_other_files_alone() {
 }
 
 #[test]
+fn rotation_removes_backups_older_than_the_retention_period() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("usb");
+    let mut vault = store_with(&tmp.path().join("store"), &calls(20));
+    with_folder(&mut vault, &folder, 7);
+    keeping::back_up_now(&mut vault, false, now() - Duration::days(400)).unwrap();
+    keeping::back_up_now(&mut vault, false, now() - Duration::days(200)).unwrap();
+    vault
+        .change_keeping(|k| {
+            k.retention_months = Some(12);
+            Ok(())
+        })
+        .unwrap();
+    keeping::back_up_now(&mut vault, false, now()).unwrap();
+    // The 400-day-old backup holds text older than the policy allows.
+    assert_eq!(backups_in(&folder).len(), 2);
+    assert_eq!(keeping::status(&vault, false, now()).unwrap().kept, 2);
+}
+
+#[test]
 fn the_demo_store_is_never_backed_up() {
     let tmp = tempfile::tempdir().unwrap();
     let vault = store_with(&tmp.path().join("store"), &calls(3));
@@ -885,5 +905,93 @@ mod killed {
                 }
             },
         );
+    }
+}
+
+/// The CLI's doors onto the same use cases, and its refusals.
+mod cli {
+    use super::*;
+    use crate::support::{TempStore, stderr, stdout};
+
+    const PASS: (&str, &str) = ("QUIETLINE_PASSPHRASE", PASSPHRASE);
+
+    #[test]
+    fn backup_restore_retention_and_hold_from_the_command_line() {
+        let store = TempStore::new();
+        let mut vault = store_with(&store.dir, &calls(30));
+        let id = vault.all_calls().unwrap()[0].id.to_string();
+        drop(vault);
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("b.qlbackup");
+        let file_arg = file.display().to_string();
+
+        let out = store.cli(&["backup", "-o", &file_arg], &[PASS]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("Backed up 30 calls"),
+            "{}",
+            stderr(&out)
+        );
+        let again = store.cli(&["backup", "-o", &file_arg], &[PASS]);
+        assert_eq!(again.status.code(), Some(1));
+        assert!(
+            stderr(&again).contains("already exists"),
+            "{}",
+            stderr(&again)
+        );
+        let no_folder = store.cli(&["backup"], &[PASS]);
+        assert_eq!(no_folder.status.code(), Some(2), "{}", stderr(&no_folder));
+
+        let laptop = TempStore::new();
+        let out = laptop.cli(&["restore", &file_arg], &[PASS]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("Restored 30 calls"),
+            "{}",
+            stderr(&out)
+        );
+        let out = laptop.cli(&["restore", &file_arg], &[PASS]);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "an existing store is never replaced here"
+        );
+        let wrong = TempStore::new();
+        let out = wrong.cli(
+            &["restore", &file_arg],
+            &[("QUIETLINE_PASSPHRASE", "nope nope nope")],
+        );
+        assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+
+        let out = store.cli(&["hold", &id], &[PASS]);
+        assert!(stderr(&out).contains("legal hold"), "{}", stderr(&out));
+        let out = store.cli(&["hold", "not-an-id"], &[PASS]);
+        assert_eq!(out.status.code(), Some(2));
+
+        // Without a terminal, shredding needs --yes.
+        let out = store.cli(&["settings", "--retention-months", "12"], &[PASS]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains("add --yes"), "{}", stderr(&out));
+        let preview = store.cli(&["shred", "--preview"], &[PASS]);
+        assert!(
+            stderr(&preview).contains("No retention policy"),
+            "{}",
+            stderr(&preview)
+        );
+        let out = store.cli(&["settings", "--retention-months", "12", "--yes"], &[PASS]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains("retention months\t12"),
+            "{}",
+            stdout(&out)
+        );
+        assert!(
+            stderr(&out).contains("Shredded the notes of"),
+            "{}",
+            stderr(&out)
+        );
+        let listed = stdout(&store.cli(&["list", "--notes"], &[PASS]));
+        let held_line = listed.lines().find(|l| l.starts_with(&id)).unwrap();
+        assert!(held_line.contains("CANARY-NOTE"), "{held_line}");
     }
 }
