@@ -749,8 +749,8 @@ pub fn restore(
     // the same log remember them.
     let mut erased: Vec<CallId> = Vec::new();
     for newer in newer_backups(vault, &path, made_at) {
-        if let Ok(ids) = vault.with_backup(&newer, |copy| {
-            Ok((copy.keeping()?.erased_ids().collect::<Vec<_>>(), false))
+        if let Ok(ids) = vault.read_backup(&newer, |copy| {
+            Ok(copy.keeping()?.erased_ids().collect::<Vec<_>>())
         }) {
             erased.extend(ids);
         }
