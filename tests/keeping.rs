@@ -671,6 +671,27 @@ fn a_deleted_call_is_erased_from_every_backup_even_after_the_folder_was_away() {
 }
 
 #[test]
+fn a_damaged_backup_in_the_folder_stops_neither_erasure_nor_new_backups() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = tmp.path().join("usb");
+    let mut vault = store_with(&tmp.path().join("store"), &calls(30));
+    with_folder(&mut vault, &folder, 7);
+    keeping::back_up_now(&mut vault, false, now()).unwrap();
+    keeping::back_up_now(&mut vault, false, now() + Duration::days(1)).unwrap();
+    let damaged = backups_in(&folder).remove(0);
+    let mut bytes = std::fs::read(&damaged).unwrap();
+    let at = bytes.len() - 100;
+    bytes[at] ^= 1;
+    std::fs::write(&damaged, bytes).unwrap();
+    let id = vault.all_calls().unwrap()[0].id;
+    vault.delete_call(id).unwrap();
+    assert_eq!(keeping::catch_up_backups(&mut vault, now()).unwrap(), 1);
+    assert!(vault.keeping().unwrap().pending_erasures.is_empty());
+    keeping::back_up_now(&mut vault, false, now() + Duration::days(2)).unwrap();
+    assert_eq!(backups_in(&folder).len(), 3);
+}
+
+#[test]
 fn restoring_an_older_backup_erases_again_what_newer_backups_know_was_deleted() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("store");

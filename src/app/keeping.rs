@@ -453,7 +453,9 @@ pub fn back_up_now(
             folder.display()
         )));
     }
-    catch_up_backups(vault, now)?;
+    // The new backup holds none of what the old ones owe; if paying them
+    // fails now it stays recorded and is tried again next time.
+    let _ = catch_up_backups(vault, now);
     let tz = vault.settings().time_zone;
     let target = folder.join(backup_name(now, tz));
     let written = vault
@@ -525,25 +527,29 @@ pub fn catch_up_backups(vault: &mut Vault, now: DateTime<Utc>) -> Result<usize, 
     let day = today(vault, now);
     let mut changed = 0;
     for (path, _) in &backups {
-        let rewritten = vault
-            .with_backup(path, |copy| {
-                let erased = copy.erase_from_copy(&pending, day)?;
-                let shredded = match shred_before {
-                    Some(before) => {
-                        let ids = shred_candidates(copy, &keeping, before)?.0;
-                        let mut n = 0;
-                        for batch in ids.chunks(SHRED_BATCH) {
-                            n += copy.shred_calls(batch, day)?;
-                        }
-                        n
+        let rewritten = vault.with_backup(path, |copy| {
+            let erased = copy.erase_from_copy(&pending, day)?;
+            let shredded = match shred_before {
+                Some(before) => {
+                    let ids = shred_candidates(copy, &keeping, before)?.0;
+                    let mut n = 0;
+                    for batch in ids.chunks(SHRED_BATCH) {
+                        n += copy.shred_calls(batch, day)?;
                     }
-                    None => 0,
-                };
-                let any = erased + shredded > 0;
-                Ok((any, any))
-            })
-            .map_err(|e| backup_failed(path, e))?;
-        changed += usize::from(rewritten);
+                    n
+                }
+                None => 0,
+            };
+            let any = erased + shredded > 0;
+            Ok((any, any))
+        });
+        match rewritten {
+            Ok(any) => changed += usize::from(any),
+            // A damaged backup can never be restored (its digest is checked
+            // first), so there is nothing in it to erase.
+            Err(StoreError::DamagedBackup | StoreError::ForeignBackup) => {}
+            Err(e) => return Err(backup_failed(path, e)),
+        }
     }
     let done: Vec<String> = pending.iter().map(ToString::to_string).collect();
     vault.change_keeping(|k| {
