@@ -104,8 +104,7 @@ impl DataKey {
 }
 
 impl BackupKey {
-    /// The authentication code of `parts` (each length-prefixed).
-    pub fn code(&self, parts: &[&[u8]]) -> [u8; 32] {
+    fn mac(&self, parts: &[&[u8]]) -> Hmac<Sha256> {
         // HMAC accepts keys of any length.
         #[allow(clippy::expect_used)]
         let mut mac =
@@ -114,21 +113,18 @@ impl BackupKey {
             mac.update(&(part.len() as u64).to_be_bytes());
             mac.update(part);
         }
-        mac.finalize().into_bytes().into()
+        mac
+    }
+
+    /// The authentication code of `parts` (each length-prefixed).
+    pub fn code(&self, parts: &[&[u8]]) -> [u8; 32] {
+        self.mac(parts).finalize().into_bytes().into()
     }
 
     /// Whether `code` is the authentication code of `parts`, compared in
     /// constant time.
     pub fn verify(&self, parts: &[&[u8]], code: &[u8]) -> bool {
-        // HMAC accepts keys of any length.
-        #[allow(clippy::expect_used)]
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
-        for part in parts {
-            mac.update(&(part.len() as u64).to_be_bytes());
-            mac.update(part);
-        }
-        mac.verify_slice(code).is_ok()
+        self.mac(parts).verify_slice(code).is_ok()
     }
 }
 

@@ -60,56 +60,39 @@ impl NamedRow for CoordinatorRow {
     const NAME: &'static str = "coordinator_identity";
 }
 
-struct ReturnsMadeRow;
+/// A sealed count kept in the settings table under its own name.
+macro_rules! count_row {
+    ($row:ident, $name:literal, $what:literal) => {
+        struct $row;
 
-impl SealedTable for ReturnsMadeRow {
-    const TABLE: &'static str = "settings";
-    const KEY: &'static str = "name";
-    const BINDS_AS: &'static str = "returns_made";
-    type Value = u64;
+        impl SealedTable for $row {
+            const TABLE: &'static str = "settings";
+            const KEY: &'static str = "name";
+            const BINDS_AS: &'static str = $name;
+            type Value = u64;
 
-    fn encode(count: &u64) -> Option<Vec<u8>> {
-        Some(count.to_be_bytes().to_vec())
-    }
+            fn encode(count: &u64) -> Option<Vec<u8>> {
+                Some(count.to_be_bytes().to_vec())
+            }
 
-    fn decode(_: &[u8], plain: &[u8]) -> Option<u64> {
-        Some(u64::from_be_bytes(plain.try_into().ok()?))
-    }
+            fn decode(_: &[u8], plain: &[u8]) -> Option<u64> {
+                Some(u64::from_be_bytes(plain.try_into().ok()?))
+            }
 
-    fn describe(_: &[u8]) -> String {
-        "the count of returns made".into()
-    }
+            fn describe(_: &[u8]) -> String {
+                $what.into()
+            }
+        }
+
+        impl NamedRow for $row {
+            const NAME: &'static str = $name;
+        }
+    };
 }
 
-impl NamedRow for ReturnsMadeRow {
-    const NAME: &'static str = "returns_made";
-}
-
-/// The sequence number of the last return this store made.
-struct LastSequenceRow;
-
-impl SealedTable for LastSequenceRow {
-    const TABLE: &'static str = "settings";
-    const KEY: &'static str = "name";
-    const BINDS_AS: &'static str = "return_sequence";
-    type Value = u64;
-
-    fn encode(sequence: &u64) -> Option<Vec<u8>> {
-        Some(sequence.to_be_bytes().to_vec())
-    }
-
-    fn decode(_: &[u8], plain: &[u8]) -> Option<u64> {
-        Some(u64::from_be_bytes(plain.try_into().ok()?))
-    }
-
-    fn describe(_: &[u8]) -> String {
-        "the last return's number".into()
-    }
-}
-
-impl NamedRow for LastSequenceRow {
-    const NAME: &'static str = "return_sequence";
-}
+count_row!(ReturnsMadeRow, "returns_made", "the count of returns made");
+// The sequence number of the last return this store made.
+count_row!(LastSequenceRow, "return_sequence", "the last return's number");
 
 impl Vault {
     /// This store's signing key, made and kept the first time it is needed.
