@@ -251,7 +251,7 @@ fn folder_of(keeping: &Keeping) -> Option<PathBuf> {
 fn refuse_demo(demo: bool) -> Result<(), AppError> {
     if demo {
         return Err(failed(
-            "The demo store holds only made-up calls, so it is not backed up.",
+            "The demo call log holds only made-up calls, so it is not backed up.",
         ));
     }
     Ok(())
@@ -273,7 +273,7 @@ pub fn status(vault: &Vault, demo: bool, now: DateTime<Utc>) -> Result<BackupSta
         allowed: !demo,
     };
     if demo {
-        status.line = "The demo store holds only made-up calls and is not backed up.".into();
+        status.line = "The demo call log holds only made-up calls and is not backed up.".into();
         return Ok(status);
     }
     let Some(folder) = folder else {
