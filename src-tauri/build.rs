@@ -44,6 +44,17 @@ const COMMANDS: &[&str] = &[
     "start_theme_draft",
     "edit_theme_draft",
     "publish_theme_draft",
+    "backup_status",
+    "choose_backups",
+    "back_up_now",
+    "retention",
+    "preview_shred",
+    "set_retention",
+    "hold_call",
+    "release_hold",
+    "check_backup_file",
+    "preview_restore",
+    "restore_backup",
 ];
 
 fn main() {

@@ -55,7 +55,8 @@ pub fn run() {
     quiet_panics();
     let holder = SessionHolder::new(store_dir());
     tauri::Builder::default()
-        // Only for "Choose files…" on the Returns and Settings screens: the
+        // Only for "Choose…" on the Returns, Settings and first screens
+        // (returns, a profile, the backup folder, a backup to restore): the
         // dialog hands back paths, and the commands read the files themselves.
         .plugin(tauri_plugin_dialog::init())
         .manage(holder)
@@ -120,6 +121,17 @@ pub fn run() {
             commands::settings::get_settings,
             commands::settings::update_settings,
             commands::settings::change_passphrase,
+            commands::keeping::backup_status,
+            commands::keeping::choose_backups,
+            commands::keeping::back_up_now,
+            commands::keeping::retention,
+            commands::keeping::preview_shred,
+            commands::keeping::set_retention,
+            commands::keeping::hold_call,
+            commands::keeping::release_hold,
+            commands::keeping::check_backup_file,
+            commands::keeping::preview_restore,
+            commands::keeping::restore_backup,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

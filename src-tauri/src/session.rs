@@ -3,11 +3,16 @@
 //! Locking drops the [`Session`], which zeroes its keys. The idle lock runs
 //! here rather than only in the web view, so a frozen or sleeping window
 //! still locks; the web view is told, and reloads to forget what it showed.
+//!
+//! Keeping runs here too: a backup when due on locking (after the lock,
+//! never holding it up) and, while unlocked, the hourly look at whether a
+//! backup or the retention policy is due.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use chrono::Utc;
 use quietline::app::{AppError, ErrorCode, Session, StoreStatus, store_status};
 use tauri::{AppHandle, Emitter, Manager};
 
@@ -18,6 +23,9 @@ pub const LOCKED_EVENT: &str = "quietline://locked";
 pub const LOCKING_SOON_EVENT: &str = "quietline://locking-soon";
 /// How long before an idle lock the warning shows.
 const WARN_BEFORE: Duration = Duration::from_secs(30);
+/// How often, while unlocked, the watcher asks whether a backup or the
+/// retention policy is due (each does its work at most once a day).
+const KEEPING_EVERY: Duration = Duration::from_secs(60 * 60);
 
 pub struct SessionHolder {
     store_dir: PathBuf,
@@ -83,9 +91,19 @@ impl SessionHolder {
         inner.warned = false;
     }
 
-    /// Drops the session (and its keys). Returns whether one was open.
+    /// Locks at once: the session leaves the holder before anything else,
+    /// then backs up on its own thread if a backup is due and is dropped
+    /// (with its keys). Returns whether one was open.
     pub fn lock(&self) -> bool {
-        self.lock_inner().session.take().is_some()
+        let taken = self.take();
+        let was_open = taken.is_some();
+        back_up_then_drop(taken);
+        was_open
+    }
+
+    /// Takes the session out, locked from here on, for the caller to drop.
+    pub fn take(&self) -> Option<Session> {
+        self.lock_inner().session.take()
     }
 
     /// The volunteer did something: restart the idle clock.
@@ -105,6 +123,34 @@ impl SessionHolder {
         inner.warned = false;
         let session = inner.session.as_mut().ok_or_else(AppError::locked)?;
         f(session)
+    }
+
+    /// Runs `f` on the unlocked session, if there is one, without counting
+    /// it as activity: for work the app does on its own (housekeeping,
+    /// automatic backups), which must never keep the store unlocked.
+    pub fn with_quietly<T>(
+        &self,
+        f: impl FnOnce(&mut Session) -> Result<T, AppError>,
+    ) -> Option<Result<T, AppError>> {
+        let mut inner = self.lock_inner();
+        inner.session.as_mut().map(f)
+    }
+
+    /// What runs after unlocking and then hourly: the retention policy
+    /// and what the backups are owed, and, with `back_up`, a backup if one
+    /// is due. Failures go to the local log; the warning on the Log a call
+    /// screen tells the volunteer what matters.
+    pub fn keep_quietly(&self, back_up: bool) {
+        let now = Utc::now();
+        let done = self.with_quietly(|s| {
+            if back_up {
+                s.back_up_if_due(now)?;
+            }
+            s.housekeeping(now)
+        });
+        if let Some(Err(e)) = done {
+            log_error("housekeeping", &e);
+        }
     }
 
     /// Whether a store exists, and whether it is unlocked (and the demo).
@@ -132,11 +178,36 @@ impl SessionHolder {
             inner.warned,
         );
         match found {
-            Idle::Locked => inner.session = None,
+            Idle::Locked => {
+                let taken = inner.session.take();
+                drop(inner);
+                back_up_then_drop(taken);
+            }
             Idle::LockingIn(_) => inner.warned = true,
             Idle::Active => {}
         }
         found
+    }
+}
+
+/// A session just locked: backs it up if a backup is due, on its own
+/// thread so that locking never waits for the backup folder (a slow or
+/// missing drive), then drops it, which zeroes its keys.
+fn back_up_then_drop(session: Option<Session>) {
+    let Some(mut session) = session else {
+        return;
+    };
+    let spawned = std::thread::Builder::new()
+        .name("backup on lock".into())
+        .spawn(move || {
+            if let Err(e) = session.back_up_if_due(Utc::now()) {
+                log_error("backup on lock", &e);
+            }
+            drop(session);
+        });
+    if let Err(e) = spawned {
+        // The session went with the closure: it is dropped all the same.
+        eprintln!("quietline: no backup on locking: {e}");
     }
 }
 
@@ -153,12 +224,18 @@ fn idle_state(idle: Duration, allowed: Duration, warned: bool) -> Idle {
     Idle::Active
 }
 
-/// Checks every second whether the idle time has run out or nearly has.
+/// Checks every second whether the idle time has run out or nearly has,
+/// and hourly whether a backup or the retention policy is due.
 pub fn watch_for_idle(app: AppHandle) {
     std::thread::spawn(move || {
+        let mut last_kept = Instant::now();
         loop {
             std::thread::sleep(Duration::from_secs(1));
             let holder = app.state::<SessionHolder>();
+            if last_kept.elapsed() >= KEEPING_EVERY {
+                last_kept = Instant::now();
+                holder.keep_quietly(true);
+            }
             let told = match holder.check_idle() {
                 Idle::Locked => app.emit(LOCKED_EVENT, "idle"),
                 Idle::LockingIn(seconds) => app.emit(LOCKING_SOON_EVENT, seconds),
@@ -215,6 +292,42 @@ mod tests {
         holder.lock_inner().last_activity = long_ago;
         holder.with(|s| Ok(s.status())).unwrap();
         assert_eq!(holder.check_idle(), Idle::Active);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Locking never waits for the backup folder: the session is gone at
+    /// once, and the backup that was due is made afterwards.
+    #[test]
+    fn locking_is_at_once_and_the_due_backup_follows() {
+        let dir = std::env::temp_dir().join(format!("quietline-shell-lock-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let folder = dir.join("usb");
+        std::fs::create_dir_all(&folder).unwrap();
+        let holder = SessionHolder::new(dir.join("store"));
+        let (mut session, _created) =
+            Session::create(holder.store_dir(), "synthetic test passphrase, lock").unwrap();
+        let choice = quietline::app::BackupChoice {
+            folder: folder.display().to_string(),
+            keep: 3,
+            warn_after_days: 7,
+        };
+        session.choose_backups(&choice, Utc::now()).unwrap();
+        holder.put(session);
+
+        // Housekeeping on its own is not activity.
+        let long_ago = Instant::now().checked_sub(10 * MINUTE).unwrap();
+        holder.lock_inner().last_activity = long_ago;
+        holder.keep_quietly(false);
+        assert_eq!(holder.lock_inner().last_activity, long_ago);
+
+        assert!(holder.lock());
+        assert!(!holder.status().unlocked, "locked before any backup");
+        let backed_up = (0..200).any(|_| {
+            std::thread::sleep(Duration::from_millis(50));
+            std::fs::read_dir(&folder).is_ok_and(|mut d| d.next().is_some())
+        });
+        assert!(backed_up, "the backup due on locking was made");
+        assert!(!holder.lock(), "nothing left to lock");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -3,6 +3,7 @@
 //! own types, or its `{code, message}` error.
 
 pub mod calls;
+pub mod keeping;
 pub mod profile;
 pub mod report;
 pub mod returns;

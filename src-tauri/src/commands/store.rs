@@ -37,6 +37,8 @@ pub async fn unlock(app: AppHandle, passphrase: Secret) -> Result<StoreStatus, A
         let session = Session::unlock(h.store_dir(), passphrase.expose())?;
         let status = session.status();
         h.put(session);
+        // The retention policy and what the backups are owed, at once.
+        h.keep_quietly(false);
         Ok(status)
     })
     .await
@@ -56,6 +58,7 @@ pub async fn recover(
         )?;
         let status = session.status();
         h.put(session);
+        h.keep_quietly(false);
         Ok(status)
     })
     .await
@@ -72,6 +75,7 @@ pub async fn open_demo(app: AppHandle) -> Result<StoreStatus, AppError> {
     .await
 }
 
+/// Locks at once; a backup that is due is made afterwards, off the lock.
 #[tauri::command]
 pub async fn lock(app: AppHandle) -> Result<(), AppError> {
     off_main_thread(app, "lock", |h| {

@@ -2,6 +2,10 @@
 // Tauri; `testing/mockIpc.ts` implements it in memory for browser tests.
 import type { AppError } from "./bindings/AppError";
 import type { AppSettings } from "./bindings/AppSettings";
+import type { BackupChoice } from "./bindings/BackupChoice";
+import type { BackupFileView } from "./bindings/BackupFileView";
+import type { BackupMade } from "./bindings/BackupMade";
+import type { BackupStatus } from "./bindings/BackupStatus";
 import type { CallFilter } from "./bindings/CallFilter";
 import type { CallForm } from "./bindings/CallForm";
 import type { CallList } from "./bindings/CallList";
@@ -22,11 +26,17 @@ import type { ProfileImport } from "./bindings/ProfileImport";
 import type { ProfileView } from "./bindings/ProfileView";
 import type { ReportRequest } from "./bindings/ReportRequest";
 import type { ReportView } from "./bindings/ReportView";
+import type { RestorePreview } from "./bindings/RestorePreview";
+import type { RestoreRequest } from "./bindings/RestoreRequest";
+import type { Restored } from "./bindings/Restored";
+import type { RetentionView } from "./bindings/RetentionView";
 import type { ReturnFile } from "./bindings/ReturnFile";
 import type { ReturnMade } from "./bindings/ReturnMade";
 import type { ReturnRequest } from "./bindings/ReturnRequest";
 import type { ReturnsOverview } from "./bindings/ReturnsOverview";
 import type { Rules } from "./bindings/Rules";
+import type { ShredDone } from "./bindings/ShredDone";
+import type { ShredPreview } from "./bindings/ShredPreview";
 import type { StoreStatus } from "./bindings/StoreStatus";
 import type { ThemeDraftEdit } from "./bindings/ThemeDraftEdit";
 import type { ThemeDraftView } from "./bindings/ThemeDraftView";
@@ -107,6 +117,31 @@ export interface Backend {
   publishThemeDraft(draft: unknown): Promise<ProfileView>;
   /** Asks for one profile file with the system's file chooser; null if cancelled. */
   chooseProfileFile(): Promise<string | null>;
+  /** How the backups stand: the settings, and Rust's line and warning about them. */
+  backupStatus(): Promise<BackupStatus>;
+  /** Saves the backup settings; an empty folder turns automatic backups off. */
+  chooseBackups(choice: BackupChoice): Promise<BackupStatus>;
+  /** Backs up into the chosen folder now. */
+  backUpNow(): Promise<BackupMade>;
+  /** The retention policy, what it has shredded and how many calls are on legal hold. */
+  retention(): Promise<RetentionView>;
+  /** What a policy of `months` would shred today; changes nothing. */
+  previewShred(months: number): Promise<ShredPreview>;
+  /** Sets the retention policy (0 keeps notes) and applies it at once. */
+  setRetention(months: number): Promise<ShredDone>;
+  /** Puts a call on legal hold: its notes are never shredded until released. */
+  holdCall(id: string): Promise<string>;
+  releaseHold(id: string): Promise<string>;
+  /** What a backup file says about itself, before any passphrase; needs no unlocked store. */
+  checkBackupFile(path: string): Promise<BackupFileView>;
+  /** Unlocks and checks a backup and says what it holds; keeps nothing. */
+  previewRestore(request: RestoreRequest): Promise<RestorePreview>;
+  /** Restores a backup as this computer's call log and unlocks it. */
+  restoreBackup(request: RestoreRequest): Promise<Restored>;
+  /** Asks for the backup folder with the system's folder chooser; null if cancelled. */
+  chooseBackupFolder(): Promise<string | null>;
+  /** Asks for one backup file with the system's file chooser; null if cancelled. */
+  chooseBackupFile(): Promise<string | null>;
   /** Calls `handler` as files are dragged over and dropped on the window. */
   onFileDrop(handler: (drop: FileDrop) => void): Promise<() => void>;
   /** Calls `handler` when the backend locks the store (idle time ran out). */

@@ -45,8 +45,8 @@ export const backend: Backend = {
   mergeReturns: (request) => invoke("merge_returns", { request }),
   volunteers: () => invoke("volunteers"),
   revokeVolunteer: (fingerprint) => invoke("revoke_volunteer", { fingerprint }),
-  // The choosers hand back paths only; the returns and profile commands
-  // read the files.
+  // The choosers hand back paths only; the returns, profile and backup
+  // commands read the files.
   chooseReturnFiles: async () =>
     (await open({
       title: "Choose returns to merge",
@@ -69,6 +69,41 @@ export const backend: Backend = {
       multiple: false,
       directory: false,
       filters: [{ name: "Quietline helpline profile", extensions: ["qlprofile"] }],
+    }),
+  backupStatus: () => invoke("backup_status"),
+  chooseBackups: (choice) => invoke("choose_backups", { choice }),
+  backUpNow: () => invoke("back_up_now"),
+  retention: () => invoke("retention"),
+  previewShred: (months) => invoke("preview_shred", { months }),
+  setRetention: (months) => invoke("set_retention", { months }),
+  holdCall: (id) => invoke("hold_call", { id }),
+  releaseHold: (id) => invoke("release_hold", { id }),
+  checkBackupFile: (path) => invoke("check_backup_file", { path }),
+  // Passphrases and the recovery key go as separate arguments, each
+  // received as a secret the shell zeroes.
+  previewRestore: (request) =>
+    invoke("preview_restore", {
+      path: request.path,
+      passphrase: request.passphrase,
+      recoveryKey: request.recovery_key,
+      newPassphrase: request.new_passphrase,
+    }),
+  restoreBackup: (request) =>
+    invoke("restore_backup", {
+      path: request.path,
+      passphrase: request.passphrase,
+      recoveryKey: request.recovery_key,
+      newPassphrase: request.new_passphrase,
+      confirm: request.confirm,
+    }),
+  chooseBackupFolder: async () =>
+    await open({ title: "Choose the backup folder", multiple: false, directory: true }),
+  chooseBackupFile: async () =>
+    await open({
+      title: "Choose the backup to restore",
+      multiple: false,
+      directory: false,
+      filters: [{ name: "Quietline backups", extensions: ["qlbackup"] }],
     }),
   onFileDrop: (handler) =>
     getCurrentWebview().onDragDropEvent(({ payload }) => {

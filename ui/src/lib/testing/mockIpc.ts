@@ -4,6 +4,9 @@
 // answers; the rules themselves are tested in Rust.
 import type { AppError } from "../bindings/AppError";
 import type { AppSettings } from "../bindings/AppSettings";
+import type { BackupFileView } from "../bindings/BackupFileView";
+import type { BackupMade } from "../bindings/BackupMade";
+import type { BackupStatus } from "../bindings/BackupStatus";
 import type { CallForm } from "../bindings/CallForm";
 import type { CallRow } from "../bindings/CallRow";
 import type { ExportFormat } from "../bindings/ExportFormat";
@@ -16,9 +19,15 @@ import type { ProfileFileState } from "../bindings/ProfileFileState";
 import type { ProfileView } from "../bindings/ProfileView";
 import type { ReportRequest } from "../bindings/ReportRequest";
 import type { ReportView } from "../bindings/ReportView";
+import type { RestorePreview } from "../bindings/RestorePreview";
+import type { RestoreRequest } from "../bindings/RestoreRequest";
+import type { Restored } from "../bindings/Restored";
+import type { RetentionView } from "../bindings/RetentionView";
 import type { ReturnFile } from "../bindings/ReturnFile";
 import type { ReturnsOverview } from "../bindings/ReturnsOverview";
 import type { Rules } from "../bindings/Rules";
+import type { ShredDone } from "../bindings/ShredDone";
+import type { ShredPreview } from "../bindings/ShredPreview";
 import type { ThemeDraftView } from "../bindings/ThemeDraftView";
 import type { ThemeEdit } from "../bindings/ThemeEdit";
 import type { Vocabulary } from "../bindings/Vocabulary";
@@ -36,6 +45,9 @@ import reportsJson from "./reports.json";
 // The profile and the theme list editor as the library answers them (see
 // `export_profile_and_theme_editor_for_the_browser_tests`).
 import profileJson from "./profile.json";
+// Backups, restoring and the retention policy as the library answers them
+// (see `export_keeping_for_the_browser_tests`).
+import keepingJson from "./keeping.json";
 
 const vocabulary = vocabularyJson as Vocabulary;
 // What Rust says once a call is saved, by call type ([logged, saved
@@ -113,8 +125,48 @@ const draftName = (draft: unknown) =>
   Object.entries(profiles.editor.drafts).find(
     ([, view]) => canonical(view.draft) === canonical(draft),
   )?.[0];
+const keeping = keepingJson as unknown as {
+  status: Record<
+    "not_set_up" | "demo" | "no_backups" | "backed_up" | "stale" | "unreachable",
+    BackupStatus
+  >;
+  files: Record<"new_laptop" | "store_exists", BackupFileView>;
+  previews: Record<"newest" | "older" | "store_exists", RestorePreview>;
+  /** By months: 0, 6, 12, 24, 36 and 120. */
+  shred_previews: Record<string, ShredPreview>;
+  retention: Record<"none" | "set", RetentionView>;
+  said: {
+    older: BackupMade;
+    made: BackupMade;
+    restored: Restored;
+    hold: string;
+    release: string;
+    not_held: string;
+    shredded: ShredDone;
+    nothing_shredded: ShredDone;
+    shredded_call: string;
+  };
+  refusals: Record<string, AppError>;
+};
+/** Rust's refusal from the keeping fixture, `{path}` standing for what was typed. */
+function keepingRefusal(name: string, typed = ""): never {
+  const r = keeping.refusals[name];
+  if (!r) throw new Error(`keeping.json has no ${name}`);
+  fail(r.code, r.message.replaceAll("/{path}", typed).replaceAll("{path}", typed), r.field);
+}
+/** The backup folder the fixture was made with: a USB stick on the pretend computer. */
+const BACKUP_FOLDER = keeping.status.backed_up.folder;
+/** The backups on the pretend computer: the newest, and one three days older. */
+const PRETEND_BACKUPS: Record<string, RestorePreview> = {
+  [keeping.said.made.path]: keeping.previews.newest,
+  [keeping.said.older.path]: keeping.previews.older,
+};
+/** The passphrase the pretend backups were made under. */
+const BACKUP_PASSPHRASE = "correct horse battery staple";
+/** The word Rust asks to be typed to replace a call log. */
+const REPLACE_WORD = keeping.files.store_exists.confirm_word;
 /** Folders that exist on the pretend computer. */
-const FOLDERS = ["/home/coordinator", "/home/coordinator/Documents"];
+const FOLDERS = ["/home/coordinator", "/home/coordinator/Documents", BACKUP_FOLDER];
 const KEY = "quietline-mock";
 const RECOVERY_KEY = "GCKU-IN46-P5OE-MRMK-FZOZ-6OQQ-D6OV-DXHE";
 // Made-up keys in the real formats: an age public key, 80-bit fingerprints.
@@ -168,6 +220,24 @@ interface MockState {
   profile: ProfileView;
   /** Profile files this store has written. */
   profilesSaved: string[];
+  backups: {
+    /** "" while backups are not set up. */
+    folder: string;
+    keep: number;
+    warnDays: number;
+    /** Backups written (the newest last). */
+    made: string[];
+    /** Whether the USB stick is out. */
+    unplugged: boolean;
+    /** Whether the last backup is older than the warning allows. */
+    stale: boolean;
+  };
+  /** The retention policy in months; 0 keeps notes. */
+  retentionMonths: number;
+  /** Calls on legal hold, by id. */
+  holds: string[];
+  /** Calls whose notes the retention policy shredded, by id. */
+  shredded: string[];
   log: string[];
 }
 
@@ -203,6 +273,10 @@ function initial(): MockState {
     chooserPaths: [],
     profile: structuredClone(profiles.views.none),
     profilesSaved: [],
+    backups: { folder: "", keep: 7, warnDays: 7, made: [], unplugged: false, stale: false },
+    retentionMonths: 0,
+    holds: [],
+    shredded: [],
     log: [],
   };
   const params = new URLSearchParams(location.search);
@@ -240,6 +314,21 @@ function initial(): MockState {
     // A call logged under an older theme list than the one in use.
     const first = state.calls[0];
     if (first && state.profile.theme_list_version > 1) first.themeListVersion = 1;
+    // The first call's notes shredded by a retention policy (`shredded`).
+    if (first && params.has("shredded")) {
+      state.shredded.push(first.id);
+      first.form.notes = "";
+      state.retentionMonths = 12;
+    }
+  }
+  // Backups set up (`backups=set`), the last one long ago (`stale`), or
+  // the USB stick they go to out (`unplugged`).
+  const backups = params.get("backups");
+  if (backups === "set" || backups === "stale" || backups === "unplugged") {
+    state.backups.folder = BACKUP_FOLDER;
+    state.backups.made = [keeping.said.older.path, keeping.said.made.path];
+    state.backups.stale = backups === "stale";
+    state.backups.unplugged = backups === "unplugged";
   }
   return state;
 }
@@ -560,6 +649,60 @@ function applyProfile(applied: ProfileApplied): ProfileApplied {
   return structuredClone(applied);
 }
 
+/** `text` with the fixture's backup folder named as the one chosen. */
+const inFolder = (text: string) => text.replaceAll(BACKUP_FOLDER, state.backups.folder);
+
+/** How the backups stand, as the library says in each case. */
+function backupStatus(): BackupStatus {
+  const b = state.backups;
+  if (state.demo) return structuredClone(keeping.status.demo);
+  const said =
+    b.folder === ""
+      ? keeping.status.not_set_up
+      : b.unplugged
+        ? keeping.status.unreachable
+        : b.made.length === 0
+          ? keeping.status.no_backups
+          : b.stale
+            ? keeping.status.stale
+            : keeping.status.backed_up;
+  return {
+    ...structuredClone(said),
+    folder: b.folder,
+    keep: b.keep,
+    warn_after_days: b.warnDays,
+    line: inFolder(said.line),
+    // As the library: a log with no calls is not yet owed a backup.
+    warning: b.folder === "" && state.calls.length === 0 ? "" : inFolder(said.warning),
+    kept: b.unplugged ? 0 : Math.min(b.made.length, b.keep),
+  };
+}
+
+/** What the pretend computer holds at `typed`: a backup's preview, or Rust's refusal. */
+function backupAt(typed: string): { path: string; preview: RestorePreview } {
+  const path = typed.trim();
+  if (path === "") keepingRefusal("no_file");
+  const preview = PRETEND_BACKUPS[path] ?? keepingRefusal("file_missing", path);
+  return { path, preview };
+}
+
+/** Unlocks a pretend backup as the library does, or refuses in its words. */
+function unlockBackup(request: RestoreRequest): RestorePreview {
+  const { preview } = backupAt(request.path);
+  if (request.recovery_key.trim() !== "") {
+    if (
+      request.recovery_key.replaceAll(/[\s-]/g, "").toUpperCase() !==
+      RECOVERY_KEY.replaceAll("-", "")
+    )
+      keepingRefusal("recovery_key_wrong");
+    if ([...request.new_passphrase].length < rules.min_passphrase_chars)
+      keepingRefusal("new_passphrase_short");
+  } else if (request.passphrase !== BACKUP_PASSPHRASE) {
+    keepingRefusal("wrong_passphrase");
+  }
+  return { ...structuredClone(preview), store_exists: state.exists };
+}
+
 const fileDrops = new EventTarget();
 
 export const backend: Backend = {
@@ -691,6 +834,8 @@ export const backend: Backend = {
       }),
       theme_list_version: version,
       older_theme_list: version < state.profile.theme_list_version,
+      held: state.holds.includes(id),
+      shredded: state.shredded.includes(id) ? keeping.said.shredded_call : "",
     };
   },
   async updateCall(id, form) {
@@ -704,6 +849,7 @@ export const backend: Backend = {
   async deleteCall(id) {
     requireUnlocked();
     state.calls = state.calls.filter((c) => c.id !== id);
+    state.holds = state.holds.filter((h) => h !== id);
     save();
   },
   async listCalls(filter) {
@@ -1051,6 +1197,130 @@ export const backend: Backend = {
     save();
     return path;
   },
+  async backupStatus() {
+    requireUnlocked();
+    return backupStatus();
+  },
+  async chooseBackups(choice) {
+    requireUnlocked();
+    if (state.demo) keepingRefusal("demo");
+    const folder = choice.folder.trim();
+    if (folder !== "" && !folder.startsWith("/")) keepingRefusal("folder_not_full");
+    if (folder !== "" && !FOLDERS.includes(folder.replace(/(.)\/$/, "$1")))
+      keepingRefusal("no_folder", folder);
+    // The library's bounds, as its refusals say them.
+    if (choice.keep < 1 || choice.keep > 60) keepingRefusal("keep_backups");
+    if (choice.warn_after_days < 1 || choice.warn_after_days > 90)
+      keepingRefusal("backup_warn_days");
+    if (folder !== state.backups.folder) {
+      state.backups.made = [];
+      state.backups.unplugged = false;
+    }
+    state.backups.folder = folder;
+    state.backups.keep = choice.keep;
+    state.backups.warnDays = choice.warn_after_days;
+    state.log.push("choose_backups");
+    save();
+    return backupStatus();
+  },
+  async backUpNow() {
+    requireUnlocked();
+    if (state.demo) keepingRefusal("demo");
+    if (state.backups.folder === "") keepingRefusal("no_folder_chosen");
+    // Long enough for "Backing up…" to be seen, as on a real USB stick.
+    await new Promise((r) => setTimeout(r, 300));
+    if (state.backups.unplugged) {
+      const r = keeping.refusals.unreachable!;
+      fail(r.code, inFolder(r.message), r.field);
+    }
+    const made = keeping.said.made;
+    state.backups.made.push(inFolder(made.path));
+    state.backups.stale = false;
+    state.log.push("back_up_now");
+    save();
+    return { ...structuredClone(made), path: inFolder(made.path), message: inFolder(made.message) };
+  },
+  async retention() {
+    requireUnlocked();
+    const said = state.retentionMonths === 0 ? keeping.retention.none : keeping.retention.set;
+    return { ...structuredClone(said), held: state.holds.length };
+  },
+  async previewShred(months) {
+    requireUnlocked();
+    if (months > 120) keepingRefusal("retention_months");
+    const said =
+      keeping.shred_previews[String(months)] ??
+      fail("failed", "The browser tests' backend knows 0, 6, 12, 24, 36 and 120 months only.");
+    return structuredClone(said);
+  },
+  async setRetention(months) {
+    requireUnlocked();
+    if (months > 120) keepingRefusal("retention_months");
+    if (months !== 0 && months !== 12)
+      fail("failed", "The browser tests' backend sets 0 or 12 months only.");
+    state.retentionMonths = months;
+    state.log.push(`set_retention:${months}`);
+    save();
+    return structuredClone(months === 0 ? keeping.said.nothing_shredded : keeping.said.shredded);
+  },
+  async holdCall(id) {
+    requireUnlocked();
+    if (!state.calls.some((c) => c.id === id)) refuse("call_not_found");
+    if (state.shredded.includes(id)) keepingRefusal("hold_shredded");
+    if (!state.holds.includes(id)) state.holds.push(id);
+    save();
+    return keeping.said.hold;
+  },
+  async releaseHold(id) {
+    requireUnlocked();
+    if (!state.calls.some((c) => c.id === id)) refuse("call_not_found");
+    const was = state.holds.includes(id);
+    state.holds = state.holds.filter((h) => h !== id);
+    save();
+    return was ? keeping.said.release : keeping.said.not_held;
+  },
+  async checkBackupFile(typed) {
+    await new Promise((r) => setTimeout(r, 100));
+    const { path, preview } = backupAt(typed);
+    const view = state.exists ? keeping.files.store_exists : keeping.files.new_laptop;
+    return { ...structuredClone(view), path, made: preview.made };
+  },
+  async previewRestore(request) {
+    // Unlocking a backup derives its key, as unlocking the store does.
+    await new Promise((r) => setTimeout(r, 150));
+    return unlockBackup(request);
+  },
+  async restoreBackup(request) {
+    await new Promise((r) => setTimeout(r, 150));
+    if (state.exists && request.confirm.trim().toLowerCase() !== REPLACE_WORD)
+      keepingRefusal("replace_confirmation");
+    unlockBackup(request);
+    Object.assign(state, {
+      exists: true,
+      unlocked: true,
+      demo: false,
+      passphrase: request.recovery_key.trim() === "" ? request.passphrase : request.new_passphrase,
+      calls: sampleCalls(),
+      draft: null,
+      holds: [],
+      shredded: [],
+    });
+    state.log.push("restore_backup");
+    save();
+    return structuredClone(keeping.said.restored);
+  },
+  async chooseBackupFolder() {
+    const path = state.chooserPaths[0] ?? null;
+    state.log.push("choose_backup_folder");
+    save();
+    return path;
+  },
+  async chooseBackupFile() {
+    const path = state.chooserPaths[0] ?? null;
+    state.log.push("choose_backup_file");
+    save();
+    return path;
+  },
   async onFileDrop(handler) {
     const listener = (e: Event) => handler((e as CustomEvent<FileDrop>).detail);
     fileDrops.addEventListener("drop", listener);
@@ -1080,6 +1350,12 @@ export const backend: Backend = {
   /** As the backend warns of an idle lock `seconds` away. */
   lockingSoon: (seconds: number) =>
     window.dispatchEvent(new CustomEvent("quietline-mock-locking-soon", { detail: seconds })),
+  /** Takes the backup USB stick out (true) or puts it back. */
+  unplug: (out: boolean) => {
+    state = load();
+    state.backups.unplugged = out;
+    save();
+  },
   /** What "Choose files…" answers next, as if picked in the chooser. */
   chooseNext: (paths: string[]) => {
     state.chooserPaths = paths;
