@@ -645,6 +645,10 @@ fn stage(store_dir: &Path, request: &RestoreRequest) -> Result<StagedRestore, Ap
         StagedRestore::stage(&path, store_dir, Restore::RecoveryKey(&key, &new))
     };
     staged.map_err(|e| match e {
+        StoreError::WrongRecoveryKey => AppError::new(
+            ErrorCode::WrongRecoveryKey,
+            "That recovery key does not open this backup. Check each group of four characters.",
+        ),
         StoreError::WrongPassphrase => AppError::new(
             ErrorCode::WrongPassphrase,
             "That passphrase does not open this backup. Use the passphrase you had when the \
@@ -654,18 +658,25 @@ fn stage(store_dir: &Path, request: &RestoreRequest) -> Result<StagedRestore, Ap
     })
 }
 
-/// The backups of the same log in the same folder as `path`, made after it.
-fn newer_backups(vault: &Vault, path: &Path, made_at: DateTime<Utc>) -> Vec<PathBuf> {
+/// How many backups of the same log in the same folder as `path` were
+/// made after it, and before it.
+fn neighbours(vault: &Vault, path: &Path, made_at: DateTime<Utc>) -> (Vec<PathBuf>, usize) {
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    own_backups(vault, folder)
+    let others: Vec<(PathBuf, BackupHeader)> = own_backups(vault, folder)
         .unwrap_or_default()
         .into_iter()
-        .filter(|(p, h)| h.made_at > made_at && p != path)
+        .filter(|(p, _)| p != path)
+        .collect();
+    let older = others.iter().filter(|(_, h)| h.made_at <= made_at).count();
+    let newer = others
+        .into_iter()
+        .filter(|(_, h)| h.made_at > made_at)
         .map(|(p, _)| p)
-        .collect()
+        .collect();
+    (newer, older)
 }
 
 fn date_range(calls: &[crate::model::CallSummary], tz: Tz) -> String {
@@ -693,7 +704,8 @@ pub fn preview_restore(
     let vault = staged.vault_mut()?;
     let tz = vault.settings().time_zone;
     let calls = vault.all_calls()?;
-    let newer = newer_backups(vault, &path, made_at).len();
+    let (newer, older) = neighbours(vault, &path, made_at);
+    let newer = newer.len();
     let made = shown_instant(made_at, tz);
     let range = date_range(&calls, tz);
     let count = calls.len() as u64;
@@ -711,6 +723,9 @@ pub fn preview_restore(
              one was made may be in it; Quietline erases them again when it restores.",
             if newer == 1 { "" } else { "s" }
         )
+    } else if older > 0 {
+        // The newest of its folder: nothing was deleted after it here.
+        String::new()
     } else {
         "A backup older than your newest may hold calls deleted since; restore the newest \
          backup you have."
@@ -754,7 +769,7 @@ pub fn restore(
     // Calls deleted after this backup was made, as the newer backups of
     // the same log remember them.
     let mut erased: Vec<CallId> = Vec::new();
-    for newer in newer_backups(vault, &path, made_at) {
+    for newer in neighbours(vault, &path, made_at).0 {
         if let Ok(ids) = vault.read_backup(&newer, |copy| {
             Ok(copy.keeping()?.erased_ids().collect::<Vec<_>>())
         }) {
