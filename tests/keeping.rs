@@ -714,7 +714,10 @@ fn restoring_an_older_backup_erases_again_what_newer_backups_know_was_deleted() 
         .find(|p| p != &copied)
         .unwrap();
     let preview = keeping::preview_restore(&tmp.path().join("laptop"), &request(&newest)).unwrap();
-    assert_eq!(preview.warning, "", "the newest of its folder needs no warning");
+    assert_eq!(
+        preview.warning, "",
+        "the newest of its folder needs no warning"
+    );
     let (restored, done) =
         keeping::restore(&tmp.path().join("laptop"), &request(&copied), now()).unwrap();
     assert_eq!(done.erasures_reapplied, 1, "{done:?}");

@@ -92,7 +92,11 @@ macro_rules! count_row {
 
 count_row!(ReturnsMadeRow, "returns_made", "the count of returns made");
 // The sequence number of the last return this store made.
-count_row!(LastSequenceRow, "return_sequence", "the last return's number");
+count_row!(
+    LastSequenceRow,
+    "return_sequence",
+    "the last return's number"
+);
 
 impl Vault {
     /// This store's signing key, made and kept the first time it is needed.
