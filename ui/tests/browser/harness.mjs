@@ -145,3 +145,30 @@ export function useMockApp() {
     return page;
   };
 }
+
+/** Whether `locator` holds the focus. */
+export const isFocused = (locator) => locator.evaluate((el) => el === document.activeElement);
+
+/** Tabs forward until `locator` has focus. */
+export async function tabTo(page, locator) {
+  for (let i = 0; i < 120; i++) {
+    if (await isFocused(locator)) return;
+    await page.keyboard.press("Tab");
+  }
+  assert.fail(`Tab never reached ${locator}`);
+}
+
+/** Replaces what the focused text box holds with `text`, from the keyboard. */
+export async function retype(page, text) {
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type(text);
+}
+
+/** Opens `screen` from the menu with the keyboard. */
+export async function goTo(page, screen) {
+  const tab = page
+    .getByRole("navigation", { name: "Screens" })
+    .getByRole("button", { name: screen, exact: true });
+  await tab.focus();
+  await page.keyboard.press("Enter");
+}

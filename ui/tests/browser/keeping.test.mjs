@@ -12,7 +12,15 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { assertAccessible, focusedId, useMockApp } from "./harness.mjs";
+import {
+  assertAccessible,
+  focusedId,
+  goTo,
+  isFocused,
+  retype,
+  tabTo,
+  useMockApp,
+} from "./harness.mjs";
 
 const keeping = JSON.parse(
   readFileSync(new URL("../../src/lib/testing/keeping.json", import.meta.url), "utf8"),
@@ -28,18 +36,9 @@ const BACKUP_PASSPHRASE = "correct horse battery staple";
 const RECOVERY_KEY = "GCKU-IN46-P5OE-MRMK-FZOZ-6OQQ-D6OV-DXHE";
 
 const mockState = (page) => page.evaluate(() => window.quietlineMock.state());
-const isFocused = (locator) => locator.evaluate((el) => el === document.activeElement);
 /** Waits for `id` to hold the focus. */
 const focusIn = (page, id) =>
   page.waitForFunction((want) => document.activeElement?.id === want, id);
-
-async function goTo(page, screen) {
-  const tab = page
-    .getByRole("navigation", { name: "Screens" })
-    .getByRole("button", { name: screen, exact: true });
-  await tab.focus();
-  await page.keyboard.press("Enter");
-}
 
 async function openSettings(query) {
   const page = await openPage(`?store=unlocked${query}`);
@@ -48,20 +47,6 @@ async function openSettings(query) {
   await page.getByRole("heading", { name: "Backups" }).waitFor();
   await page.getByRole("heading", { name: "Keeping notes" }).waitFor();
   return page;
-}
-
-/** Tabs forward until `locator` has focus. */
-async function tabTo(page, locator) {
-  for (let i = 0; i < 120; i++) {
-    if (await isFocused(locator)) return;
-    await page.keyboard.press("Tab");
-  }
-  assert.fail(`Tab never reached ${locator}`);
-}
-
-async function retype(page, text) {
-  await page.keyboard.press("Control+A");
-  await page.keyboard.type(text);
 }
 
 /** The alert shown at the input `id`, and that the input names it. */

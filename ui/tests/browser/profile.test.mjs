@@ -11,7 +11,15 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { assertAccessible, focusedId, sidewaysScroll, useMockApp } from "./harness.mjs";
+import {
+  assertAccessible,
+  focusedId,
+  goTo,
+  retype,
+  sidewaysScroll,
+  tabTo,
+  useMockApp,
+} from "./harness.mjs";
 
 const fixture = (name) =>
   JSON.parse(readFileSync(new URL(`../../src/lib/testing/${name}`, import.meta.url), "utf8"));
@@ -30,15 +38,6 @@ const COORDINATOR = files.first_import.signer_fingerprint;
 const NEW_COORDINATOR = files.other_signer.signer_fingerprint;
 
 const mockState = (page) => page.evaluate(() => window.quietlineMock.state());
-const isFocused = (locator) => locator.evaluate((el) => el === document.activeElement);
-
-async function goTo(page, screen) {
-  const tab = page
-    .getByRole("navigation", { name: "Screens" })
-    .getByRole("button", { name: screen, exact: true });
-  await tab.focus();
-  await page.keyboard.press("Enter");
-}
 
 /** Settings, reached from the menu with the keyboard. */
 async function openSettings(query, options = {}) {
@@ -46,20 +45,6 @@ async function openSettings(query, options = {}) {
   await goTo(page, "Settings");
   await page.getByRole("heading", { name: "Helpline profile" }).waitFor();
   return page;
-}
-
-/** Tabs forward until `locator` has focus. */
-async function tabTo(page, locator) {
-  for (let i = 0; i < 120; i++) {
-    if (await isFocused(locator)) return;
-    await page.keyboard.press("Tab");
-  }
-  assert.fail(`Tab never reached ${locator}`);
-}
-
-async function retype(page, text) {
-  await page.keyboard.press("Control+A");
-  await page.keyboard.type(text);
 }
 
 /** Presses "Import a profile…" with `path` to be picked in the chooser. */

@@ -7,7 +7,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { readFileSync } from "node:fs";
-import { assertAccessible, focusedId, useMockApp } from "./harness.mjs";
+import {
+  assertAccessible,
+  focusedId,
+  goTo,
+  isFocused,
+  retype,
+  tabTo,
+  useMockApp,
+} from "./harness.mjs";
 
 // The backend's refusals, written by Rust (`export_refusals_for_the_browser_tests`).
 const refusals = JSON.parse(
@@ -33,32 +41,9 @@ async function openReturns(query = "", options = {}) {
   return page;
 }
 
-async function goTo(page, screen) {
-  const tab = page
-    .getByRole("navigation", { name: "Screens" })
-    .getByRole("button", { name: screen, exact: true });
-  await tab.focus();
-  await page.keyboard.press("Enter");
-}
-
 const mockState = (page) => page.evaluate(() => window.quietlineMock.state());
-const isFocused = (locator) => locator.evaluate((el) => el === document.activeElement);
-
-/** Tabs forward until `locator` has focus. */
-async function tabTo(page, locator) {
-  for (let i = 0; i < 60; i++) {
-    if (await isFocused(locator)) return;
-    await page.keyboard.press("Tab");
-  }
-  assert.fail(`Tab never reached ${locator}`);
-}
 
 /** Replaces the text in the focused field. */
-async function retype(page, text) {
-  await page.keyboard.press("Control+A");
-  await page.keyboard.type(text);
-}
-
 describe("returns: a volunteer", () => {
   it("is sent to Settings for the coordinator key, then makes a return, with errors at their fields", async () => {
     const page = await openReturns();

@@ -5,7 +5,7 @@
 // axe-core checks each new state in light and dark.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { assertAccessible, inViewport, sidewaysScroll, useMockApp } from "./harness.mjs";
+import { assertAccessible, goTo, inViewport, sidewaysScroll, useMockApp } from "./harness.mjs";
 
 const openPage = useMockApp();
 
@@ -17,14 +17,6 @@ const WINDOW = { width: 1366, height: 700 };
 const ZOOMED = { width: 683, height: 384 };
 
 /** Chooses a screen from the menu with the keyboard, as a volunteer would. */
-async function goTo(page, screen) {
-  const tab = page
-    .getByRole("navigation", { name: "Screens" })
-    .getByRole("button", { name: screen, exact: true });
-  await tab.focus();
-  await page.keyboard.press("Enter");
-}
-
 /** Waits until the element with `id` has the focus; fails saying where it is. */
 async function waitForFocus(page, id, why) {
   try {

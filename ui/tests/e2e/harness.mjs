@@ -13,7 +13,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Driver, sleep } from "./webdriver.mjs";
+import { Driver, KEYS, sleep } from "./webdriver.mjs";
 
 export const APP = process.env.QUIETLINE_APP_BIN;
 export const CLI = process.env.QUIETLINE_CLI_BIN;
@@ -104,4 +104,40 @@ async function stopApp(store) {
       // already gone
     }
   }
+}
+
+/** Presses a button from the keyboard, as a volunteer who tabs to it
+ *  would (a pointer click can land on the bar Settings keeps in view). */
+export async function activate(driver, id) {
+  await driver.find(`#${id}`);
+  await driver.script("document.getElementById(arguments[0]).focus(); return true", [id]);
+  await driver.press(KEYS.enter);
+}
+
+/** Replaces what a text box holds with `text`. */
+export async function retype(element, text) {
+  await element.type(KEYS.ctrl + "a" + KEYS.release + KEYS.release);
+  await element.type(text);
+}
+
+/** Logs a call with the CLI on `day` (noon, UK summer time) naming `theme`. */
+export function logCall(dir, day, theme = "wellbeing.workload") {
+  cli(
+    dir,
+    "log",
+    "--at",
+    `${day}T12:00:00+01:00`,
+    "--minutes",
+    "20",
+    "--role",
+    "headteacher",
+    "--setting",
+    "primary",
+    "--region",
+    "london",
+    "--theme",
+    theme,
+    "--risk",
+    "low",
+  );
 }

@@ -8,45 +8,11 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, it } from "node:test";
-import { PASSPHRASE, cli, startApp } from "./harness.mjs";
+import { PASSPHRASE, activate, cli, logCall, retype, startApp } from "./harness.mjs";
 import { KEYS } from "./webdriver.mjs";
 
 const work = mkdtempSync(join(tmpdir(), "quietline-e2e-keeping-"));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-/** Presses a button from the keyboard (a pointer click can land on the
- *  save bar Settings keeps in view). */
-async function activate(driver, id) {
-  await driver.find(`#${id}`);
-  await driver.script("document.getElementById(arguments[0]).focus(); return true", [id]);
-  await driver.press(KEYS.enter);
-}
-
-async function retype(element, text) {
-  await element.type(KEYS.ctrl + "a" + KEYS.release + KEYS.release);
-  await element.type(text);
-}
-
-function logCall(dir, day) {
-  cli(
-    dir,
-    "log",
-    "--at",
-    `${day}T12:00:00+01:00`,
-    "--minutes",
-    "20",
-    "--role",
-    "headteacher",
-    "--setting",
-    "primary",
-    "--region",
-    "london",
-    "--theme",
-    "wellbeing.workload",
-    "--risk",
-    "low",
-  );
-}
 
 const calls = (dir) => cli(dir, "list").trim().split("\n").filter(Boolean).length;
 

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, it } from "node:test";
-import { CLI, PASSPHRASE, cli, startApp } from "./harness.mjs";
+import { CLI, PASSPHRASE, activate, cli, logCall, retype, startApp } from "./harness.mjs";
 import { KEYS, sleep } from "./webdriver.mjs";
 
 const work = mkdtempSync(join(tmpdir(), "quietline-e2e-profile-"));
@@ -34,42 +34,8 @@ async function settings(driver) {
   await driver.waitForText("h2", "Helpline profile");
 }
 
-/** Logs a call with the CLI on `day` (noon, UK time) naming `theme`. */
-function logCall(dir, day, theme) {
-  cli(
-    dir,
-    "log",
-    "--at",
-    `${day}T12:00:00+01:00`,
-    "--minutes",
-    "20",
-    "--role",
-    "headteacher",
-    "--setting",
-    "primary",
-    "--region",
-    "london",
-    "--theme",
-    theme,
-    "--risk",
-    "low",
-  );
-}
-
 /** Presses a button from the keyboard, as a volunteer who tabs to it
  *  would (a pointer click can land on the bar kept in view below). */
-async function activate(driver, id) {
-  await driver.find(`#${id}`);
-  await driver.script("document.getElementById(arguments[0]).focus(); return true", [id]);
-  await driver.press(KEYS.enter);
-}
-
-/** Replaces what a text box holds with `text`. */
-async function retype(element, text) {
-  await element.type(KEYS.ctrl + "a" + KEYS.release + KEYS.release);
-  await element.type(text);
-}
-
 it("a coordinator publishes the 2025 theme list and exports the profile; a volunteer imports it", async () => {
   const app = await startApp({ created: true });
   const { driver, store } = app;
