@@ -151,6 +151,21 @@ fn numbered(target: &Path) -> impl Iterator<Item = PathBuf> + '_ {
 mod tests {
     use super::*;
 
+    /// Reports, returns, exported profiles and backups are this user's
+    /// alone, whatever the umask.
+    #[cfg(unix)]
+    #[test]
+    fn every_file_written_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        for if_taken in [IfTaken::Refuse, IfTaken::Replace, IfTaken::AddNumber] {
+            let target = dir.path().join("report.html");
+            let written = write_whole(&target, b"synthetic", if_taken).unwrap();
+            let mode = std::fs::metadata(&written).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{}", written.display());
+        }
+    }
+
     #[test]
     fn numbered_names_keep_the_extension() {
         let names: Vec<PathBuf> = numbered(Path::new("/r/report-2024.html")).take(3).collect();
