@@ -12,10 +12,11 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::{AppError, ErrorCode};
+use super::{AppError, ErrorCode, shown_time};
 use crate::crypto::{Passphrase, RecoveryKey};
 use crate::files::IfTaken;
 use crate::model::{CallId, Field};
+use crate::report::format::calls as calls_phrase;
 use crate::store::{
     BACKUP_EXTENSION, BackupHeader, Keeping, MAX_BACKUP_WARN_DAYS, MAX_KEEP_BACKUPS,
     MAX_RETENTION_MONTHS, MIN_KEEP_BACKUPS, Restore, StagedRestore, StoreError, Vault, read_header,
@@ -164,32 +165,8 @@ pub struct ShredDone {
     pub message: String,
 }
 
-fn number(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-fn calls_word(n: u64) -> String {
-    if n == 1 {
-        "1 call".into()
-    } else {
-        format!("{} calls", number(n))
-    }
-}
-
 fn long_date(date: NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
-}
-
-fn shown_instant(at: DateTime<Utc>, tz: Tz) -> String {
-    super::shown_time(at, tz)
 }
 
 /// "today at 10:15", "yesterday", "9 days ago".
@@ -407,7 +384,11 @@ pub fn back_up_to(
     Ok(BackupMade {
         path: written.display().to_string(),
         calls,
-        message: format!("Backed up {} to {}.", calls_word(calls), written.display()),
+        message: format!(
+            "Backed up {} to {}.",
+            calls_phrase(calls),
+            written.display()
+        ),
     })
 }
 
@@ -472,7 +453,7 @@ pub fn back_up_now(
         calls,
         message: format!(
             "Backed up {} to {}; {kept} kept.",
-            calls_word(calls),
+            calls_phrase(calls),
             written.display()
         ),
     })
@@ -598,7 +579,7 @@ pub fn check_backup_file(store_dir: &Path, path: &str) -> Result<BackupFileView,
     let header = read_header(&path).map_err(|e| restore_failed(&path, e))?;
     Ok(BackupFileView {
         path: path.display().to_string(),
-        made: shown_instant(header.made_at, crate::period::DEFAULT_TIME_ZONE),
+        made: shown_time(header.made_at, crate::period::DEFAULT_TIME_ZONE),
         store_exists: Vault::exists(store_dir),
         confirm_word: REPLACE_WORD.into(),
     })
@@ -706,7 +687,7 @@ pub fn preview_restore(
     let calls = vault.all_calls()?;
     let (newer, older) = neighbours(vault, &path, made_at);
     let newer = newer.len();
-    let made = shown_instant(made_at, tz);
+    let made = shown_time(made_at, tz);
     let range = date_range(&calls, tz);
     let count = calls.len() as u64;
     let summary = if count == 0 {
@@ -714,7 +695,7 @@ pub fn preview_restore(
     } else {
         format!(
             "This backup, made {made}, holds {}, from {range}.",
-            calls_word(count)
+            calls_phrase(count)
         )
     };
     let warning = if newer > 0 {
@@ -785,13 +766,13 @@ pub fn restore(
     let calls = vault.call_count()?;
     let mut message = format!(
         "Restored {} from the backup made {}.",
-        calls_word(calls),
-        shown_instant(made_at, vault.settings().time_zone)
+        calls_phrase(calls),
+        shown_time(made_at, vault.settings().time_zone)
     );
     if reapplied > 0 {
         message.push_str(&format!(
             " {} deleted after that backup {} erased again.",
-            calls_word(reapplied as u64),
+            calls_phrase(reapplied as u64),
             if reapplied == 1 { "was" } else { "were" }
         ));
     }
@@ -909,14 +890,14 @@ pub fn preview_shred(
     } else {
         format!(
             "Notes of {} logged before {} will be shredded.",
-            calls_word(ids.len() as u64),
+            calls_phrase(ids.len() as u64),
             long_date(before)
         )
     };
     if held > 0 {
         message.push_str(&format!(
             " {} on legal hold keep{} {} notes.",
-            calls_word(u64::from(held)),
+            calls_phrase(u64::from(held)),
             if held == 1 { "s" } else { "" },
             if held == 1 { "its" } else { "their" }
         ));
@@ -980,7 +961,7 @@ pub fn shred(vault: &mut Vault, now: DateTime<Utc>) -> Result<ShredDone, AppErro
     } else {
         format!(
             "Shredded the notes of {} logged before {}.",
-            calls_word(done as u64),
+            calls_phrase(done as u64),
             long_date(before)
         )
     };

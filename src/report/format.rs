@@ -20,6 +20,15 @@ pub(crate) fn thousands(n: u64) -> String {
     out
 }
 
+/// "1 call", "1,500 calls".
+pub(crate) fn calls(n: u64) -> String {
+    if n == 1 {
+        "1 call".to_string()
+    } else {
+        format!("{} calls", thousands(n))
+    }
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -26,7 +26,7 @@ mod build;
 mod chart;
 mod counts;
 mod facts;
-mod format;
+pub(crate) mod format;
 mod html;
 mod layout;
 mod narrative;

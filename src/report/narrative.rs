@@ -14,7 +14,7 @@
 //! variation on a volunteer helpline and would mislead if called trends.
 
 use super::counts::Report;
-use super::format::thousands;
+use super::format::{calls, thousands};
 use super::tally::RISK_TO_SELF_CATEGORY;
 
 /// Below this on both sides, a difference is not called a rise or a fall.
@@ -51,15 +51,6 @@ fn movement(now: u64, before: u64) -> String {
 /// Drafts one sentence on the total, then one per notable change: in each
 /// theme category (largest change first; risk to self is left to the next),
 /// and in calls where risk to self was discussed.
-/// "1 call", "1,500 calls".
-fn calls(n: u64) -> String {
-    if n == 1 {
-        "1 call".to_string()
-    } else {
-        format!("{} calls", thousands(n))
-    }
-}
-
 pub fn draft_narrative(report: &Report) -> Vec<String> {
     let mut sentences = Vec::new();
     let (this, last) = (&report.period.label, &report.previous_period.label);
