@@ -19,7 +19,7 @@ use crate::period::LocalMonth;
 use crate::themes::ThemeCatalogue;
 
 /// A call's notes and safeguarding steps, sealed apart from its facts.
-struct CallDetailsRow;
+pub(super) struct CallDetailsRow;
 
 impl SealedTable for CallDetailsRow {
     const TABLE: &'static str = "call_details";

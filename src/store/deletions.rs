@@ -10,7 +10,7 @@ use super::{Keys, StoreError, Vault};
 use crate::crypto::random_bytes;
 
 /// A deleted call's export id, under a random id of its own.
-struct DeletedCall;
+pub(super) struct DeletedCall;
 
 impl SealedTable for DeletedCall {
     const TABLE: &'static str = "deleted_calls";

@@ -22,7 +22,7 @@ use crate::model::{Field, ValidationError};
 
 /// The draft, kept as the row named `draft` of the settings table and
 /// bound as `drafts`, so it can never be opened as the settings.
-struct DraftRow;
+pub(super) struct DraftRow;
 
 impl SealedTable for DraftRow {
     const TABLE: &'static str = "settings";

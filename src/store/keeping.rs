@@ -111,7 +111,7 @@ impl Keeping {
     }
 }
 
-struct KeepingRow;
+pub(super) struct KeepingRow;
 
 impl SealedTable for KeepingRow {
     const TABLE: &'static str = "settings";

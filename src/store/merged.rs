@@ -163,7 +163,7 @@ impl MergedRecord {
 
 /// A merged return as sealed: [`MergedReturn`] with the volunteer's row id.
 #[derive(Serialize, Deserialize)]
-struct StoredReturn {
+pub(super) struct StoredReturn {
     volunteer: [u8; 16],
     return_id: String,
     sequence: u64,
@@ -174,7 +174,7 @@ struct StoredReturn {
 }
 
 #[derive(Serialize, Deserialize)]
-struct MergedRecord {
+pub(super) struct MergedRecord {
     volunteer: [u8; 16],
     export_id: String,
     sequence: u64,
@@ -186,7 +186,7 @@ struct MergedRecord {
 // tag of their month (bound into their associated data), tombstones under
 // that of [`TOMBSTONE_MONTH`].
 
-struct VolunteerRow;
+pub(super) struct VolunteerRow;
 
 impl SealedTable for VolunteerRow {
     const TABLE: &'static str = "volunteers";
@@ -205,7 +205,7 @@ impl SealedTable for VolunteerRow {
     }
 }
 
-struct ReturnRow;
+pub(super) struct ReturnRow;
 
 impl SealedTable for ReturnRow {
     const TABLE: &'static str = "merged_returns";
@@ -224,7 +224,7 @@ impl SealedTable for ReturnRow {
     }
 }
 
-struct MergedCallRow;
+pub(super) struct MergedCallRow;
 
 impl SealedTable for MergedCallRow {
     const TABLE: &'static str = "merged_calls";

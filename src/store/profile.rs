@@ -40,7 +40,7 @@ pub struct ProfileRecord {
     pub suppress_below: Option<u32>,
 }
 
-struct ThemesRow;
+pub(super) struct ThemesRow;
 
 impl SealedTable for ThemesRow {
     const TABLE: &'static str = "settings";
@@ -64,7 +64,7 @@ impl NamedRow for ThemesRow {
     const NAME: &'static str = "themes";
 }
 
-struct ProfileRow;
+pub(super) struct ProfileRow;
 
 impl SealedTable for ProfileRow {
     const TABLE: &'static str = "settings";

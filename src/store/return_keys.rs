@@ -10,7 +10,7 @@ use crate::model::CallId;
 
 // Each is a row of the settings table named, and bound, as itself.
 
-struct SigningKeyRow;
+pub(super) struct SigningKeyRow;
 
 impl SealedTable for SigningKeyRow {
     const TABLE: &'static str = "settings";
@@ -35,7 +35,7 @@ impl NamedRow for SigningKeyRow {
     const NAME: &'static str = "signing_key";
 }
 
-struct CoordinatorRow;
+pub(super) struct CoordinatorRow;
 
 impl SealedTable for CoordinatorRow {
     const TABLE: &'static str = "settings";
@@ -63,7 +63,7 @@ impl NamedRow for CoordinatorRow {
 /// A sealed count kept in the settings table under its own name.
 macro_rules! count_row {
     ($row:ident, $name:literal, $what:literal) => {
-        struct $row;
+        pub(super) struct $row;
 
         impl SealedTable for $row {
             const TABLE: &'static str = "settings";

@@ -80,7 +80,7 @@ fn default_call_idle_lock_minutes() -> u32 {
 }
 
 /// The settings, sealed as the row named `settings` of the settings table.
-struct SettingsRow;
+pub(super) struct SettingsRow;
 
 impl SealedTable for SettingsRow {
     const TABLE: &'static str = "settings";

@@ -1,55 +1,26 @@
 //! Opening every sealed record of a store: how a backup is checked before
 //! it is trusted (after it is written, before it is restored or rewritten).
 //!
-//! A record that opens was sealed under this store's key for exactly its
-//! table, id and (where filed by month) month tag; SQLite's own integrity
-//! check covers the file's structure around them.
+//! Each record is opened and decoded through its own kind of row, so a
+//! record that passes was sealed under this store's key for exactly its
+//! table, id and (where filed by month) month tag, and reads as what it
+//! claims to be; SQLite's own integrity check covers the file's structure
+//! around them.
 
 use rusqlite::Connection;
 
-use super::sealed::{self, SealedTable};
+use super::calls::CallDetailsRow;
+use super::deletions::DeletedCall;
+use super::drafts::DraftRow;
+use super::keeping::KeepingRow;
+use super::merged::{MergedCallRow, ReturnRow, VolunteerRow};
+use super::profile::{ProfileRow, ThemesRow};
+use super::return_keys::{CoordinatorRow, LastSequenceRow, ReturnsMadeRow, SigningKeyRow};
+use super::sealed::{self, NamedRow};
+use super::sealed_rows::CallFacts;
+use super::settings::SettingsRow;
 use super::{StoreError, Vault, pages};
-use crate::crypto::{self, RecordKey};
-
-/// A row of a table opened only to prove it opens: its value is not read.
-macro_rules! opened_only {
-    ($name:ident, $table:literal, $what:literal) => {
-        struct $name;
-        impl SealedTable for $name {
-            const TABLE: &'static str = $table;
-            type Value = ();
-            fn encode(_: &()) -> Option<Vec<u8>> {
-                None
-            }
-            fn decode(_: &[u8], _: &[u8]) -> Option<()> {
-                Some(())
-            }
-            fn describe(_: &[u8]) -> String {
-                $what.into()
-            }
-        }
-    };
-}
-
-opened_only!(Calls, "calls", "a call");
-opened_only!(Details, "call_details", "a call's notes");
-opened_only!(Deleted, "deleted_calls", "a deleted call's marker");
-opened_only!(Volunteers, "volunteers", "a volunteer's record");
-opened_only!(Returns, "merged_returns", "a merged return");
-opened_only!(MergedCalls, "merged_calls", "a merged call");
-
-/// The settings table's rows, each with the name bound into its sealing.
-const NAMED_ROWS: &[(&str, &str)] = &[
-    ("settings", "settings"),
-    ("themes", "settings"),
-    ("profile", "settings"),
-    ("keeping", "keeping"),
-    ("signing_key", "signing_key"),
-    ("coordinator_identity", "coordinator_identity"),
-    ("returns_made", "returns_made"),
-    ("return_sequence", "return_sequence"),
-    ("draft", "drafts"),
-];
+use crate::crypto::RecordKey;
 
 /// How many sealed records a store holds, all of them opened.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -64,31 +35,28 @@ fn damaged(what: &str) -> StoreError {
     }
 }
 
+/// 1 if the named row `T` is there (and opens), else 0.
+fn named<T: NamedRow>(conn: &Connection, key: &RecordKey) -> Result<usize, StoreError> {
+    Ok(usize::from(sealed::read_named::<T>(conn, key)?.is_some()))
+}
+
+/// Opens every row of the settings table through its own kind; a row of
+/// no known kind is damage.
 fn named_rows(conn: &Connection, key: &RecordKey) -> Result<usize, StoreError> {
-    let mut stmt = conn.prepare("SELECT name, version, sealed FROM settings")?;
-    let mut rows = stmt.query([])?;
-    let mut count = 0;
-    while let Some(row) = rows.next()? {
-        let name: String = row.get(0)?;
-        let version: u32 = row.get(1)?;
-        let bytes: Vec<u8> = row.get(2)?;
-        let binds_as = NAMED_ROWS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, b)| *b)
-            .ok_or_else(|| damaged("an unknown setting"))?;
-        if version != super::schema::SCHEMA_VERSION {
-            return Err(damaged("a setting"));
-        }
-        crypto::open(
-            key,
-            &sealed::binding(binds_as, name.as_bytes(), b""),
-            &bytes,
-        )
-        .map_err(|_| damaged(&format!("the setting '{name}'")))?;
-        count += 1;
+    let opened = named::<SettingsRow>(conn, key)?
+        + named::<ThemesRow>(conn, key)?
+        + named::<ProfileRow>(conn, key)?
+        + named::<KeepingRow>(conn, key)?
+        + named::<SigningKeyRow>(conn, key)?
+        + named::<CoordinatorRow>(conn, key)?
+        + named::<ReturnsMadeRow>(conn, key)?
+        + named::<LastSequenceRow>(conn, key)?
+        + named::<DraftRow>(conn, key)?;
+    let stored: i64 = conn.query_row("SELECT COUNT(*) FROM settings", [], |r| r.get(0))?;
+    if usize::try_from(stored).ok() != Some(opened) {
+        return Err(damaged("an unknown setting"));
     }
-    Ok(count)
+    Ok(opened)
 }
 
 fn report_pages(vault: &Vault) -> Result<usize, StoreError> {
@@ -117,17 +85,17 @@ impl Vault {
             return Err(damaged("the database file"));
         }
         let key = &self.keys.records;
-        let calls = sealed::open_every::<Calls>(&self.conn, key, true)?;
-        let details = sealed::open_every::<Details>(&self.conn, key, false)?;
+        let calls = sealed::open_every::<CallFacts>(&self.conn, key, true)?;
+        let details = sealed::open_every::<CallDetailsRow>(&self.conn, key, false)?;
         if details != calls {
             return Err(damaged("a call's notes"));
         }
         let records = calls
             + details
-            + sealed::open_every::<Deleted>(&self.conn, key, false)?
-            + sealed::open_every::<Volunteers>(&self.conn, key, false)?
-            + sealed::open_every::<Returns>(&self.conn, key, false)?
-            + sealed::open_every::<MergedCalls>(&self.conn, key, true)?
+            + sealed::open_every::<DeletedCall>(&self.conn, key, false)?
+            + sealed::open_every::<VolunteerRow>(&self.conn, key, false)?
+            + sealed::open_every::<ReturnRow>(&self.conn, key, false)?
+            + sealed::open_every::<MergedCallRow>(&self.conn, key, true)?
             + named_rows(&self.conn, key)?
             + report_pages(self)?;
         Ok(Checked { calls, records })
