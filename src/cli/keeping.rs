@@ -163,6 +163,5 @@ pub fn hold(dir: &Path, id: &str, release: bool, now: DateTime<Utc>) -> Result<(
         keeping::hold(&mut vault, id, now)?
     };
     eprintln!("{message}");
-    let _ = std::io::stdout().flush();
     Ok(())
 }

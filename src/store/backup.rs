@@ -457,11 +457,10 @@ pub struct StagedRestore {
 
 impl StagedRestore {
     /// Unpacks the backup at `file` into a hidden folder inside
-    /// `store_dir` (created if need be), unlocks it and opens every
+    /// `store_dir` (created, 0700, if need be), unlocks it and opens every
     /// record. The store folder's own store is not touched.
     pub fn stage(file: &Path, store_dir: &Path, unlock: Restore<'_>) -> Result<Self, StoreError> {
-        read_header(file)?;
-        schema::create_dir(store_dir)?;
+        // `extract` reads the header before it creates any folder.
         let staging = scratch_dir(store_dir, "restore")?;
         let staged = (|| {
             let header = extract(file, &staging)?;
