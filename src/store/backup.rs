@@ -22,7 +22,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::schema::{self, DB_FILE};
-use super::{Checked, StoreError, Vault, read_store_id};
+use super::{StoreError, Vault, read_store_id};
 use crate::crypto::{DataKey, Passphrase, RecoveryKey, digest_reader};
 use crate::files::{self, IfTaken};
 use crate::model::CallId;
@@ -450,7 +450,6 @@ pub enum Restore<'a> {
 pub struct StagedRestore {
     vault: Option<Vault>,
     header: BackupHeader,
-    checked: Checked,
     staging: PathBuf,
     store_dir: PathBuf,
 }
@@ -471,14 +470,13 @@ impl StagedRestore {
             if !vault.header_is_genuine(&header) {
                 return Err(StoreError::DamagedBackup);
             }
-            let checked = vault.check_every_record()?;
-            Ok((vault, header, checked))
+            vault.check_every_record()?;
+            Ok((vault, header))
         })();
         match staged {
-            Ok((vault, header, checked)) => Ok(StagedRestore {
+            Ok((vault, header)) => Ok(StagedRestore {
                 vault: Some(vault),
                 header,
-                checked,
                 staging,
                 store_dir: store_dir.to_path_buf(),
             }),
@@ -491,10 +489,6 @@ impl StagedRestore {
 
     pub fn header(&self) -> &BackupHeader {
         &self.header
-    }
-
-    pub fn checked(&self) -> Checked {
-        self.checked
     }
 
     /// The unpacked store, to read from or to change before it is adopted
