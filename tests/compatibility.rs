@@ -72,6 +72,24 @@ fn the_frozen_v1_store_opens_and_reads_the_same() {
         (academic.total_calls, academic.previous_total_calls),
         (Some(30), Some(104))
     );
+    drop(vault);
+
+    // The store was sealed before the ledger existed: its first unlock by
+    // this version began one, so from now on a row removed is noticed.
+    let conn = rusqlite::Connection::open(store.dir.join(DB_FILE)).unwrap();
+    conn.execute(
+        "DELETE FROM calls WHERE id = (SELECT id FROM calls LIMIT 1)",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let refused = Vault::open(&store.dir, &Passphrase::new(FIXTURE_PASSPHRASE))
+        .err()
+        .unwrap();
+    assert!(
+        matches!(refused, quietline::store::StoreError::Tampered { .. }),
+        "{refused}"
+    );
 }
 
 #[test]

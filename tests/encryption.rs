@@ -14,6 +14,16 @@ fn raw(store: &TempStore) -> Connection {
     Connection::open(store.dir.join(DB_FILE)).unwrap()
 }
 
+/// Unlocking after rows were swapped, moved or put back is refused by the
+/// ledger before anything reads them.
+fn refused_at_unlock(store: &TempStore) {
+    match Vault::open(&store.dir, &passphrase()) {
+        Err(StoreError::Tampered { .. }) => {}
+        Err(other) => panic!("expected the ledger to refuse the store, got {other:?}"),
+        Ok(_) => panic!("a store with rows swapped or moved unlocked as if nothing happened"),
+    }
+}
+
 fn corrupt_record(err: &StoreError) -> String {
     match err {
         StoreError::Corrupt { record } => record.clone(),
@@ -96,8 +106,10 @@ fn a_flipped_byte_in_a_report_page_fails_the_report() {
     let mut sealed: Vec<u8> = db
         .query_row("SELECT sealed FROM report_pages", [], |r| r.get(0))
         .unwrap();
-    let last = sealed.len() - 1;
-    sealed[last] ^= 0x01;
+    // A byte between the nonce and the tag: the ledger covers each row by
+    // those two ends, so it is the record's own authentication that fails.
+    let middle = sealed.len() / 2;
+    sealed[middle] ^= 0x01;
     db.execute("UPDATE report_pages SET sealed = ?1", params![sealed])
         .unwrap();
     drop(db);
@@ -121,6 +133,9 @@ fn ciphertexts_swapped_between_rows_fail_to_open() {
     let b = vault.log_call(&other, now()).unwrap();
     drop(vault);
 
+    // Swapped while the store is unlocked (after the ledger's check at
+    // unlock): each record's binding to its id still refuses it.
+    let vault = store.open();
     let db = raw(&store);
     let swap = |table: &str| {
         let get = |id: CallId| -> Vec<u8> {
@@ -141,16 +156,18 @@ fn ciphertexts_swapped_between_rows_fail_to_open() {
         }
     };
     swap("call_details");
-    let vault = store.open();
     let err = vault.call(a).unwrap_err();
     assert!(corrupt_record(&err).contains(&a.to_string()), "{err}");
     drop(vault);
+    refused_at_unlock(&store);
 
     swap("call_details");
-    swap("calls");
     let vault = store.open();
+    swap("calls");
     assert!(corrupt_record(&vault.call(a).unwrap_err()).contains(&a.to_string()));
     assert!(corrupt_record(&vault.call(b).unwrap_err()).contains(&b.to_string()));
+    drop(vault);
+    refused_at_unlock(&store);
 }
 
 #[test]
@@ -161,6 +178,7 @@ fn a_ciphertext_moved_to_another_table_fails_to_open() {
         .log_call(&typical_call(utc(2024, 3, 14, 9, 30)), now())
         .unwrap();
     drop(vault);
+    let vault = store.open();
     let db = raw(&store);
     db.execute(
         "UPDATE call_details SET sealed = (SELECT sealed FROM calls WHERE id = ?1) WHERE id = ?1",
@@ -168,8 +186,9 @@ fn a_ciphertext_moved_to_another_table_fails_to_open() {
     )
     .unwrap();
     drop(db);
-    let vault = store.open();
     assert!(corrupt_record(&vault.call(id).unwrap_err()).contains(&id.to_string()));
+    drop(vault);
+    refused_at_unlock(&store);
 }
 
 /// Moving a record to another month's tag must not silently move it
@@ -185,6 +204,7 @@ fn a_record_moved_to_another_months_tag_fails_loudly() {
         .log_call(&typical_call(utc(2023, 7, 14, 9, 30)), now())
         .unwrap();
     drop(vault);
+    let vault = store.open();
     let db = raw(&store);
     let tag_of = |same: bool| -> Vec<u8> {
         let op = if same { "=" } else { "!=" };
@@ -202,13 +222,24 @@ fn a_record_moved_to_another_months_tag_fails_loudly() {
     )
     .unwrap();
     drop(db);
-    let vault = store.open();
+    // The month's calls no longer match the ledger; opened anyway, the
+    // moved record would not open under its new month.
     let err = Report::for_vault_from_records(&vault, Period::calendar(2023).unwrap()).unwrap_err();
-    assert!(err.to_string().contains(&march.to_string()), "{err}");
+    assert!(err.to_string().contains("the calls of one month"), "{err}");
+    assert!(corrupt_record(&vault.call(march).unwrap_err()).contains(&march.to_string()));
     drop(vault);
+    refused_at_unlock(&store);
+    let db = raw(&store);
+    db.execute(
+        "UPDATE calls SET period_tag = ?2 WHERE id = ?1",
+        params![march.as_bytes().as_slice(), march_tag],
+    )
+    .unwrap();
+    drop(db);
 
     // The same for the report pages: the month tag is part of each page's
     // identity, so a page moved to another month does not open.
+    let vault = store.open();
     let db = raw(&store);
     db.execute(
         "DELETE FROM report_pages WHERE period_tag = ?1",
@@ -223,8 +254,9 @@ fn a_record_moved_to_another_months_tag_fails_loudly() {
         .unwrap();
     assert_eq!(moved, 1);
     drop(db);
-    let vault = store.open();
     assert!(Report::for_vault(&vault, Period::calendar(2023).unwrap()).is_err());
+    drop(vault);
+    refused_at_unlock(&store);
 }
 
 #[test]

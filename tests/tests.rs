@@ -11,6 +11,7 @@ mod encryption;
 mod fuzz_corpus;
 mod import;
 mod keeping;
+mod ledger;
 mod profile;
 mod report_html;
 mod returns;

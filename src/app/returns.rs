@@ -384,15 +384,25 @@ fn merged_message(done: &ReturnMerged) -> (MergeState, String) {
             MergeState::AlreadyMerged,
             already_merged_sentence(volunteer, period),
         ),
-        Merged::Merged(c) => (
-            MergeState::Merged,
-            merged_sentence(
+        Merged::Merged(c) => {
+            let mut sentence = merged_sentence(
                 volunteer,
                 period,
                 [&c.added, &c.updated, &c.unchanged, &c.removed],
-            ),
-        ),
+            );
+            if c.store_went_back {
+                sentence.push_str(&format!(" {}", went_back_sentence(volunteer)));
+            }
+            (MergeState::Merged, sentence)
+        }
     }
+}
+
+/// A return from an earlier state of a volunteer's log than one merged before.
+pub(super) fn went_back_sentence(volunteer: &str) -> String {
+    format!(
+        "Please check with {volunteer}: this return comes from an older copy of their log than their last one (a backup restored, or the log replaced). Calls they logged since that copy may be missing from it."
+    )
 }
 
 /// A return merged before: nothing changed.

@@ -41,6 +41,12 @@ pub struct LookupKey([u8; 32]);
 #[derive(Zeroize, ZeroizeOnDrop)]
 pub struct BackupKey([u8; 32]);
 
+/// Keys the digests the store's ledger sums: one per sealed row, so that
+/// a row removed, duplicated or put back from an older copy changes a sum
+/// that only the key holder can recompute (see `store/ledger.rs`).
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct LedgerKey([u8; 32]);
+
 /// A keyed tag of a local month. Equal tags mean "same month" and nothing
 /// more; without the key the month cannot be recovered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,6 +57,7 @@ const PERIOD_TAG_KEY_INFO: &[u8] = b"quietline v1 period tag";
 const EXPORT_ID_KEY_INFO: &[u8] = b"quietline v1 export id";
 const LOOKUP_KEY_INFO: &[u8] = b"quietline v1 merged lookup";
 const BACKUP_KEY_INFO: &[u8] = b"quietline v1 backup header";
+const LEDGER_KEY_INFO: &[u8] = b"quietline v1 ledger";
 
 impl DataKey {
     pub fn generate() -> Result<DataKey, CryptoError> {
@@ -93,6 +100,10 @@ impl DataKey {
 
     pub fn backup_key(&self) -> BackupKey {
         BackupKey(self.derive(BACKUP_KEY_INFO))
+    }
+
+    pub fn ledger_key(&self) -> LedgerKey {
+        LedgerKey(self.derive(LEDGER_KEY_INFO))
     }
 
     /// A second copy of this key, for opening a backup of the same store
@@ -165,6 +176,39 @@ impl ExportIdKey {
     /// The id a call carries in returns: stable for the life of the store.
     pub fn export_id(&self, call_id: &[u8; 16]) -> [u8; 16] {
         keyed_hash_16(&self.0, &[b"call", call_id])
+    }
+}
+
+impl LedgerKey {
+    /// A hasher for many rows: the key schedule is done once here, and each
+    /// row's digest starts from a copy of it.
+    pub fn row_hasher(&self) -> RowHasher {
+        // HMAC accepts keys of any length.
+        #[allow(clippy::expect_used)]
+        let keyed =
+            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        RowHasher(keyed)
+    }
+}
+
+/// HMAC-SHA256 keyed by a [`LedgerKey`], truncated to 16 bytes, over
+/// length-prefixed parts. Its state holds key material and is zeroed when
+/// dropped (hmac's `zeroize` feature).
+#[derive(Clone)]
+pub struct RowHasher(Hmac<Sha256>);
+
+impl RowHasher {
+    /// The digest of one row described by `parts`.
+    pub fn digest(&self, parts: &[&[u8]]) -> [u8; 16] {
+        let mut mac = self.0.clone();
+        for part in parts {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        let full = mac.finalize().into_bytes();
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&full[..16]);
+        out
     }
 }
 

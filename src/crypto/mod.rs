@@ -29,8 +29,8 @@ mod signing;
 pub use coordinator::{CoordinatorIdentity, CoordinatorKey};
 pub use kdf::{KdfParams, Passphrase, Salt};
 pub use keys::{
-    BackupKey, DataKey, ExportIdKey, KeyEncryptionKey, LookupKey, PeriodTag, PeriodTagKey,
-    RecordKey, digest_reader,
+    BackupKey, DataKey, ExportIdKey, KeyEncryptionKey, LedgerKey, LookupKey, PeriodTag,
+    PeriodTagKey, RecordKey, RowHasher, digest_reader,
 };
 pub use recovery::RecoveryKey;
 pub use seal::{ENVELOPE_VERSION, RecordAad, open, seal};

@@ -29,6 +29,10 @@ pub struct MergeCounts {
     pub unchanged: u64,
     /// Calls erased: deleted by the volunteer, or no longer in the period.
     pub removed: u64,
+    /// The return came from an earlier state of the volunteer's store than
+    /// one merged before: their log may have been put back to an older
+    /// copy (a backup restored, or the file replaced).
+    pub store_went_back: bool,
 }
 
 /// Why a return is not merged, decided before anything is written.
@@ -160,6 +164,12 @@ pub fn plan(
     volunteer.name = payload.volunteer.clone();
     volunteer.last_return_on = volunteer.last_return_on.max(payload.made_on());
     volunteer.returns_merged += 1;
+    if let Some(generation) = payload.generation {
+        counts.store_went_back = volunteer
+            .store_generation
+            .is_some_and(|seen| generation < seen);
+        volunteer.store_generation = volunteer.store_generation.max(Some(generation));
+    }
     for month in months {
         volunteer.months.insert(month.to_string(), sequence);
     }
@@ -251,6 +261,38 @@ mod tests {
     }
 
     #[test]
+    fn a_return_from_an_earlier_generation_of_the_store_is_flagged_and_remembered() {
+        let mut r = signed(5);
+        let m = months(&r);
+        let empty = || HeldCalls {
+            in_period: BTreeMap::new(),
+            elsewhere: BTreeMap::new(),
+        };
+        let mut known = Volunteer::trusted(&r.signer, "A".into(), day(1));
+        // The first return carrying a generation: nothing to compare with.
+        r.payload.generation = Some(40);
+        let (plan1, counts) = plan(&r, known.clone(), empty(), &m, day(2));
+        assert!(!counts.store_went_back);
+        assert_eq!(plan1.volunteer.store_generation, Some(40));
+        // A later one from further on, then one from an older copy.
+        known.store_generation = Some(40);
+        r.payload.generation = Some(55);
+        let (plan2, counts) = plan(&r, known.clone(), empty(), &m, day(3));
+        assert!(!counts.store_went_back);
+        assert_eq!(plan2.volunteer.store_generation, Some(55));
+        known.store_generation = Some(55);
+        r.payload.generation = Some(41);
+        let (plan3, counts) = plan(&r, known.clone(), empty(), &m, day(4));
+        assert!(counts.store_went_back);
+        assert_eq!(plan3.volunteer.store_generation, Some(55));
+        // Returns made before the ledger carry none and change nothing.
+        r.payload.generation = None;
+        let (plan4, counts) = plan(&r, known, empty(), &m, day(5));
+        assert!(!counts.store_went_back);
+        assert_eq!(plan4.volunteer.store_generation, Some(55));
+    }
+
+    #[test]
     fn a_plan_supersedes_removes_and_tombstones_but_never_overwrites_newer_rows() {
         let r = signed(5);
         let m = months(&r);
@@ -277,7 +319,8 @@ mod tests {
                 added: 0,
                 updated: 1,
                 unchanged: 1,
-                removed: 2
+                removed: 2,
+                store_went_back: false,
             }
         );
         assert_eq!(plan.remove, [gone]);

@@ -187,6 +187,8 @@ pub fn make_return(
     if volunteer.is_empty() {
         return Err(ReturnError::NoDisplayName);
     }
+    // Nothing a return is made from may be missing, doubled or older.
+    let generation = vault.check_ledger()?;
     let tz = vault.settings().time_zone;
     let months = period.months();
     let list_version = vault.themes().current().version;
@@ -227,6 +229,7 @@ pub fn make_return(
         period: ReturnPeriod::of(&period),
         theme_list_version: list_version,
         time_zone: Some(tz.name().to_string()),
+        generation: Some(generation),
         calls,
         deleted,
     };

@@ -48,6 +48,11 @@ pub struct ReturnPayload {
     /// returns made before profiles; the coordinator's must match it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+    /// How many writes the volunteer's store had committed when the return
+    /// was made (its ledger's generation). A coordinator is warned when it
+    /// goes backwards. Absent from returns made before the ledger.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<u64>,
     /// Every call of the period, sorted by `id`.
     pub calls: Vec<ReturnedCall>,
     /// Export ids of calls deleted after an earlier return, sorted.
@@ -276,6 +281,7 @@ pub(crate) mod tests {
             },
             theme_list_version: ThemeList::default_list().version,
             time_zone: None,
+            generation: None,
             calls: vec![call(1, "2024-09"), call(2, "2025-08")],
             deleted: vec!["ff".repeat(16)],
         }

@@ -206,7 +206,7 @@ impl ImportBatch<'_> {
     /// Makes the whole batch durable at once; returns how many calls it held.
     pub fn commit(self) -> Result<usize, StoreError> {
         let written = self.pages.flush(&self.tx, self.writer.keys)?;
-        self.tx.commit()?;
+        super::ledger::commit(self.tx, self.writer.keys)?;
         // Only now: a batch that fails or is dropped leaves nothing
         // remembered (the vault's memory was handed to it, see begin_import).
         *self.page_tails = written;
@@ -304,7 +304,7 @@ impl Vault {
         let mut pages = PageCache::default();
         writer.put(&tx, &mut pages, &summary, &call.details, true)?;
         pages.flush(&tx, &self.keys)?;
-        tx.commit()?;
+        super::ledger::commit(tx, &self.keys)?;
         Ok(())
     }
 
@@ -367,7 +367,7 @@ impl Vault {
             keeping.pending_erasures.push(id.to_string());
         }
         keeping::write(&tx, &self.keys.records, &keeping)?;
-        tx.commit()?;
+        super::ledger::commit(tx, &self.keys)?;
         Ok(())
     }
 
@@ -417,7 +417,7 @@ impl Vault {
             shredded += 1;
         }
         pages.flush(&tx, &self.keys)?;
-        tx.commit()?;
+        super::ledger::commit(tx, &self.keys)?;
         Ok(shredded)
     }
 
@@ -501,7 +501,7 @@ impl Vault {
             "UPDATE meta SET value = 1 WHERE name = 'report_pages_built'",
             [],
         )?;
-        tx.commit()?;
+        super::ledger::commit(tx, &self.keys)?;
         Ok(())
     }
 
@@ -528,7 +528,7 @@ impl Vault {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         settings::write(&tx, &self.keys.records, &new)?;
         refile(&tx, &self.keys, &new, &self.themes, &calls)?;
-        tx.commit()?;
+        super::ledger::commit(tx, &self.keys)?;
         self.settings = new;
         Ok(())
     }

@@ -15,8 +15,8 @@
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use zeroize::Zeroizing;
 
-use super::StoreError;
 use super::sealed::{self, NamedRow, SealedTable};
+use super::{Keys, StoreError};
 use crate::crypto::RecordKey;
 use crate::model::{Field, ValidationError};
 
@@ -76,7 +76,7 @@ pub fn generation(conn: &Connection) -> Result<u64, StoreError> {
 /// form has been saved or cleared since.
 pub fn write(
     conn: &mut Connection,
-    key: &RecordKey,
+    keys: &Keys,
     form_generation: u64,
     draft: &[u8],
 ) -> Result<DraftWrite, StoreError> {
@@ -93,8 +93,8 @@ pub fn write(
     if generation(&tx)? != form_generation {
         return Ok(DraftWrite::Superseded);
     }
-    sealed::write_named::<DraftRow>(&tx, key, &Zeroizing::new(draft.to_vec()))?;
-    tx.commit()?;
+    sealed::write_named::<DraftRow>(&tx, &keys.records, &Zeroizing::new(draft.to_vec()))?;
+    super::ledger::commit(tx, keys)?;
     Ok(DraftWrite::Kept)
 }
 

@@ -167,7 +167,7 @@ impl Vault {
         let mut keeping = read(&tx, &self.keys.records)?;
         let out = change(&mut keeping)?;
         write(&tx, &self.keys.records, &keeping)?;
-        tx.commit()?;
+        super::ledger::commit(tx, &self.keys)?;
         Ok(out)
     }
 }

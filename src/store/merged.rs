@@ -37,6 +37,11 @@ pub struct Volunteer {
     /// For each month (`YYYY-MM`) a merged return covered, the newest
     /// sequence number.
     pub months: BTreeMap<String, u64>,
+    /// The newest store generation (see `ledger.rs`) their returns have
+    /// carried: a later return from an earlier generation comes from a
+    /// store put back to an older copy of itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_generation: Option<u64>,
 }
 
 impl Volunteer {
@@ -50,6 +55,7 @@ impl Volunteer {
             last_return_on: None,
             returns_merged: 0,
             months: BTreeMap::new(),
+            store_generation: None,
         }
     }
 
@@ -341,7 +347,9 @@ impl Vault {
         };
         volunteer.revoked_on.get_or_insert(today);
         let id = self.volunteer_row_id(&signer);
-        sealed::write::<VolunteerRow>(&self.conn, &self.keys.records, id.as_slice(), &volunteer)?;
+        self.write_now(|c| {
+            sealed::write::<VolunteerRow>(c, &self.keys.records, id.as_slice(), &volunteer)
+        })?;
         Ok(true)
     }
 
@@ -390,9 +398,33 @@ impl Vault {
         &self,
         months: &[LocalMonth],
     ) -> Result<Vec<MergedCall>, StoreError> {
+        let tags: Vec<_> = months
+            .iter()
+            .map(|m| self.keys.period_tags.tag(&m.to_string()))
+            .collect();
+        let _snapshot = if self.conn.is_autocommit() {
+            Some(self.conn.unchecked_transaction()?)
+        } else {
+            None
+        };
+        let mut seen = Vec::new();
+        for tag in &tags {
+            sealed::each_under::<MergedCallRow>(&self.conn, &tag.0, |id, version, bytes| {
+                seen.push((tag.0, id.to_vec(), i64::from(version), bytes.to_vec()));
+            })?;
+        }
+        super::ledger::check_months(
+            &self.conn,
+            &self.keys,
+            "merged_calls",
+            &tags,
+            seen.iter().map(|(tag, id, version, bytes)| {
+                (tag.as_slice(), id.as_slice(), *version, bytes.as_slice())
+            }),
+        )?;
+        drop(seen);
         let mut out = Vec::new();
-        for month in months {
-            let tag = self.keys.period_tags.tag(&month.to_string());
+        for (month, tag) in months.iter().zip(&tags) {
             for (_, record) in records_under(&self.conn, &self.keys, &tag.0)? {
                 if let Some(call) = record.call {
                     if LocalMonth::parse(&call.month) != Some(*month) {
@@ -422,6 +454,8 @@ impl Vault {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Nothing the merge reads may be missing, doubled or older.
+        super::ledger::check_tables(&tx, &self.keys, super::ledger::MERGED_TABLES)?;
         Ok(ReturnMerge {
             tx,
             keys: &self.keys,
@@ -518,7 +552,7 @@ impl ReturnMerge<'_> {
             deleted: r.deleted,
         };
         sealed::write::<ReturnRow>(&self.tx, records, self.return_row.as_slice(), &stored)?;
-        self.tx.commit()?;
+        super::ledger::commit(self.tx, self.keys)?;
         Ok(())
     }
 }

@@ -15,6 +15,7 @@ mod deletions;
 mod drafts;
 mod keeping;
 mod keyslots;
+mod ledger;
 mod merged;
 mod pages;
 mod parallel;
@@ -31,8 +32,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, params};
 
 use crate::crypto::{
-    CryptoError, DataKey, ExportIdKey, KdfParams, LookupKey, Passphrase, PeriodTagKey, RecordKey,
-    RecoveryKey, Salt, random_bytes,
+    CryptoError, DataKey, ExportIdKey, KdfParams, LedgerKey, LookupKey, Passphrase, PeriodTagKey,
+    RecordKey, RecoveryKey, Salt, random_bytes,
 };
 use crate::model::{CallId, ValidationError};
 use crate::themes::ThemeCatalogue;
@@ -96,6 +97,10 @@ pub enum StoreError {
     NewerBackup(u32),
     #[error("this backup is of another Quietline store, not this one")]
     ForeignBackup,
+    #[error(
+        "{what} {problem}: part of the log was changed outside Quietline (or the disk is failing). Restore the log from a backup"
+    )]
+    Tampered { what: String, problem: String },
     #[error("no call with id {0}")]
     CallNotFound(CallId),
     #[error(
@@ -133,6 +138,7 @@ struct Keys {
     period_tags: PeriodTagKey,
     export_ids: ExportIdKey,
     lookup: LookupKey,
+    ledger: LedgerKey,
 }
 
 impl Keys {
@@ -142,6 +148,7 @@ impl Keys {
             period_tags: data.period_tag_key(),
             export_ids: data.export_id_key(),
             lookup: data.lookup_key(),
+            ledger: data.ledger_key(),
             data,
         }
     }
@@ -190,6 +197,7 @@ impl Vault {
         passphrase: &Passphrase,
     ) -> Result<(Vault, RecoveryKey), StoreError> {
         schema::migrate(&mut conn)?;
+        ledger::watch(&conn)?;
         let store_id: [u8; 16] = random_bytes()?;
         let data_key = DataKey::generate()?;
         let recovery = RecoveryKey::generate()?;
@@ -230,7 +238,8 @@ impl Vault {
             &keys.data,
         )?;
         settings::write(&tx, &keys.records, &settings)?;
-        tx.commit()?;
+        ledger::begin(&tx, &keys)?;
+        ledger::commit(tx, &keys)?;
 
         let vault = Vault {
             conn,
@@ -280,7 +289,11 @@ impl Vault {
         data_key: DataKey,
     ) -> Result<Vault, StoreError> {
         schema::migrate(&mut conn)?;
+        ledger::watch(&conn)?;
         let keys = Keys::from_data_key(data_key);
+        // Before anything relies on the rows: none removed, duplicated or
+        // put back since the last write.
+        ledger::check_all(&conn, &keys)?;
         let settings = settings::read(&conn, &keys.records)?;
         let themes = profile::read_themes(&conn, &keys.records)?;
         let mut vault = Vault {
@@ -312,8 +325,29 @@ impl Vault {
             &params,
             &self.keys.data,
         )?;
-        tx.commit()?;
+        ledger::commit(tx, &self.keys)?;
         Ok(())
+    }
+
+    /// Runs `write` in one immediate transaction and commits it with the
+    /// ledger brought up to date.
+    fn write_now<T>(
+        &self,
+        write: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
+        let out = write(&tx)?;
+        ledger::commit(tx, &self.keys)?;
+        Ok(out)
+    }
+
+    /// Checks every row of the store against its ledger now (before a
+    /// return or a merge relies on them); returns the ledger's generation.
+    pub fn check_ledger(&self) -> Result<u64, StoreError> {
+        ledger::check_all(&self.conn, &self.keys)
     }
 
     pub fn dir(&self) -> &Path {
@@ -337,7 +371,7 @@ impl Vault {
         form_generation: u64,
         draft: &[u8],
     ) -> Result<DraftWrite, StoreError> {
-        drafts::write(&mut self.conn, &self.keys.records, form_generation, draft)
+        drafts::write(&mut self.conn, &self.keys, form_generation, draft)
     }
 
     /// The draft kept by [`Vault::save_draft`], zeroed when dropped.
@@ -352,7 +386,7 @@ impl Vault {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let next = drafts::close(&tx)?;
-        tx.commit()?;
+        ledger::commit(tx, &self.keys)?;
         Ok(next)
     }
 

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::parallel::open_on_all_cores;
 use super::schema::SCHEMA_VERSION;
 use super::sealed::{self, SealedTable};
-use super::{Keys, StoreError};
+use super::{Keys, StoreError, ledger};
 use crate::crypto::{self, PeriodTag};
 use crate::model::{
     CallId, CallSummary, CallType, CallerType, Employer, Region, RiskLevel, Role, Setting,
@@ -290,6 +290,12 @@ pub fn read_pages(
     keys: &Keys,
     tags: &[PeriodTag],
 ) -> Result<Vec<Page>, StoreError> {
+    // One snapshot for the pages and the ledger they are checked against.
+    let _snapshot = if conn.is_autocommit() {
+        Some(conn.unchecked_transaction()?)
+    } else {
+        None
+    };
     let mut pages: Vec<([u8; 16], i64, Vec<u8>)> = Vec::new();
     let mut stmt = conn.prepare_cached(
         "SELECT page, version, sealed FROM report_pages WHERE period_tag = ?1 ORDER BY page",
@@ -302,9 +308,41 @@ pub fn read_pages(
             pages.push((tag.0, page, row.get(2)?));
         }
     }
-    open_on_all_cores(&pages, 16, "a report page", |(tag, page, bytes)| {
+    // No page missing, doubled or put back, and as many calls in each
+    // month's pages as the month has calls.
+    let numbers: Vec<String> = pages.iter().map(|(_, page, _)| page.to_string()).collect();
+    let ledger = ledger::check_months(
+        conn,
+        keys,
+        "report_pages",
+        tags,
+        pages.iter().zip(&numbers).map(|((tag, _, bytes), number)| {
+            (
+                tag.as_slice(),
+                number.as_bytes(),
+                i64::from(SCHEMA_VERSION),
+                bytes.as_slice(),
+            )
+        }),
+    )?;
+    let opened = open_on_all_cores(&pages, 16, "a report page", |(tag, page, bytes)| {
         open_page(keys, tag, *page, bytes)
-    })
+    })?;
+    for tag in tags {
+        let in_pages: usize = pages
+            .iter()
+            .zip(&opened)
+            .filter(|((t, _, _), _)| t == &tag.0)
+            .map(|(_, page)| page.len())
+            .sum();
+        if in_pages as u64 != ledger::calls_in_month(&ledger, tag) {
+            return Err(StoreError::Tampered {
+                what: "the report pages of one month".into(),
+                problem: "do not hold the calls that month has".into(),
+            });
+        }
+    }
+    Ok(opened)
 }
 
 /// The pages of the months a write touches, loaded as needed, changed in

@@ -118,7 +118,7 @@ impl Vault {
 
     /// Keeps the profile record alone (a coordinator's authoring, a pin).
     pub fn write_profile_record(&mut self, record: &ProfileRecord) -> Result<(), StoreError> {
-        sealed::write_named::<ProfileRow>(&self.conn, &self.keys.records, record)
+        self.write_now(|c| sealed::write_named::<ProfileRow>(c, &self.keys.records, record))
     }
 
     /// Applies a profile: the theme lists, the settings it carries and the
@@ -142,7 +142,7 @@ impl Vault {
         sealed::write_named::<ProfileRow>(&tx, &self.keys.records, &change.record)?;
         settings::write(&tx, &self.keys.records, &change.settings)?;
         super::calls::refile(&tx, &self.keys, &change.settings, &change.themes, &calls)?;
-        tx.commit()?;
+        super::ledger::commit(tx, &self.keys)?;
         self.themes = change.themes;
         self.settings = change.settings;
         Ok(())

@@ -105,7 +105,7 @@ impl Vault {
             return Ok(key);
         }
         let key = VolunteerKey::generate()?;
-        sealed::write_named::<SigningKeyRow>(&self.conn, &self.keys.records, &key)?;
+        self.write_now(|c| sealed::write_named::<SigningKeyRow>(c, &self.keys.records, &key))?;
         Ok(key)
     }
 
@@ -122,7 +122,9 @@ impl Vault {
             return Ok((existing.key(), false));
         }
         let identity = CoordinatorIdentity::generate();
-        sealed::write_named::<CoordinatorRow>(&self.conn, &self.keys.records, &identity)?;
+        self.write_now(|c| {
+            sealed::write_named::<CoordinatorRow>(c, &self.keys.records, &identity)
+        })?;
         Ok((identity.key(), true))
     }
 
@@ -150,7 +152,7 @@ impl Vault {
         let next = (last.max(made) + 1).max(now);
         sealed::write_named::<ReturnsMadeRow>(&tx, key, &(made + 1))?;
         sealed::write_named::<LastSequenceRow>(&tx, key, &next)?;
-        tx.commit()?;
+        super::ledger::commit(tx, &self.keys)?;
         Ok(next)
     }
 

@@ -232,6 +232,26 @@ pub(super) fn read_under<T: SealedTable>(
     Ok(out)
 }
 
+/// Calls `each` with the id, version and sealed bytes of every row filed
+/// under `tag`, without opening them.
+pub(super) fn each_under<T: SealedTable>(
+    conn: &Connection,
+    tag: &[u8; 16],
+    mut each: impl FnMut(&[u8], u32, &[u8]),
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id, version, sealed FROM {} WHERE period_tag = ?1",
+        T::TABLE
+    ))?;
+    let mut rows = stmt.query(params![tag.as_slice()])?;
+    while let Some(row) = rows.next()? {
+        let id = row.get_ref(0)?.as_blob().map_err(|_| damaged::<T>(b""))?;
+        let sealed = row.get_ref(2)?.as_blob().map_err(|_| damaged::<T>(id))?;
+        each(id, row.get(1)?, sealed);
+    }
+    Ok(())
+}
+
 /// Opens every record of `T`'s table (filed under a period tag when
 /// `tagged`) and returns how many there are: damage anywhere is an error
 /// naming the record, before anything relies on the table.
@@ -424,8 +444,9 @@ mod tests {
         let settings = "SELECT CASE name WHEN 'draft' THEN 'drafts' ELSE name END,
              CAST(name AS BLOB), x'', version, sealed FROM settings";
         // settings, signing_key, coordinator_identity, returns_made,
-        // return_sequence, keeping (written by the deletion) and draft.
-        assert_eq!(count(settings), 7);
+        // return_sequence, keeping (written by the deletion), draft and
+        // the ledger.
+        assert_eq!(count(settings), 8);
         let pages = "SELECT 'report_pages', CAST(period_tag || zeroblob(8) AS BLOB), x'', version,
              sealed FROM report_pages";
         assert_eq!(count(pages), 1);

@@ -8,7 +8,7 @@ use rusqlite::{Row, params};
 use super::codec;
 use super::parallel::open_on_all_cores;
 use super::sealed::{self, SealedTable};
-use super::{Keys, StoreError};
+use super::{Keys, StoreError, ledger};
 use crate::crypto::PeriodTag;
 use crate::model::{CallId, CallSummary};
 
@@ -107,6 +107,11 @@ impl<'v> SealedRecords<'v> {
         keys: &'v Keys,
         tags: &[PeriodTag],
     ) -> Result<Self, StoreError> {
+        let _snapshot = if conn.is_autocommit() {
+            Some(conn.unchecked_transaction()?)
+        } else {
+            None
+        };
         let mut records = SealedRecords::new(keys);
         let mut stmt = conn.prepare_cached(
             "SELECT period_tag, id, version, sealed FROM calls WHERE period_tag = ?1",
@@ -114,6 +119,21 @@ impl<'v> SealedRecords<'v> {
         for tag in tags {
             records.push_rows(stmt.query(params![tag.0.as_slice()])?)?;
         }
+        // Before anyone counts them: none missing, doubled or put back.
+        ledger::check_months(
+            conn,
+            keys,
+            "calls",
+            tags,
+            records.rows.iter().map(|r| {
+                (
+                    r.tag.as_slice(),
+                    r.id.as_slice(),
+                    i64::from(r.version),
+                    &records.bytes[r.start..r.end],
+                )
+            }),
+        )?;
         Ok(records)
     }
 

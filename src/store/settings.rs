@@ -69,6 +69,11 @@ struct SealedSettingsV1 {
     signposting: Vec<Signpost>,
     #[serde(default)]
     coordinator_key: Option<String>,
+    /// Whether the store keeps a ledger (see `ledger.rs`): always true
+    /// when sealed by this version, so a ledger removed later is noticed
+    /// rather than begun again.
+    #[serde(default)]
+    ledger: bool,
 }
 
 fn default_idle_lock_minutes() -> u32 {
@@ -95,6 +100,7 @@ impl SealedTable for SettingsRow {
             call_idle_lock_minutes: settings.call_idle_lock_minutes,
             signposting: settings.signposting.clone(),
             coordinator_key: settings.coordinator_key.clone(),
+            ledger: true,
         })
         .ok()
     }
@@ -184,6 +190,44 @@ impl Settings {
 const MAX_DISPLAY_NAME_CHARS: usize = 80;
 const MAX_SIGNPOSTS: usize = 30;
 
+/// The settings. Every store has them from the moment it is made, so a
+/// store without them has lost a record.
 pub fn read(conn: &Connection, key: &RecordKey) -> Result<Settings, StoreError> {
-    Ok(sealed::read_named::<SettingsRow>(conn, key)?.unwrap_or_default())
+    sealed::read_named::<SettingsRow>(conn, key)?.ok_or_else(|| StoreError::Corrupt {
+        record: SettingsRow::describe(b""),
+    })
+}
+
+/// The same row, read only for whether the store keeps a ledger.
+struct LedgerMark;
+
+impl SealedTable for LedgerMark {
+    const TABLE: &'static str = "settings";
+    const KEY: &'static str = "name";
+    type Value = bool;
+
+    fn encode(_: &bool) -> Option<Vec<u8>> {
+        None
+    }
+
+    fn decode(_: &[u8], plain: &[u8]) -> Option<bool> {
+        Some(
+            serde_json::from_slice::<SealedSettingsV1>(plain)
+                .ok()?
+                .ledger,
+        )
+    }
+
+    fn describe(id: &[u8]) -> String {
+        SettingsRow::describe(id)
+    }
+}
+
+impl NamedRow for LedgerMark {
+    const NAME: &'static str = SettingsRow::NAME;
+}
+
+/// Whether the settings say this store keeps a ledger.
+pub fn ledger_kept(conn: &Connection, key: &RecordKey) -> Result<bool, StoreError> {
+    Ok(sealed::read_named::<LedgerMark>(conn, key)?.unwrap_or(false))
 }

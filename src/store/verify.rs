@@ -13,6 +13,7 @@ use super::calls::CallDetailsRow;
 use super::deletions::DeletedCall;
 use super::drafts::DraftRow;
 use super::keeping::KeepingRow;
+use super::ledger::{self, LedgerRow};
 use super::merged::{MergedCallRow, ReturnRow, VolunteerRow};
 use super::profile::{ProfileRow, ThemesRow};
 use super::return_keys::{CoordinatorRow, LastSequenceRow, ReturnsMadeRow, SigningKeyRow};
@@ -51,7 +52,8 @@ fn named_rows(conn: &Connection, key: &RecordKey) -> Result<usize, StoreError> {
         + named::<CoordinatorRow>(conn, key)?
         + named::<ReturnsMadeRow>(conn, key)?
         + named::<LastSequenceRow>(conn, key)?
-        + named::<DraftRow>(conn, key)?;
+        + named::<DraftRow>(conn, key)?
+        + named::<LedgerRow>(conn, key)?;
     let stored: i64 = conn.query_row("SELECT COUNT(*) FROM settings", [], |r| r.get(0))?;
     if usize::try_from(stored).ok() != Some(opened) {
         return Err(damaged("an unknown setting"));
@@ -84,6 +86,9 @@ impl Vault {
         if verdict != "ok" {
             return Err(damaged("the database file"));
         }
+        // None removed, doubled or put back...
+        ledger::check_all(&self.conn, &self.keys)?;
+        // ...and every one opens.
         let key = &self.keys.records;
         let calls = sealed::open_every::<CallFacts>(&self.conn, key, true)?;
         let details = sealed::open_every::<CallDetailsRow>(&self.conn, key, false)?;
