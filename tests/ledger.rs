@@ -535,7 +535,7 @@ fn a_coordinator_is_warned_when_a_volunteers_log_goes_back_to_an_older_copy() {
     vault.update_settings(settings).unwrap();
     let today = NaiveDate::from_ymd_opt(2025, 9, 3).unwrap();
     let at = utc(2024, 10, 2, 9, 0);
-    let mut send = |vault: &mut Vault, coordinator: &mut Vault| {
+    let send = |vault: &mut Vault, coordinator: &mut Vault| {
         let made =
             returns::make_return(vault, Period::academic(2024).unwrap(), &key, today).unwrap();
         let checked = returns::check_return(coordinator, &made.bytes).unwrap();
