@@ -46,7 +46,7 @@ pub use report::{ExportFormat, Exported, ReportRequest, ReportView};
 pub use returns::{
     CallsByYear, MergeRequest, MergeResult, MergeState, ReturnFile, ReturnFileState, ReturnMade,
     ReturnMerged, ReturnRequest, ReturnsOverview, VolunteerRow, YearCount, merge_files,
-    volunteers_with_calls,
+    volunteers_with_calls, went_back_sentence,
 };
 pub use session::{
     AppSettings, Created, DEMO_PASSPHRASE, Logged, OpenedCall, Session, StoreStatus,

@@ -399,7 +399,7 @@ fn merged_message(done: &ReturnMerged) -> (MergeState, String) {
 }
 
 /// A return from an earlier state of a volunteer's log than one merged before.
-pub(super) fn went_back_sentence(volunteer: &str) -> String {
+pub fn went_back_sentence(volunteer: &str) -> String {
     format!(
         "Please check with {volunteer}: this return comes from an older copy of their log than their last one (a backup restored, or the log replaced). Calls they logged since that copy may be missing from it."
     )

@@ -171,10 +171,19 @@ fn merged_line(done: &ReturnMerged) -> String {
         Merged::AlreadyMerged => {
             format!("already merged (\"{volunteer}\", {period}); nothing changed")
         }
-        Merged::Merged(c) => format!(
-            "merged \"{volunteer}\" ({fingerprint}), {period}: {} new, {} updated, {} unchanged, {} erased",
-            c.added, c.updated, c.unchanged, c.removed
-        ),
+        Merged::Merged(c) => {
+            let mut line = format!(
+                "merged \"{volunteer}\" ({fingerprint}), {period}: {} new, {} updated, {} unchanged, {} erased",
+                c.added, c.updated, c.unchanged, c.removed
+            );
+            if c.store_went_back {
+                line.push_str(&format!(
+                    "\n  Warning: {}",
+                    quietline::app::went_back_sentence(volunteer)
+                ));
+            }
+            line
+        }
     }
 }
 
