@@ -390,3 +390,31 @@ fn a_store_from_a_newer_version_is_refused_with_a_clear_message() {
         "{err}"
     );
 }
+
+#[test]
+fn notes_of_different_lengths_are_sealed_to_the_same_size() {
+    let store = TempStore::new();
+    let (mut vault, _) = store.create();
+    let mut ids = Vec::new();
+    for notes in ["Ofsted.", &"A long and careful account of the call. ".repeat(5)] {
+        let mut call = typical_call(utc(2024, 3, 14, 9, 30));
+        call.details.notes = notes.to_string();
+        ids.push(vault.log_call(&call, now()).unwrap());
+    }
+    drop(vault);
+    let db = raw(&store);
+    let size = |table: &str, id: CallId| -> i64 {
+        db.query_row(
+            &format!("SELECT length(sealed) FROM {table} WHERE id = ?1"),
+            params![id.as_bytes().as_slice()],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(size("call_details", ids[0]), size("call_details", ids[1]));
+    assert_eq!(size("calls", ids[0]), size("calls", ids[1]));
+    // And they read back exactly.
+    drop(db);
+    let vault = store.open();
+    assert_eq!(vault.call(ids[0]).unwrap().details.notes, "Ofsted.");
+}

@@ -33,7 +33,7 @@ pub use keys::{
     PeriodTagKey, RecordKey, RowHasher, digest_reader,
 };
 pub use recovery::RecoveryKey;
-pub use seal::{ENVELOPE_VERSION, RecordAad, open, seal};
+pub use seal::{ENVELOPE_VERSION, PADDED_ENVELOPE_VERSION, RecordAad, open, seal, seal_padded};
 pub use signing::{Fingerprint, SignerKey, VolunteerKey};
 
 /// Failures of the cryptographic layer. Deliberately vague about *which*

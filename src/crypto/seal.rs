@@ -1,5 +1,10 @@
 //! The sealed envelope: `version (1 byte) ‖ nonce (24 bytes) ‖ ciphertext+tag`.
 //!
+//! Version 1 seals the plaintext as it is. Version 2 first pads it to a
+//! size bucket (ISO/IEC 7816-4 padding: one `0x80` byte, then zeros), so
+//! that the length of a record (a call's notes, say) says little about
+//! what it holds. Both open; the version is bound into the associated data.
+//!
 //! Associated data is rebuilt by the caller from the row being read (table,
 //! record id, schema version, and any plaintext column the record must stay
 //! bound to), never taken from the blob, so a ciphertext copied into another
@@ -13,6 +18,13 @@ use super::{CryptoError, DataKey, KeyEncryptionKey, RecordKey, random_bytes};
 
 /// The envelope layout version, the first byte of every sealed blob.
 pub const ENVELOPE_VERSION: u8 = 1;
+/// The envelope of a record padded to a size bucket before sealing.
+pub const PADDED_ENVELOPE_VERSION: u8 = 2;
+/// The smallest padded plaintext, in bytes.
+const MIN_BUCKET: usize = 256;
+/// Above this, plaintexts are padded to a multiple of it rather than to
+/// the next power of two.
+const LARGE_BUCKET: usize = 8192;
 const NONCE_LEN: usize = 24;
 const TAG_LEN: usize = 16;
 const HEADER_LEN: usize = 1 + NONCE_LEN;
@@ -28,12 +40,12 @@ pub struct RecordAad<'a> {
 }
 
 impl RecordAad<'_> {
-    fn encode(&self) -> Vec<u8> {
+    fn encode(&self, envelope: u8) -> Vec<u8> {
         let mut out = Vec::with_capacity(
             16 + self.table.len() + self.record_id.len() + self.bound_column.len(),
         );
         out.extend_from_slice(b"quietline");
-        out.push(ENVELOPE_VERSION);
+        out.push(envelope);
         for part in [self.table.as_bytes(), self.record_id, self.bound_column] {
             // Parts are short; a u16 length can't overflow for any table, id or tag.
             out.extend_from_slice(&(part.len() as u16).to_be_bytes());
@@ -44,14 +56,53 @@ impl RecordAad<'_> {
     }
 }
 
+/// How long `len` bytes become once padded: a power of two of at least
+/// [`MIN_BUCKET`], or above [`LARGE_BUCKET`] a multiple of it.
+fn bucket(len: usize) -> usize {
+    let needed = len + 1;
+    if needed <= MIN_BUCKET {
+        MIN_BUCKET
+    } else if needed <= LARGE_BUCKET {
+        needed.next_power_of_two()
+    } else {
+        needed.div_ceil(LARGE_BUCKET) * LARGE_BUCKET
+    }
+}
+
+fn pad(plaintext: &[u8]) -> Zeroizing<Vec<u8>> {
+    let mut padded = Zeroizing::new(Vec::with_capacity(bucket(plaintext.len())));
+    padded.extend_from_slice(plaintext);
+    padded.push(0x80);
+    padded.resize(bucket(plaintext.len()), 0);
+    padded
+}
+
+/// Removes the padding in place; `None` if it is not well formed.
+fn unpad(mut padded: Zeroizing<Vec<u8>>) -> Option<Zeroizing<Vec<u8>>> {
+    let end = padded.iter().rposition(|&b| b != 0)?;
+    if padded[end] != 0x80 {
+        return None;
+    }
+    padded.truncate(end);
+    Some(padded)
+}
+
 fn seal_with(
     key: &[u8; 32],
     aad: &RecordAad<'_>,
     plaintext: &[u8],
+    envelope: u8,
 ) -> Result<Vec<u8>, CryptoError> {
+    let padded;
+    let plaintext = if envelope == PADDED_ENVELOPE_VERSION {
+        padded = pad(plaintext);
+        padded.as_slice()
+    } else {
+        plaintext
+    };
     let nonce: [u8; NONCE_LEN] = random_bytes()?;
     let cipher = XChaCha20Poly1305::new(&(*key).into());
-    let aad = aad.encode();
+    let aad = aad.encode(envelope);
     let ciphertext = cipher
         .encrypt(
             &XNonce::from(nonce),
@@ -63,7 +114,7 @@ fn seal_with(
         // Only fails for inputs beyond 256 GiB.
         .map_err(|_| CryptoError::CannotOpen)?;
     let mut out = Vec::with_capacity(HEADER_LEN + ciphertext.len());
-    out.push(ENVELOPE_VERSION);
+    out.push(envelope);
     out.extend_from_slice(&nonce);
     out.extend_from_slice(&ciphertext);
     Ok(out)
@@ -77,7 +128,7 @@ fn open_with(
     let Some((&version, rest)) = blob.split_first() else {
         return Err(CryptoError::CannotOpen);
     };
-    if version != ENVELOPE_VERSION {
+    if version != ENVELOPE_VERSION && version != PADDED_ENVELOPE_VERSION {
         return Err(CryptoError::UnsupportedEnvelope(version));
     }
     if rest.len() < NONCE_LEN + TAG_LEN {
@@ -86,8 +137,8 @@ fn open_with(
     let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
     let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| CryptoError::CannotOpen)?;
     let cipher = XChaCha20Poly1305::new(&(*key).into());
-    let aad = aad.encode();
-    cipher
+    let aad = aad.encode(version);
+    let plain = cipher
         .decrypt(
             &XNonce::from(nonce),
             Payload {
@@ -96,7 +147,12 @@ fn open_with(
             },
         )
         .map(Zeroizing::new)
-        .map_err(|_| CryptoError::CannotOpen)
+        .map_err(|_| CryptoError::CannotOpen)?;
+    if version == PADDED_ENVELOPE_VERSION {
+        unpad(plain).ok_or(CryptoError::CannotOpen)
+    } else {
+        Ok(plain)
+    }
 }
 
 /// Seals a record's plaintext under a fresh random nonce.
@@ -105,7 +161,17 @@ pub fn seal(
     aad: &RecordAad<'_>,
     plaintext: &[u8],
 ) -> Result<Vec<u8>, CryptoError> {
-    seal_with(&key.0, aad, plaintext)
+    seal_with(&key.0, aad, plaintext, ENVELOPE_VERSION)
+}
+
+/// Seals a record's plaintext padded to its size bucket, so that records
+/// of nearby lengths cannot be told apart by their size.
+pub fn seal_padded(
+    key: &RecordKey,
+    aad: &RecordAad<'_>,
+    plaintext: &[u8],
+) -> Result<Vec<u8>, CryptoError> {
+    seal_with(&key.0, aad, plaintext, PADDED_ENVELOPE_VERSION)
 }
 
 /// Opens a sealed record; the plaintext is zeroed when dropped.
@@ -119,7 +185,7 @@ pub fn open(
 
 impl KeyEncryptionKey {
     pub fn wrap(&self, data_key: &DataKey, aad: &RecordAad<'_>) -> Result<Vec<u8>, CryptoError> {
-        seal_with(&self.0, aad, data_key.expose())
+        seal_with(&self.0, aad, data_key.expose(), ENVELOPE_VERSION)
     }
 
     /// Fails with [`CryptoError::CannotOpen`] for a wrong passphrase or recovery key.
@@ -208,6 +274,47 @@ mod tests {
             schema_version: 1,
             bound_column: b"",
         };
-        assert_ne!(a.encode(), b.encode());
+        assert_ne!(a.encode(1), b.encode(1));
+        assert_ne!(a.encode(1), a.encode(2));
+    }
+
+    #[test]
+    fn padded_records_of_nearby_lengths_are_the_same_size_and_open_exactly() {
+        let key = RecordKey([3; 32]);
+        let short = seal_padded(&key, &aad(b"id-1"), b"Ofsted").unwrap();
+        let long = seal_padded(&key, &aad(b"id-1"), &[b'x'; 200]).unwrap();
+        assert_eq!(short.len(), long.len());
+        assert_eq!(short.len(), 1 + 24 + 256 + 16);
+        assert_eq!(short[0], PADDED_ENVELOPE_VERSION);
+        assert_eq!(
+            open(&key, &aad(b"id-1"), &short).unwrap().as_slice(),
+            b"Ofsted"
+        );
+        assert_eq!(
+            open(&key, &aad(b"id-1"), &long).unwrap().as_slice(),
+            [b'x'; 200]
+        );
+        // Content that itself ends in zeros or 0x80 comes back whole.
+        for content in [&b"a\0\0"[..], b"\x80", b"", &[0u8; 255], &[0x80; 300]] {
+            let blob = seal_padded(&key, &aad(b"id-1"), content).unwrap();
+            assert_eq!(
+                open(&key, &aad(b"id-1"), &blob).unwrap().as_slice(),
+                content
+            );
+        }
+        assert_eq!(bucket(255), 256);
+        assert_eq!(bucket(256), 512);
+        assert_eq!(bucket(5000), 8192);
+        assert_eq!(bucket(8192), 16384);
+        assert_eq!(bucket(20000), 24576);
+        // The version byte is bound: a padded record relabelled as
+        // unpadded (or the reverse) does not open.
+        let mut relabelled = short.clone();
+        relabelled[0] = ENVELOPE_VERSION;
+        assert!(open(&key, &aad(b"id-1"), &relabelled).is_err());
+        let plain = seal(&key, &aad(b"id-1"), b"hello").unwrap();
+        let mut relabelled = plain.clone();
+        relabelled[0] = PADDED_ENVELOPE_VERSION;
+        assert!(open(&key, &aad(b"id-1"), &relabelled).is_err());
     }
 }

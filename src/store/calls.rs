@@ -23,6 +23,7 @@ pub(super) struct CallDetailsRow;
 
 impl SealedTable for CallDetailsRow {
     const TABLE: &'static str = "call_details";
+    const PADDED: bool = true;
     type Value = CallDetails;
 
     fn encode(details: &CallDetails) -> Option<Vec<u8>> {

@@ -28,6 +28,7 @@ impl SealedTable for DraftRow {
     const TABLE: &'static str = "settings";
     const KEY: &'static str = "name";
     const BINDS_AS: &'static str = "drafts";
+    const PADDED: bool = true;
     type Value = Zeroizing<Vec<u8>>;
 
     fn encode(draft: &Zeroizing<Vec<u8>>) -> Option<Vec<u8>> {

@@ -234,6 +234,7 @@ pub(super) struct MergedCallRow;
 
 impl SealedTable for MergedCallRow {
     const TABLE: &'static str = "merged_calls";
+    const PADDED: bool = true;
     type Value = MergedRecord;
 
     fn encode(value: &MergedRecord) -> Option<Vec<u8>> {

@@ -31,6 +31,9 @@ pub(super) trait SealedTable {
     /// for rows kept in the settings table for other purposes, each bound
     /// to its own so they can never be swapped for one another.
     const BINDS_AS: &'static str = Self::TABLE;
+    /// Whether the sealed bytes are padded to a size bucket, so that their
+    /// length says little about what they hold (notes, a call's facts).
+    const PADDED: bool = false;
     /// What the sealed bytes hold, opened.
     type Value;
 
@@ -88,7 +91,12 @@ pub(super) fn seal<T: SealedTable>(
     value: &T::Value,
 ) -> Result<Vec<u8>, StoreError> {
     let plain = Zeroizing::new(T::encode(value).ok_or_else(|| damaged::<T>(id))?);
-    Ok(crypto::seal(key, &binding(T::BINDS_AS, id, bound), &plain)?)
+    let aad = binding(T::BINDS_AS, id, bound);
+    Ok(if T::PADDED {
+        crypto::seal_padded(key, &aad, &plain)?
+    } else {
+        crypto::seal(key, &aad, &plain)?
+    })
 }
 
 /// Decrypts record `id` without checking its version or decoding it.

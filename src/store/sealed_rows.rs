@@ -18,6 +18,7 @@ pub(super) struct CallFacts;
 
 impl SealedTable for CallFacts {
     const TABLE: &'static str = "calls";
+    const PADDED: bool = true;
     type Value = CallSummary;
 
     fn encode(summary: &CallSummary) -> Option<Vec<u8>> {

@@ -90,6 +90,7 @@ pub(super) struct SettingsRow;
 impl SealedTable for SettingsRow {
     const TABLE: &'static str = "settings";
     const KEY: &'static str = "name";
+    const PADDED: bool = true;
     type Value = Settings;
 
     fn encode(settings: &Settings) -> Option<Vec<u8>> {

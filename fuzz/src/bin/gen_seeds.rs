@@ -107,6 +107,7 @@ fn payload(
         period: ReturnPeriod { kind, year },
         theme_list_version: ThemeList::default_list().version,
         time_zone: None,
+        generation: None,
         calls: (0..calls as u32)
             .map(|n| call(n + 1, &month(n as usize)))
             .collect(),
