@@ -324,6 +324,30 @@ fn the_demo_log_cannot_coordinate_make_or_merge_returns_import_keep_drafts_or_ba
     }
     assert!(!std::path::Path::new("/tmp/never.qlreturn").exists());
 
+    // A demo made by an earlier version (no mark, a draft kept) is marked,
+    // and its draft dropped, when the app opens it as the demo.
+    let old = root.path().join("old-demo");
+    let (mut vault, _) = Vault::create(
+        &old,
+        &quietline::crypto::Passphrase::new(quietline::app::DEMO_PASSPHRASE),
+    )
+    .unwrap();
+    let generation = vault.draft_generation().unwrap();
+    vault.save_draft(generation, b"{}").unwrap();
+    drop(vault);
+    let opened = Session::open_demo(&old, now()).unwrap();
+    assert!(opened.status().demo);
+    assert!(!opened.status().demo_note.is_empty());
+    assert!(opened.draft().unwrap().is_none());
+    drop(opened);
+    let vault = Vault::open(
+        &old,
+        &quietline::crypto::Passphrase::new(quietline::app::DEMO_PASSPHRASE),
+    )
+    .unwrap();
+    assert!(vault.is_demo());
+    assert!(vault.draft().unwrap().is_none());
+
     // An ordinary store is not the demo.
     let store = TempStore::new();
     let (mut own, _) = Session::create(&store.dir, PASSPHRASE).unwrap();

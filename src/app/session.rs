@@ -183,9 +183,11 @@ impl Session {
         let passphrase = Passphrase::new(DEMO_PASSPHRASE);
         if Vault::exists(dir) {
             let mut vault = Vault::open(dir, &passphrase)?;
-            // A demo made before the mark existed gets it now.
+            // A demo made before the mark existed gets it now, and loses
+            // the draft it was allowed to keep then.
             if !vault.is_demo() {
                 vault.mark_demo()?;
+                vault.clear_draft()?;
             }
             return Ok(Session::new(vault));
         }
