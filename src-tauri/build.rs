@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "merge_returns",
     "volunteers",
     "revoke_volunteer",
+    "purge_volunteer",
     "profile",
     "check_profile_file",
     "import_profile",

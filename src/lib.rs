@@ -15,6 +15,7 @@ pub mod files;
 pub mod import;
 pub mod model;
 pub mod period;
+pub mod process;
 pub mod profile;
 pub mod report;
 pub mod returns;

@@ -22,6 +22,42 @@ pub const MAX_NOTES_CHARS: usize = 50_000;
 pub const MAX_SAFEGUARDING_STEPS: usize = 20;
 pub const MAX_STEP_CHARS: usize = 500;
 
+/// Whether `c` has no place in a name a person reads to decide whom to
+/// trust: control characters, the marks that reorder text (U+202A–U+202E,
+/// U+2066–U+2069, U+200E/F, U+061C) and the zero-width ones (U+200B–U+200D,
+/// U+2060, U+FEFF). Any of them can make two different names look alike.
+pub fn is_hidden_character(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{061C}'
+                | '\u{200B}'..='\u{200D}'
+                | '\u{2060}'
+                | '\u{FEFF}'
+        )
+}
+
+/// What the refusal of a name with a hidden character says (after what
+/// the name is).
+pub const HIDDEN_CHARACTER_REASON: &str = "it holds a hidden character (a control, text-direction or zero-width mark) that can make it look like another name; type it again without it";
+
+/// A display name as compared with another: compatibility-normalised, in
+/// lower case, its spaces trimmed and each run of them made one, so that
+/// "Alex  Smith" and "alex smith" count as the same name.
+pub fn display_name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfkc()
+        .collect::<String>()
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A value that is not one of a field's known identifiers.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {kind} '{given}'; expected one of: {expected}")]

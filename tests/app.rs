@@ -244,6 +244,119 @@ fn the_demo_store_is_separate_and_full_of_synthetic_calls() {
 }
 
 #[test]
+fn the_demo_log_cannot_coordinate_make_or_merge_returns_import_keep_drafts_or_back_up() {
+    use quietline::app::{MergeRequest, ProfileImport, ReturnRequest};
+    let root = tempfile::tempdir().unwrap();
+    let demo = root.path().join("demo");
+    let refused = |e: quietline::app::AppError, what: &str| {
+        assert!(
+            e.message
+                .starts_with("The demo log is for trying Quietline out")
+                || e.message.contains("demo call log"),
+            "{what}: {}",
+            e.message
+        );
+    };
+    let mut session = Session::open_demo(&demo, now()).unwrap();
+    assert!(!session.status().demo_note.is_empty());
+    refused(
+        session.become_coordinator(now()).unwrap_err(),
+        "coordinator",
+    );
+    let request = ReturnRequest {
+        year: 2024,
+        academic: true,
+        path: root.path().display().to_string(),
+    };
+    refused(
+        session.create_return(&request, now()).unwrap_err(),
+        "return",
+    );
+    refused(
+        session.check_returns(&["x.qlreturn".into()]).unwrap_err(),
+        "check returns",
+    );
+    let merge = MergeRequest {
+        paths: vec!["x.qlreturn".into()],
+        trust: vec![],
+    };
+    refused(session.merge_returns(&merge, now()).unwrap_err(), "merge");
+    refused(
+        session.check_profile_file("x.qlprofile").unwrap_err(),
+        "check profile",
+    );
+    let import = ProfileImport {
+        path: "x.qlprofile".into(),
+        fingerprint: String::new(),
+        repin: false,
+    };
+    refused(session.import_profile(&import).unwrap_err(), "import");
+    let form = session.new_form(now()).unwrap();
+    refused(session.save_draft(&form).unwrap_err(), "draft");
+    assert_eq!(session.draft().unwrap(), None);
+    refused(session.back_up_now(now()).unwrap_err(), "backup");
+    assert!(!session.backup_status(now()).unwrap().allowed);
+    drop(session);
+
+    // The mark is in the store: unlocked the ordinary way, it is the demo still.
+    let again = Session::unlock(&demo, quietline::app::DEMO_PASSPHRASE).unwrap();
+    assert!(again.status().demo);
+    drop(again);
+    // And so it is to the command line.
+    let pass = ("QUIETLINE_PASSPHRASE", quietline::app::DEMO_PASSPHRASE);
+    for args in [
+        &["coordinator", "init"][..],
+        &[
+            "return",
+            "--year",
+            "2024",
+            "--academic",
+            "-o",
+            "/tmp/never.qlreturn",
+        ],
+        &["merge", "/tmp/never.qlreturn"],
+        &["backup", "-o", "/tmp/never.qlbackup"],
+    ] {
+        let out = crate::support::cli(&demo, args, &[pass]);
+        assert!(!out.status.success(), "{args:?}");
+        let said = crate::support::stderr(&out);
+        assert!(said.contains("demo"), "{args:?}: {said}");
+    }
+    assert!(!std::path::Path::new("/tmp/never.qlreturn").exists());
+
+    // A demo made by an earlier version (no mark, a draft kept) is marked,
+    // and its draft dropped, when the app opens it as the demo.
+    let old = root.path().join("old-demo");
+    let (mut vault, _) = Vault::create(
+        &old,
+        &quietline::crypto::Passphrase::new(quietline::app::DEMO_PASSPHRASE),
+    )
+    .unwrap();
+    let generation = vault.draft_generation().unwrap();
+    vault.save_draft(generation, b"{}").unwrap();
+    drop(vault);
+    let opened = Session::open_demo(&old, now()).unwrap();
+    assert!(opened.status().demo);
+    assert!(!opened.status().demo_note.is_empty());
+    assert!(opened.draft().unwrap().is_none());
+    drop(opened);
+    let vault = Vault::open(
+        &old,
+        &quietline::crypto::Passphrase::new(quietline::app::DEMO_PASSPHRASE),
+    )
+    .unwrap();
+    assert!(vault.is_demo());
+    assert!(vault.draft().unwrap().is_none());
+
+    // An ordinary store is not the demo.
+    let store = TempStore::new();
+    let (mut own, _) = Session::create(&store.dir, PASSPHRASE).unwrap();
+    assert!(!own.status().demo);
+    assert!(own.status().demo_note.is_empty());
+    own.become_coordinator(now()).unwrap();
+}
+
+#[test]
 fn a_volunteer_sends_a_return_and_the_coordinator_checks_trusts_and_merges_it() {
     use quietline::app::{MergeRequest, MergeState, ReportRequest, ReturnFileState, ReturnRequest};
     let folder = tempfile::tempdir().unwrap();

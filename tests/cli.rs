@@ -521,7 +521,21 @@ fn returns_from_the_command_line_volunteer_to_coordinator() {
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     assert!(stderr(&out).contains(&fingerprint), "{}", stderr(&out));
     assert!(stderr(&out).contains("--trust"), "{}", stderr(&out));
-    let out = coordinator.cli(&["merge", "--trust", file_arg], &[PASS]);
+    assert!(
+        stderr(&out).contains(&format!("--trust {fingerprint}")),
+        "{}",
+        stderr(&out)
+    );
+    // --trust names whom to trust: a fingerprint that signed none of the
+    // files is refused before anything is merged.
+    let out = coordinator.cli(&["merge", "--trust", "ABCD-EFGH", file_arg], &[PASS]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("'ABCD-EFGH' is not the fingerprint of anyone who signed"),
+        "{}",
+        stderr(&out)
+    );
+    let out = coordinator.cli(&["merge", "--trust", &fingerprint, file_arg], &[PASS]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stderr(&out).contains("2 new"), "{}", stderr(&out));
     let out = coordinator.cli(&["merge", file_arg], &[PASS]);
@@ -571,9 +585,34 @@ fn returns_from_the_command_line_volunteer_to_coordinator() {
         second.to_str().unwrap(),
     ];
     assert!(volunteer.cli(&ret2, &[PASS]).status.success());
-    let out = coordinator.cli(&["merge", "--trust", second.to_str().unwrap()], &[PASS]);
+    let out = coordinator.cli(
+        &["merge", "--trust", &fingerprint, second.to_str().unwrap()],
+        &[PASS],
+    );
     assert_eq!(out.status.code(), Some(5));
     assert!(stderr(&out).contains("revoked"), "{}", stderr(&out));
+
+    // Removing a revoked volunteer's calls is confirmed first: without a
+    // terminal to ask on, only --yes does it.
+    let out = coordinator.cli(&["volunteers", "--purge", &fingerprint], &[PASS]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--yes"), "{}", stderr(&out));
+    let total = |store: &TempStore| {
+        let out = store.cli(
+            &["report", "--year", "2024", "--academic", "--format", "json"],
+            &[PASS],
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["total_calls"].clone()
+    };
+    assert_eq!(total(&coordinator), 2);
+    let out = coordinator.cli(&["volunteers", "--purge", &fingerprint, "--yes"], &[PASS]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Removed 2 calls merged from Volunteer A"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(total(&coordinator), 0);
 }
 
 #[test]
@@ -659,4 +698,86 @@ fn the_profile_and_theme_lists_from_the_command_line() {
     );
     let crosswalk = stdout(&volunteer.cli(&["themes", "crosswalk"], &[PASS]));
     assert_eq!(crosswalk.trim(), "# version 1 to version 1");
+}
+
+#[test]
+fn exports_keep_their_own_extension_and_refuse_another() {
+    let store = TempStore::new();
+    init(&store);
+    log_typical(&store, "2024-10-02T09:30:00+01:00", "Synthetic note");
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str| dir.path().join(name).display().to_string();
+    let report = |output: &str, format: &str| {
+        store.cli(
+            &["report", "--year", "2024", "--format", format, "-o", output],
+            &[PASS],
+        )
+    };
+    for (output, format) in [("r.txt", "html"), ("r.html", "csv"), ("r.pdf", "json")] {
+        let out = report(&at(output), format);
+        assert_eq!(out.status.code(), Some(2), "{output}: {}", stderr(&out));
+        assert!(stderr(&out).contains("must end in ."), "{}", stderr(&out));
+        assert!(!dir.path().join(output).exists());
+    }
+    let out = report(&at("yearly"), "csv");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("yearly.csv").is_file());
+    let out = report(&at("yearly.HTML"), "html");
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let out = store.cli(&["backup", "-o", &at("monday.zip")], &[PASS]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("must end in .qlbackup"),
+        "{}",
+        stderr(&out)
+    );
+    let out = store.cli(&["backup", "-o", &at("monday")], &[PASS]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.path().join("monday.qlbackup").is_file());
+
+    let out = store.cli(
+        &[
+            "return",
+            "--year",
+            "2024",
+            "--academic",
+            "-o",
+            &at("alex.pdf"),
+        ],
+        &[PASS],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("must end in .qlreturn"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = store.cli(&["profile", "export", "-o", &at("helpline.json")], &[PASS]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("must end in .qlprofile"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn opening_a_store_makes_its_folder_private_again() {
+    use std::os::unix::fs::PermissionsExt;
+    let store = TempStore::new();
+    init(&store);
+    let mode = || std::fs::metadata(&store.dir).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(), 0o700);
+    std::fs::set_permissions(&store.dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = store.cli(&["list"], &[PASS]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(mode(), 0o700);
+    // The library does the same for the app.
+    std::fs::set_permissions(&store.dir, std::fs::Permissions::from_mode(0o750)).unwrap();
+    let vault = store.open();
+    assert_eq!(mode(), 0o700);
+    assert_eq!(vault.opening_warning(), None);
 }

@@ -396,7 +396,10 @@ fn notes_of_different_lengths_are_sealed_to_the_same_size() {
     let store = TempStore::new();
     let (mut vault, _) = store.create();
     let mut ids = Vec::new();
-    for notes in ["Ofsted.", &"A long and careful account of the call. ".repeat(5)] {
+    for notes in [
+        "Ofsted.",
+        &"A long and careful account of the call. ".repeat(5),
+    ] {
         let mut call = typical_call(utc(2024, 3, 14, 9, 30));
         call.details.notes = notes.to_string();
         ids.push(vault.log_call(&call, now()).unwrap());

@@ -523,3 +523,349 @@ fn a_volunteer_without_a_name_or_coordinator_key_is_told_what_to_set() {
     // Nothing was counted as a return.
     assert_eq!(vault.returns_made().unwrap(), 0);
 }
+
+/// Two connections to one store (as the app and the CLI would be), each
+/// calling `act` at the same moment, `rounds` times; `reset` runs between
+/// rounds on a plain connection.
+fn race<T: Send + 'static>(
+    store: &TempStore,
+    rounds: usize,
+    reset: impl Fn(&rusqlite::Connection),
+    act: fn(&mut Vault) -> T,
+) -> Vec<[T; 2]> {
+    use std::sync::{Arc, Barrier};
+    let raw = rusqlite::Connection::open(store.dir.join(quietline::store::DB_FILE)).unwrap();
+    raw.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
+    let start = Arc::new(Barrier::new(3));
+    let done = Arc::new(Barrier::new(3));
+    let racers: Vec<_> = (0..2)
+        .map(|_| {
+            let (start, done) = (start.clone(), done.clone());
+            let mut vault = store.open();
+            std::thread::spawn(move || {
+                let mut out = Vec::new();
+                for _ in 0..rounds {
+                    start.wait();
+                    out.push(act(&mut vault));
+                    done.wait();
+                }
+                out
+            })
+        })
+        .collect();
+    for _ in 0..rounds {
+        reset(&raw);
+        start.wait();
+        done.wait();
+    }
+    let mut results: Vec<_> = racers.into_iter().map(|r| r.join().unwrap()).collect();
+    let second = results.pop().unwrap();
+    let first = results.pop().unwrap();
+    first.into_iter().zip(second).map(|(a, b)| [a, b]).collect()
+}
+
+fn named_rows(store: &TempStore, name: &str) -> u32 {
+    let raw = rusqlite::Connection::open(store.dir.join(quietline::store::DB_FILE)).unwrap();
+    raw.query_row(
+        "SELECT count(*) FROM settings WHERE name = ?1",
+        [name],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[test]
+fn two_processes_becoming_the_coordinator_at_once_end_with_one_key() {
+    let store = TempStore::new();
+    drop(store.create());
+    let forget = |raw: &rusqlite::Connection| {
+        raw.execute(
+            "DELETE FROM settings WHERE name = 'coordinator_identity'",
+            [],
+        )
+        .unwrap();
+    };
+    let rounds = race(&store, 12, forget, |vault| {
+        let (key, created) = vault.create_coordinator_identity().unwrap();
+        (key.to_string(), created)
+    });
+    for [(a, a_made), (b, b_made)] in rounds {
+        assert_eq!(a, b, "two coordinator keys were made");
+        assert!(a_made ^ b_made, "exactly one of the two made it");
+    }
+    assert_eq!(named_rows(&store, "coordinator_identity"), 1);
+    let kept = store.open().coordinator_identity().unwrap().unwrap().key();
+    let (again, created) = store.open().create_coordinator_identity().unwrap();
+    assert_eq!((again.to_string(), created), (kept.to_string(), false));
+}
+
+#[test]
+fn two_processes_asking_for_the_signing_key_at_once_end_with_one_key() {
+    let store = TempStore::new();
+    drop(store.create());
+    let forget = |raw: &rusqlite::Connection| {
+        raw.execute("DELETE FROM settings WHERE name = 'signing_key'", [])
+            .unwrap();
+    };
+    let rounds = race(&store, 12, forget, |vault| {
+        vault
+            .volunteer_key()
+            .unwrap()
+            .signer()
+            .fingerprint()
+            .to_string()
+    });
+    for [a, b] in rounds {
+        assert_eq!(a, b, "two signing keys were made");
+    }
+    assert_eq!(named_rows(&store, "signing_key"), 1);
+}
+
+#[test]
+fn two_processes_making_returns_at_once_number_them_apart() {
+    let (_c, coordinator, key) = coordinator();
+    let (store, vault) = volunteer("Volunteer A", 10, 20, &key);
+    drop(vault);
+    let rounds = race(&store, 4, |_| {}, |vault| make(vault, academic(2024)));
+    let mut sequences = Vec::new();
+    for [a, b] in rounds {
+        for file in [a, b] {
+            let checked = check_return(&coordinator, &file).unwrap();
+            sequences.push(checked.signed.payload.sequence);
+        }
+    }
+    let distinct: std::collections::BTreeSet<_> = sequences.iter().collect();
+    assert_eq!(distinct.len(), sequences.len(), "{sequences:?}");
+    assert_eq!(store.open().returns_made().unwrap(), 8);
+}
+
+/// Writes `bytes` as a return file in `dir`, returning its path.
+fn file_in(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Merges `files` as `quietline merge --trust …` does, with no terminal to
+/// ask on: each file's outcome, in order.
+fn merge_trusting(
+    coordinator: &mut Vault,
+    files: &[std::path::PathBuf],
+    trusted: &[String],
+) -> Result<Vec<Result<quietline::app::ReturnMerged, ReturnError>>, ReturnError> {
+    let mut outcomes = Vec::new();
+    quietline::app::merge_files(
+        coordinator,
+        files,
+        today(),
+        trusted,
+        |_, _| false,
+        |_, outcome| outcomes.push(outcome),
+    )?;
+    Ok(outcomes)
+}
+
+fn signing_fingerprint(vault: &mut Vault) -> String {
+    vault
+        .volunteer_key()
+        .unwrap()
+        .signer()
+        .fingerprint()
+        .to_string()
+}
+
+#[test]
+fn trust_names_the_volunteers_to_trust_and_no_one_else() {
+    let (_c, mut coordinator, key) = coordinator();
+    let (_a, mut alex) = volunteer("Alex", 10, 20, &key);
+    let (_b, mut sam) = volunteer("Sam", 11, 20, &key);
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        file_in(
+            dir.path(),
+            "alex.qlreturn",
+            &make(&mut alex, academic(2024)),
+        ),
+        file_in(dir.path(), "sam.qlreturn", &make(&mut sam, academic(2024))),
+    ];
+    let alex_fp = signing_fingerprint(&mut alex);
+
+    // A fingerprint that signed none of the files: nothing is merged at all.
+    let e = merge_trusting(
+        &mut coordinator,
+        &files,
+        &[alex_fp.clone(), "ABCD-1234".into()],
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&e, ReturnError::TrustedSignedNothing { given } if given == "ABCD-1234"),
+        "{e}"
+    );
+    assert!(coordinator.volunteers().unwrap().is_empty());
+
+    // Alex's fingerprint (typed in lower case) trusts Alex only.
+    let outcomes = merge_trusting(&mut coordinator, &files, &[alex_fp.to_lowercase()]).unwrap();
+    assert!(matches!(outcomes[0], Ok(ref m) if m.volunteer == "Alex"));
+    assert!(
+        matches!(outcomes[1], Err(ReturnError::UnknownSigner { ref name, .. }) if name == "Sam"),
+        "{:?}",
+        outcomes[1]
+    );
+    let names: Vec<String> = coordinator
+        .volunteers()
+        .unwrap()
+        .into_iter()
+        .map(|v| v.name)
+        .collect();
+    assert_eq!(names, ["Alex"]);
+}
+
+#[test]
+fn a_new_signer_with_a_trusted_volunteers_name_is_warned_about() {
+    let (_c, mut coordinator, key) = coordinator();
+    let (_a, mut alex) = volunteer("Alex Smith", 10, 20, &key);
+    let (_b, mut other) = volunteer("  alex   SMITH", 11, 20, &key);
+    merged_counts(merge(
+        &mut coordinator,
+        &make(&mut alex, academic(2024)),
+        true,
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let files = [file_in(
+        dir.path(),
+        "other.qlreturn",
+        &make(&mut other, academic(2024)),
+    )];
+    let alex_fp = coordinator.volunteers().unwrap()[0].fingerprint();
+
+    // What the coordinator is shown before choosing to trust.
+    let checked = check_return(&coordinator, &std::fs::read(&files[0]).unwrap()).unwrap();
+    let warning = quietline::app::same_name_warning(&coordinator, &checked)
+        .unwrap()
+        .expect("a warning");
+    assert!(
+        warning.contains("Alex Smith") && warning.contains(&alex_fp),
+        "{warning}"
+    );
+
+    // What the terminal prompt is given, and what the merge says.
+    let mut asked = Vec::new();
+    let mut outcomes = Vec::new();
+    quietline::app::merge_files(
+        &mut coordinator,
+        &files,
+        today(),
+        &[],
+        |_, warning| {
+            asked.push(warning.map(str::to_string));
+            true
+        },
+        |_, outcome| outcomes.push(outcome),
+    )
+    .unwrap();
+    assert_eq!(asked, [Some(warning.clone())]);
+    let merged = outcomes.pop().unwrap().unwrap();
+    assert_eq!(merged.warning, Some(warning));
+
+    // A trusted volunteer's own next return carries no warning.
+    let checked = check_return(&coordinator, &make(&mut alex, academic(2024))).unwrap();
+    assert_eq!(
+        quietline::app::same_name_warning(&coordinator, &checked).unwrap(),
+        None
+    );
+}
+
+#[test]
+fn a_return_made_from_the_coordinators_own_store_is_refused() {
+    let (_store, mut coordinator, key) = coordinator();
+    let mut settings = coordinator.settings().clone();
+    settings.display_name = "Coordinator".into();
+    settings.coordinator_key = Some(key.to_string());
+    coordinator.update_settings(settings).unwrap();
+    let own = make(&mut coordinator, academic(2024));
+    let report = Report::for_vault(&coordinator, academic(2024)).unwrap();
+    let e = merge(&mut coordinator, &own, true).unwrap_err();
+    assert!(matches!(e, ReturnError::OwnReturn), "{e}");
+    assert!(e.to_string().contains("count them twice"), "{e}");
+    assert!(coordinator.volunteers().unwrap().is_empty());
+    assert_eq!(
+        Report::for_vault(&coordinator, academic(2024)).unwrap(),
+        report
+    );
+}
+
+#[test]
+fn display_names_with_hidden_characters_are_refused() {
+    let store = TempStore::new();
+    let (mut vault, _) = store.create();
+    for name in [
+        "Alex\u{202E}htimS",
+        "Al\u{200B}ex",
+        "Alex\u{2066}",
+        "Alex\u{200F}",
+        "Alex\u{061C}",
+        "\u{FEFF}Alex",
+        "Al\u{2060}ex",
+        "Al\u{7}ex",
+    ] {
+        let mut settings = vault.settings().clone();
+        settings.display_name = name.into();
+        let e = vault.update_settings(settings).unwrap_err();
+        assert!(e.to_string().contains("hidden character"), "{name:?}: {e}");
+    }
+    let mut settings = vault.settings().clone();
+    settings.display_name = "Zoë O’Brien-Søndergård".into();
+    vault.update_settings(settings).unwrap();
+}
+
+#[test]
+fn a_revoked_volunteers_calls_can_be_purged_and_reports_stop_counting_them() {
+    let (_c, mut coordinator, key) = coordinator();
+    let (_a, mut alex) = volunteer("Alex", 10, 30, &key);
+    let (_b, mut sam) = volunteer("Sam", 11, 30, &key);
+    let before = Report::for_vault(&coordinator, academic(2024)).unwrap();
+    merged_counts(merge(
+        &mut coordinator,
+        &make(&mut alex, academic(2024)),
+        true,
+    ));
+    let with_sam = make(&mut sam, academic(2024));
+    let alex_only = Report::for_vault(&coordinator, academic(2024)).unwrap();
+    merged_counts(merge(&mut coordinator, &with_sam, true));
+    let sam_fp = signing_fingerprint(&mut sam);
+
+    // Still trusted: refused, nothing removed.
+    let e = quietline::app::purge_volunteer(&mut coordinator, &sam_fp).unwrap_err();
+    assert!(e.message.contains("Revoke it first"), "{}", e.message);
+    let e = quietline::app::purge_volunteer(&mut coordinator, "AAAA-BBBB").unwrap_err();
+    assert_eq!(e.code, quietline::app::ErrorCode::NotFound);
+
+    assert!(coordinator.revoke_volunteer(&sam_fp, today()).unwrap());
+    let purged = quietline::app::purge_volunteer(&mut coordinator, &sam_fp).unwrap();
+    assert!(purged.calls > 0);
+    assert!(purged.message.contains("Sam"), "{}", purged.message);
+    // The report is as it was with Alex's return only; Sam stays revoked.
+    assert_eq!(
+        Report::for_vault(&coordinator, academic(2024)).unwrap(),
+        alex_only
+    );
+    assert_ne!(alex_only, before);
+    let sam_row = coordinator
+        .volunteers()
+        .unwrap()
+        .into_iter()
+        .find(|v| v.name == "Sam")
+        .unwrap();
+    assert!(sam_row.revoked_on.is_some());
+    assert!(matches!(
+        merge(&mut coordinator, &with_sam, true),
+        Err(ReturnError::RevokedSigner { .. })
+    ));
+    // Purging again finds nothing left.
+    assert_eq!(
+        quietline::app::purge_volunteer(&mut coordinator, &sam_fp)
+            .unwrap()
+            .calls,
+        0
+    );
+}

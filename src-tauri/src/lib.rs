@@ -53,6 +53,10 @@ fn quiet_panics() {
 
 pub fn run() {
     quiet_panics();
+    // Before anything is decrypted: a crash must not write memory to disk.
+    if let Err(e) = quietline::process::forbid_core_dumps() {
+        eprintln!("quietline: warning: core dumps could not be turned off ({e})");
+    }
     let holder = SessionHolder::new(store_dir());
     tauri::Builder::default()
         // Only for "Choose…" on the Returns, Settings and first screens
@@ -109,6 +113,7 @@ pub fn run() {
             commands::returns::merge_returns,
             commands::returns::volunteers,
             commands::returns::revoke_volunteer,
+            commands::returns::purge_volunteer,
             commands::profile::profile,
             commands::profile::check_profile_file,
             commands::profile::import_profile,

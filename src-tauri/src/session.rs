@@ -159,8 +159,10 @@ impl SessionHolder {
     pub fn status(&self) -> StoreStatus {
         let mut status = store_status(&self.store_dir);
         if let Some(session) = &self.lock_inner().session {
+            let open = session.status();
             status.unlocked = true;
-            status.demo = session.status().demo;
+            status.demo = open.demo;
+            status.demo_note = open.demo_note;
         }
         status
     }

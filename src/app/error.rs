@@ -252,7 +252,7 @@ mod fixture {
     #[test]
     fn export_refusals_for_the_browser_tests() {
         let now = Utc.with_ymd_and_hms(2024, 3, 14, 12, 0, 0).unwrap();
-        let refusals: BTreeMap<&str, AppError> = BTreeMap::from([
+        let mut refusals: BTreeMap<&str, AppError> = BTreeMap::from([
             ("locked", AppError::locked()),
             ("wrong_passphrase", StoreError::WrongPassphrase.into()),
             ("wrong_recovery_key", StoreError::WrongRecoveryKey.into()),
@@ -294,6 +294,7 @@ mod fixture {
                 "no_such_volunteer",
                 super::super::returns::no_such_volunteer(),
             ),
+            ("not_revoked", super::super::returns::not_revoked("{typed}")),
             ("no_coordinator_key", ReturnError::NoCoordinatorKey.into()),
             ("no_display_name", ReturnError::NoDisplayName.into()),
             ("not_coordinator", ReturnError::NotCoordinator.into()),
@@ -350,6 +351,12 @@ mod fixture {
                 )),
             ),
         ]);
+        for action in super::super::demo::DemoAction::ALL {
+            refusals.insert(
+                action.id(),
+                AppError::new(ErrorCode::Failed, action.refusal()),
+            );
+        }
         let mut json = serde_json::to_string_pretty(&refusals).unwrap();
         json.push('\n');
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

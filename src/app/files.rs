@@ -26,6 +26,33 @@ impl Saving {
     }
 }
 
+/// `target` with its own extension: kept when it ends in `.{extension}`
+/// (in any case), given it when it has none, and refused when it ends in
+/// another: a report saved as `.txt` or a return as `.pdf` would open in
+/// the wrong program, or not be recognised as what it is. Both front doors
+/// save every file they export through this.
+pub fn with_own_extension(target: &Path, extension: &str) -> Result<PathBuf, AppError> {
+    match target.extension().map(|e| e.to_string_lossy()) {
+        None => {
+            let mut name = target.as_os_str().to_owned();
+            name.push(format!(".{extension}"));
+            Ok(PathBuf::from(name))
+        }
+        Some(found) if found.eq_ignore_ascii_case(extension) => Ok(target.to_path_buf()),
+        Some(found) => Err(AppError::invalid(
+            Field::Path,
+            format!(
+                "This file must end in .{extension}, and {} ends in .{found}. Choose a name \
+                 ending in .{extension}, or leave the ending off and Quietline adds it.",
+                target
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ),
+        )),
+    }
+}
+
 /// Writes a whole new file at `target`, or beside it as `name (2).ext`,
 /// `name (3).ext`… if something is already there: never over an existing
 /// file, and never half a file under its name. Returns the path written.
@@ -70,6 +97,44 @@ fn io_error(folder: &Path, e: std::io::Error, what: Saving) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_export_keeps_its_own_extension_gets_it_when_missing_and_refuses_another() {
+        for (typed, extension, kept) in [
+            ("/d/report.html", "html", "/d/report.html"),
+            ("/d/report.HTML", "html", "/d/report.HTML"),
+            ("/d/report", "pdf", "/d/report.pdf"),
+            ("/d/alex", "qlreturn", "/d/alex.qlreturn"),
+            (
+                "/d/helpline.qlprofile",
+                "qlprofile",
+                "/d/helpline.qlprofile",
+            ),
+            ("/d/monday", "qlbackup", "/d/monday.qlbackup"),
+        ] {
+            assert_eq!(
+                with_own_extension(Path::new(typed), extension).unwrap(),
+                Path::new(kept),
+                "{typed}"
+            );
+        }
+        for (typed, extension) in [
+            ("/d/report.txt", "html"),
+            ("/d/report.html", "csv"),
+            ("/d/alex.pdf", "qlreturn"),
+            ("/d/helpline.qlreturn", "qlprofile"),
+            ("/d/monday.zip", "qlbackup"),
+        ] {
+            let e = with_own_extension(Path::new(typed), extension).unwrap_err();
+            assert_eq!(e.field, Some(Field::Path), "{typed}");
+            assert!(
+                e.message
+                    .starts_with(&format!("This file must end in .{extension}")),
+                "{typed}: {}",
+                e.message
+            );
+        }
+    }
 
     #[test]
     fn a_folder_that_refuses_writing_says_so_and_keeps_the_detail_private() {

@@ -368,7 +368,7 @@ pub fn back_up_to(
     now: DateTime<Utc>,
 ) -> Result<BackupMade, AppError> {
     refuse_demo(demo)?;
-    let target = with_extension(target);
+    let target = super::files::with_own_extension(target, BACKUP_EXTENSION)?;
     let written = vault
         .write_backup(&target, now, IfTaken::Refuse)
         .map_err(|e| match e {
@@ -390,16 +390,6 @@ pub fn back_up_to(
             written.display()
         ),
     })
-}
-
-fn with_extension(target: &Path) -> PathBuf {
-    if target.extension().and_then(|e| e.to_str()) == Some(BACKUP_EXTENSION) {
-        target.to_path_buf()
-    } else {
-        let mut name = target.as_os_str().to_owned();
-        name.push(format!(".{BACKUP_EXTENSION}"));
-        PathBuf::from(name)
-    }
 }
 
 fn backup_failed(target: &Path, e: StoreError) -> AppError {

@@ -16,8 +16,10 @@
 //! leave as [`AppError`] `{code, message}` with words a volunteer can act on;
 //! the underlying detail is for the local log only ([`AppError::detail`]).
 
+pub mod demo;
 mod error;
 mod files;
+pub use files::with_own_extension;
 mod follow_up;
 mod form;
 pub mod keeping;
@@ -44,9 +46,10 @@ pub use profile::{
 };
 pub use report::{ExportFormat, Exported, ReportRequest, ReportView};
 pub use returns::{
-    CallsByYear, MergeRequest, MergeResult, MergeState, ReturnFile, ReturnFileState, ReturnMade,
-    ReturnMerged, ReturnRequest, ReturnsOverview, VolunteerRow, YearCount, merge_files,
-    volunteers_with_calls, went_back_sentence,
+    CallsByYear, MergeRequest, MergeResult, MergeState, Purged, ReturnFile, ReturnFileState,
+    ReturnMade, ReturnMerged, ReturnRequest, ReturnsOverview, VolunteerRow, YearCount,
+    become_coordinator, merge_files, purge_volunteer, same_name_warning, volunteers_with_calls,
+    went_back_sentence,
 };
 pub use session::{
     AppSettings, Created, DEMO_PASSPHRASE, Logged, OpenedCall, Session, StoreStatus,

@@ -247,6 +247,7 @@ fn state_message(
 /// Reads a profile file and says what importing it would do, changing
 /// nothing.
 pub fn check_file(vault: &mut Vault, path: &str) -> Result<ProfileFile, AppError> {
+    super::demo::refuse_in_demo(vault, super::demo::DemoAction::ImportProfile)?;
     if vault.coordinator_identity()?.is_some() {
         return Err(coordinator_cannot_import());
     }
@@ -279,6 +280,7 @@ fn coordinator_cannot_import() -> AppError {
 /// (or on an explicit re-pin) once the typed fingerprint matches, and
 /// applies the profile's theme lists and settings in one transaction.
 pub fn import(vault: &mut Vault, request: &ProfileImport) -> Result<ProfileApplied, AppError> {
+    super::demo::refuse_in_demo(vault, super::demo::DemoAction::ImportProfile)?;
     if vault.coordinator_identity()?.is_some() {
         return Err(coordinator_cannot_import());
     }

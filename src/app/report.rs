@@ -171,7 +171,8 @@ pub(super) fn render(
 
 /// Where to save, from what the coordinator typed: a full path to a file,
 /// or to a folder (the suggested name is used). `~` means the home folder.
-/// A name without an extension gets the format's.
+/// A name without an extension gets the format's; one with another is
+/// refused ([`super::files::with_own_extension`]).
 pub(super) fn export_target(
     typed: &str,
     file_stem: &str,
@@ -203,8 +204,8 @@ pub(super) fn export_target(
     }
     if path.is_dir() {
         path = path.join(format!("{file_stem}.{extension}"));
-    } else if path.extension().is_none() {
-        path.set_extension(extension);
+    } else {
+        path = super::files::with_own_extension(&path, extension)?;
     }
     match path.parent() {
         Some(folder) if folder.is_dir() => Ok(path),

@@ -15,13 +15,14 @@ use std::path::Path;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::demo::{DemoAction, refuse_in_demo};
 use super::error::{AppError, ErrorCode, capitalised};
 use super::files::{Saving, save_new_file};
 use super::report::{default_export_folder, export_target};
 use crate::model::Field;
 use crate::returns::{
-    self, CheckedReturn, Merged, ReturnError, SignerStatus, coordinator_key, merge_checked,
-    read_return_file,
+    self, CheckedReturn, CoordinatorKey, Merged, ReturnError, SignerStatus, coordinator_key,
+    merge_checked, read_return_file,
 };
 use crate::store::{StoreError, Vault, Volunteer};
 
@@ -108,6 +109,9 @@ pub struct ReturnFile {
     pub made_on: String,
     /// Why the file cannot be merged, in words to act on.
     pub problem: String,
+    /// For a new volunteer: why to be careful before trusting them (their
+    /// name is that of a volunteer already trusted), or empty.
+    pub warning: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -249,6 +253,7 @@ pub(super) fn create(
 ) -> Result<ReturnMade, AppError> {
     let period = super::period_of(request.year, request.academic)
         .map_err(|e| AppError::invalid(Field::Year, capitalised(&e.to_string())))?;
+    refuse_in_demo(vault, DemoAction::MakeReturn)?;
     let to = coordinator_key(vault, None)?;
     let stem = format!("quietline-return-{}", period.label().replace('/', "-"));
     let target = export_target(&request.path, &stem, "qlreturn")?;
@@ -261,6 +266,14 @@ pub(super) fn create(
         deleted: made.deleted as u64,
         fingerprint: made.fingerprint.to_string(),
     })
+}
+
+/// Makes this store the coordinator's (see
+/// [`Vault::create_coordinator_identity`]); never the demo log. The flag
+/// says whether the key was made now.
+pub fn become_coordinator(vault: &mut Vault) -> Result<(CoordinatorKey, bool), AppError> {
+    refuse_in_demo(vault, DemoAction::BecomeCoordinator)?;
+    Ok(vault.create_coordinator_identity()?)
 }
 
 /// Refuses before any file is read when this store cannot open returns,
@@ -278,6 +291,7 @@ fn check_file(vault: &Vault, path: &Path) -> Result<CheckedReturn, ReturnError> 
 }
 
 pub(super) fn check_files(vault: &Vault, paths: &[String]) -> Result<Vec<ReturnFile>, AppError> {
+    refuse_in_demo(vault, DemoAction::MergeReturns)?;
     require_coordinator(vault)?;
     paths
         .iter()
@@ -293,6 +307,7 @@ pub(super) fn check_files(vault: &Vault, paths: &[String]) -> Result<Vec<ReturnF
                 deleted: 0,
                 made_on: String::new(),
                 problem: String::new(),
+                warning: String::new(),
             };
             let checked = match check_file(vault, Path::new(path.trim())) {
                 Ok(checked) => checked,
@@ -322,7 +337,10 @@ pub(super) fn check_files(vault: &Vault, paths: &[String]) -> Result<Vec<ReturnF
                     ReturnFileState::AlreadyMerged
                 }
                 SignerStatus::Trusted(_) => ReturnFileState::Ready,
-                SignerStatus::Unknown => ReturnFileState::NewVolunteer,
+                SignerStatus::Unknown => {
+                    shown.warning = same_name_warning(vault, &checked)?.unwrap_or_default();
+                    ReturnFileState::NewVolunteer
+                }
             };
             Ok(shown)
         })
@@ -338,32 +356,91 @@ pub struct ReturnMerged {
     /// "2024/25"; empty if the return names no period this version knows.
     pub period: String,
     pub merged: Merged,
+    /// Set when this merge trusted a new volunteer whose name is that of a
+    /// volunteer already trusted: the coordinator should hear it again.
+    pub warning: Option<String>,
 }
 
-/// Checks and merges each file in its own transaction, in order, and hands
-/// each outcome to `each` with the file's index as soon as it is known: a
-/// refused file does not stop the others. `trust` decides, for a return
-/// from a volunteer not trusted yet, whether to trust them now. Only a
-/// store that cannot be read or written stops the loop (its error is
-/// returned), as does a store that is not a coordinator's, before any file
-/// is read.
+/// When a return comes from someone not trusted yet whose display name is
+/// (ignoring case and spacing) that of a volunteer already trusted under
+/// another key, what to tell the coordinator before they trust them.
+pub fn same_name_warning(
+    vault: &Vault,
+    checked: &CheckedReturn,
+) -> Result<Option<String>, StoreError> {
+    if !matches!(checked.status, SignerStatus::Unknown) {
+        return Ok(None);
+    }
+    let name = &checked.signed.payload.volunteer;
+    let key = crate::model::display_name_key(name);
+    let twin = vault.volunteers()?.into_iter().find(|v| {
+        v.revoked_on.is_none()
+            && v.signer() != Some(checked.signed.signer)
+            && crate::model::display_name_key(&v.name) == key
+    });
+    Ok(twin.map(|v| {
+        format!(
+            "Careful: you already trust a volunteer called “{}” (fingerprint {}), and this \
+             return is signed with a different key. Someone may be using their name. Ring \
+             the volunteer you know and check this fingerprint with them before trusting it.",
+            v.name,
+            v.fingerprint()
+        )
+    }))
+}
+
+/// Checks every file first, then merges each in its own transaction, in
+/// order, and hands each outcome to `each` with the file's index as soon
+/// as it is known: a refused file does not stop the others.
+///
+/// A volunteer not trusted yet is trusted when their fingerprint is among
+/// `trusted` (the ones the coordinator confirmed) or, failing that, when
+/// `ask` says so; `ask` is given the return and any same-name warning. A
+/// fingerprint in `trusted` that signed none of the files is refused
+/// before anything is merged (most likely a typing slip). Only a store
+/// that cannot be read or written stops the loop (its error is returned),
+/// as does a store that is not a coordinator's, before any file is read.
 pub fn merge_files<P: AsRef<Path>>(
     vault: &mut Vault,
     paths: &[P],
     today: NaiveDate,
-    mut trust: impl FnMut(&CheckedReturn) -> bool,
+    trusted: &[String],
+    mut ask: impl FnMut(&CheckedReturn, Option<&str>) -> bool,
     mut each: impl FnMut(usize, Result<ReturnMerged, ReturnError>),
 ) -> Result<(), ReturnError> {
     require_coordinator(vault)?;
-    for (i, path) in paths.iter().enumerate() {
-        let outcome = check_file(vault, path.as_ref()).and_then(|checked| {
-            let trust_new = trust(&checked);
+    let mut checked = Vec::with_capacity(paths.len());
+    for path in paths {
+        match check_file(vault, path.as_ref()) {
+            Err(ReturnError::Store(e)) => return Err(ReturnError::Store(e)),
+            outcome => checked.push(outcome),
+        }
+    }
+    if let Some(given) = trusted.iter().find(|t| {
+        !checked
+            .iter()
+            .flatten()
+            .any(|c| c.fingerprint.matches(t.as_str()))
+    }) {
+        return Err(ReturnError::TrustedSignedNothing {
+            given: given.trim().to_string(),
+        });
+    }
+    for (i, outcome) in checked.into_iter().enumerate() {
+        let outcome = outcome.and_then(|mut checked| {
+            // An earlier file in this run may have trusted the signer.
+            checked.status = returns::signer_status(vault, &checked.signed.signer)?;
+            let warning = same_name_warning(vault, &checked)?;
+            let trust_new = matches!(checked.status, SignerStatus::Unknown)
+                && (trusted.iter().any(|t| checked.fingerprint.matches(t))
+                    || ask(&checked, warning.as_deref()));
             let merged = merge_checked(vault, &checked, trust_new, today)?;
             Ok(ReturnMerged {
                 volunteer: checked.signed.payload.volunteer.clone(),
                 fingerprint: checked.fingerprint.to_string(),
                 period: checked.period().map(|p| p.label()).unwrap_or_default(),
                 merged,
+                warning: warning.filter(|_| trust_new),
             })
         });
         match outcome {
@@ -379,7 +456,7 @@ fn merged_message(done: &ReturnMerged) -> (MergeState, String) {
     let ReturnMerged {
         volunteer, period, ..
     } = done;
-    match &done.merged {
+    let (state, message) = match &done.merged {
         Merged::AlreadyMerged => (
             MergeState::AlreadyMerged,
             already_merged_sentence(volunteer, period),
@@ -395,6 +472,10 @@ fn merged_message(done: &ReturnMerged) -> (MergeState, String) {
             }
             (MergeState::Merged, sentence)
         }
+    };
+    match &done.warning {
+        Some(warning) => (state, format!("{message} {warning}")),
+        None => (state, message),
     }
 }
 
@@ -426,13 +507,15 @@ pub(super) fn merge(
     request: &MergeRequest,
     now: DateTime<Utc>,
 ) -> Result<Vec<MergeResult>, AppError> {
+    refuse_in_demo(vault, DemoAction::MergeReturns)?;
     let paths: Vec<&Path> = request.paths.iter().map(|p| Path::new(p.trim())).collect();
     let mut results = Vec::with_capacity(paths.len());
     merge_files(
         vault,
         &paths,
         now.date_naive(),
-        |checked| request.trust.iter().any(|t| checked.fingerprint.matches(t)),
+        &request.trust,
+        |_, _| false,
         |i, outcome| {
             let (state, message) = match outcome {
                 Ok(done) => merged_message(&done),
@@ -498,6 +581,59 @@ pub(super) fn revoke(
         return Err(no_such_volunteer());
     }
     volunteers(vault)
+}
+
+/// Removes the calls merged from a revoked volunteer's returns, so reports
+/// no longer count them: for a key that was stolen or misused, whose
+/// returns cannot be believed. Only a revoked volunteer's calls can be
+/// removed (revoking first keeps a later return from bringing them back);
+/// the volunteer stays listed as revoked. Both front doors ask the
+/// coordinator to confirm first. Returns how many calls were removed.
+pub fn purge_volunteer(vault: &mut Vault, fingerprint: &str) -> Result<Purged, AppError> {
+    let found = vault.volunteers()?.into_iter().find_map(|v| {
+        let signer = v.signer()?;
+        signer
+            .fingerprint()
+            .matches(fingerprint)
+            .then_some((v, signer))
+    });
+    let Some((volunteer, signer)) = found else {
+        return Err(no_such_volunteer());
+    };
+    if volunteer.revoked_on.is_none() {
+        return Err(not_revoked(&volunteer.name));
+    }
+    let calls = vault.purge_volunteer_calls(&signer)?;
+    // audit: volunteer purged (who: volunteer.name / signer.fingerprint(), how many: calls)
+    Ok(Purged {
+        message: purged_sentence(&crate::report::format::calls(calls), &volunteer.name),
+        calls,
+    })
+}
+
+/// Removing the calls of a volunteer who is still trusted.
+pub(super) fn not_revoked(name: &str) -> AppError {
+    AppError::new(
+        ErrorCode::Failed,
+        format!(
+            "{name}’s key is not revoked. Revoke it first: only a revoked volunteer’s calls can be removed."
+        ),
+    )
+}
+
+/// A revoked volunteer's calls removed: "12 calls" and their name.
+pub(super) fn purged_sentence(calls: &str, volunteer: &str) -> String {
+    format!("Removed {calls} merged from {volunteer}’s returns; reports no longer count them.")
+}
+
+/// What removing a revoked volunteer's calls did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(export))]
+pub struct Purged {
+    #[cfg_attr(test, ts(type = "number"))]
+    pub calls: u64,
+    /// "Removed 12 calls merged from Alex’s returns; …"
+    pub message: String,
 }
 
 /// Revoking a fingerprint no volunteer of this store has.

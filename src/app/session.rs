@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::demo::{DemoAction, refuse_in_demo};
 use super::form::CallForm;
 use super::keeping::{
     self, BackupChoice, BackupMade, BackupStatus, RestoreRequest, Restored, RetentionView,
@@ -44,6 +45,9 @@ pub struct StoreStatus {
     pub unlocked: bool,
     /// Whether the unlocked store is the demo store of synthetic calls.
     pub demo: bool,
+    /// In the demo: what it cannot do, for the screens to say where those
+    /// actions would be. Empty otherwise.
+    pub demo_note: String,
 }
 
 /// Answer to creating a store: the recovery key, shown once to write down.
@@ -113,6 +117,7 @@ pub fn store_status(dir: &Path) -> StoreStatus {
         exists: Vault::exists(dir),
         unlocked: false,
         demo: false,
+        demo_note: String::new(),
     }
 }
 
@@ -130,7 +135,8 @@ fn call_id(text: &str) -> Result<CallId, AppError> {
 }
 
 impl Session {
-    fn new(vault: Vault, demo: bool) -> Session {
+    fn new(vault: Vault) -> Session {
+        let demo = vault.is_demo();
         let mut session = Session {
             vault,
             demo,
@@ -151,12 +157,12 @@ impl Session {
         let created = Created {
             recovery_key: recovery.to_display().to_string(),
         };
-        Ok((Session::new(vault, false), created))
+        Ok((Session::new(vault), created))
     }
 
     pub fn unlock(dir: &Path, passphrase: &str) -> Result<Session, AppError> {
         let vault = Vault::open(dir, &Passphrase::new(passphrase))?;
-        Ok(Session::new(vault, false))
+        Ok(Session::new(vault))
     }
 
     /// Sets a new passphrase with the recovery key, and unlocks.
@@ -168,7 +174,7 @@ impl Session {
         let new_passphrase = Passphrase::new_for_store(new_passphrase)?;
         let recovery = RecoveryKey::parse(recovery_key)?;
         let vault = Vault::recover(dir, &recovery, &new_passphrase)?;
-        Ok(Session::new(vault, false))
+        Ok(Session::new(vault))
     }
 
     /// Opens the demo store in `dir`, filling it with synthetic calls from
@@ -176,12 +182,19 @@ impl Session {
     pub fn open_demo(dir: &Path, now: DateTime<Utc>) -> Result<Session, AppError> {
         let passphrase = Passphrase::new(DEMO_PASSPHRASE);
         if Vault::exists(dir) {
-            let vault = Vault::open(dir, &passphrase)?;
-            return Ok(Session::new(vault, true));
+            let mut vault = Vault::open(dir, &passphrase)?;
+            // A demo made before the mark existed gets it now, and loses
+            // the draft it was allowed to keep then.
+            if !vault.is_demo() {
+                vault.mark_demo()?;
+                vault.clear_draft()?;
+            }
+            return Ok(Session::new(vault));
         }
         // Keep the vault just created: opening it again would only derive
         // the same key a second time.
         let (mut vault, _recovery) = Vault::create(dir, &passphrase)?;
+        vault.mark_demo()?;
         vault.update_settings(Settings {
             display_name: "Demo volunteer".into(),
             ..Settings::default()
@@ -195,7 +208,13 @@ impl Session {
             batch.add(&call)?;
         }
         batch.commit()?;
-        Ok(Session::new(vault, true))
+        Ok(Session::new(vault))
+    }
+
+    /// What to warn about from opening the store (its folder could not be
+    /// made private), for the log; no secret is in it.
+    pub fn opening_warning(&self) -> Option<&str> {
+        self.vault.opening_warning()
     }
 
     pub fn status(&self) -> StoreStatus {
@@ -203,6 +222,7 @@ impl Session {
             exists: true,
             unlocked: true,
             demo: self.demo,
+            demo_note: super::demo::demo_note(&self.vault),
         }
     }
 
@@ -267,7 +287,9 @@ impl Session {
         let mut restored = form.clone();
         restored.id = CallId::random().to_string();
         restored.draft_generation = self.vault.draft_generation()?;
-        self.save_draft(&restored)?;
+        if !self.demo {
+            self.save_draft(&restored)?;
+        }
         Ok(restored)
     }
 
@@ -398,7 +420,7 @@ impl Session {
         now: DateTime<Utc>,
     ) -> Result<(Session, Restored), AppError> {
         let (vault, restored) = keeping::restore(dir, request, now)?;
-        Ok((Session::new(vault, false), restored))
+        Ok((Session::new(vault), restored))
     }
 
     pub fn list_calls(
@@ -573,6 +595,11 @@ impl Session {
     /// Keeps the form being typed, sealed. A write from a form that has
     /// been saved or cleared since is dropped: returns whether it was kept.
     pub fn save_draft(&mut self, form: &CallForm) -> Result<bool, AppError> {
+        if self.demo {
+            // The idle lock still waits longer while a call's timer runs.
+            self.timer_running = form.timer_started_ms.is_some();
+            refuse_in_demo(&self.vault, DemoAction::KeepDraft)?;
+        }
         let json = zeroize::Zeroizing::new(
             serde_json::to_vec(form).map_err(|e| AppError::invalid(Field::Draft, e.to_string()))?,
         );
@@ -633,7 +660,7 @@ impl Session {
 
     /// Gives this store a coordinator key (kept if it already has one).
     pub fn become_coordinator(&mut self, now: DateTime<Utc>) -> Result<ReturnsOverview, AppError> {
-        self.vault.create_coordinator_identity()?;
+        returns::become_coordinator(&mut self.vault)?;
         returns::overview(&mut self.vault, now)
     }
 
@@ -663,6 +690,12 @@ impl Session {
         now: DateTime<Utc>,
     ) -> Result<Vec<VolunteerRow>, AppError> {
         returns::revoke(&mut self.vault, fingerprint, now)
+    }
+
+    /// Removes a revoked volunteer's merged calls, once the coordinator
+    /// has confirmed.
+    pub fn purge_volunteer(&mut self, fingerprint: &str) -> Result<returns::Purged, AppError> {
+        returns::purge_volunteer(&mut self.vault, fingerprint)
     }
 }
 
@@ -791,6 +824,8 @@ mod tests {
                 [&"{added}", &"{updated}", &"{unchanged}", &"{removed}"],
             ),
             "already_merged": super::returns::already_merged_sentence("{volunteer}", "{period}"),
+            "purged": super::returns::purged_sentence("{calls}", "{volunteer}"),
+            "demo_note": super::super::demo::note(),
         });
         let mut json = serde_json::to_string_pretty(&messages).unwrap();
         json.push('\n');

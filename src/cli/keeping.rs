@@ -48,13 +48,14 @@ pub fn settings(
     out: &mut impl Write,
 ) -> Result<(), CliError> {
     if args.backup_folder.is_some() || args.keep_backups.is_some() {
-        let current = keeping::status(vault, false, now)?;
+        let current = keeping::status(vault, vault.is_demo(), now)?;
         let choice = BackupChoice {
             folder: args.backup_folder.clone().unwrap_or(current.folder),
             keep: args.keep_backups.unwrap_or(current.keep),
             warn_after_days: current.warn_after_days,
         };
-        keeping::choose(vault, false, &choice, now)?;
+        let demo = vault.is_demo();
+        keeping::choose(vault, demo, &choice, now)?;
         eprintln!("Backup settings saved.");
     }
     if let Some(months) = args.retention_months {
@@ -66,7 +67,7 @@ pub fn settings(
             eprintln!("Nothing was changed.");
         }
     }
-    let status = keeping::status(vault, false, now)?;
+    let status = keeping::status(vault, vault.is_demo(), now)?;
     let retention = keeping::retention(vault)?;
     let shown = |v: &str| {
         if v.is_empty() {
@@ -91,9 +92,10 @@ pub fn settings(
 /// `quietline backup [-o FILE]`: to a file, or into the backup folder.
 pub fn backup(dir: &Path, output: Option<&Path>, now: DateTime<Utc>) -> Result<(), CliError> {
     let mut vault = unlock(dir)?;
+    let demo = vault.is_demo();
     let made = match output {
-        Some(path) => keeping::back_up_to(&vault, false, path, now)?,
-        None => keeping::back_up_now(&mut vault, false, now)?,
+        Some(path) => keeping::back_up_to(&vault, demo, path, now)?,
+        None => keeping::back_up_now(&mut vault, demo, now)?,
     };
     eprintln!("{}", made.message);
     println!("{}", made.path);

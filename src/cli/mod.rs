@@ -84,6 +84,7 @@ impl CliError {
                 | ReturnError::BadCoordinatorKey(_)
                 | ReturnError::TestCoordinatorKey
                 | ReturnError::NoDisplayName
+                | ReturnError::TrustedSignedNothing { .. }
                 | ReturnError::Exists(_),
             ) => 2,
             CliError::Return(ReturnError::Io { .. } | ReturnError::NotCoordinator) => 1,
@@ -279,9 +280,11 @@ enum Command {
     },
     /// Check and merge volunteers' returns, each file all or nothing
     Merge {
-        /// Trust volunteers not seen before (check their fingerprints first)
-        #[arg(long)]
-        trust: bool,
+        /// Trust the volunteer with this fingerprint, once you have checked
+        /// it with them (repeat for each); others not seen before are asked
+        /// about on a terminal, and refused otherwise
+        #[arg(long, value_name = "FINGERPRINT")]
+        trust: Vec<String>,
         #[arg(value_name = "FILE.qlreturn", required = true)]
         files: Vec<PathBuf>,
     },
@@ -291,6 +294,13 @@ enum Command {
         /// Refuse this volunteer's returns from now on (calls already merged stay)
         #[arg(long, value_name = "FINGERPRINT")]
         revoke: Option<String>,
+        /// Remove a revoked volunteer's merged calls, so reports no longer
+        /// count them (asks first on a terminal; cannot be undone)
+        #[arg(long, value_name = "FINGERPRINT")]
+        purge: Option<String>,
+        /// Confirm --purge without being asked
+        #[arg(long, requires = "purge")]
+        yes: bool,
     },
     /// Write synthetic calls as import CSV to stdout (for demos and tests; never real data)
     Synth {
@@ -448,6 +458,10 @@ impl LogArgs {
 
 /// Runs the CLI and turns any error into a one-line message and exit code.
 pub fn main() -> ExitCode {
+    // Before anything is decrypted: a crash must not write memory to disk.
+    if let Err(e) = quietline::process::forbid_core_dumps() {
+        eprintln!("quietline: warning: core dumps could not be turned off ({e})");
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) | Err(CliError::OutputClosed) => ExitCode::SUCCESS,
@@ -469,10 +483,14 @@ fn unlock(dir: &Path) -> Result<Vault, CliError> {
     }
     let passphrase = secrets::current_passphrase()?;
     let mut vault = Vault::open(dir, &Passphrase::new(&passphrase))?;
+    if let Some(warning) = vault.opening_warning() {
+        eprintln!("quietline: warning: {warning}");
+    }
     // What runs at every unlock: the retention policy (once a day) and
     // what the backups are owed. A failure here must not stop the command
     // asked for; it is tried again at the next unlock.
-    let _ = quietline::app::keeping::housekeeping(&mut vault, false, Utc::now());
+    let demo = vault.is_demo();
+    let _ = quietline::app::keeping::housekeeping(&mut vault, demo, Utc::now());
     Ok(vault)
 }
 
@@ -522,8 +540,17 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 Format::Csv => to_csv(&report).map_err(|e| CliError::Output(e.to_string()))?,
                 Format::Html => to_html(&report),
             };
+            let extension = match format {
+                Format::Text => "txt",
+                Format::Json => "json",
+                Format::Csv => "csv",
+                Format::Html => "html",
+            };
             match output {
-                Some(path) => write_output_file(&path, text.as_bytes()),
+                Some(path) => write_output_file(
+                    &quietline::app::with_own_extension(&path, extension)?,
+                    text.as_bytes(),
+                ),
                 None => std::io::stdout()
                     .write_all(text.as_bytes())
                     .map_err(output_error),
@@ -599,8 +626,10 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let to = to.map(|key| (key, fingerprint.unwrap_or_default()));
             returns::make_return(&dir, period, &output, to, now)
         }
-        Command::Merge { trust, files } => returns::merge(&dir, &files, trust, now),
-        Command::Volunteers { revoke } => returns::volunteers(&dir, revoke.as_deref(), now),
+        Command::Merge { trust, files } => returns::merge(&dir, &files, &trust, now),
+        Command::Volunteers { revoke, purge, yes } => {
+            returns::volunteers(&dir, revoke.as_deref(), purge.as_deref(), yes, now)
+        }
         Command::Synth {
             calls,
             seed,

@@ -54,6 +54,7 @@ pub fn show(dir: &Path) -> Result<(), CliError> {
 }
 
 pub fn export(dir: &Path, output: &Path, now: DateTime<Utc>) -> Result<(), CliError> {
+    let output = &quietline::app::with_own_extension(output, "qlprofile")?;
     if output.exists() {
         return Err(CliError::Usage(format!(
             "{} already exists; choose another file name (nothing is ever written over)",

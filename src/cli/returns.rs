@@ -7,18 +7,20 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::{CliError, output_error, unlock};
+use quietline::app::demo::{DemoAction, refuse_in_demo};
 use quietline::app::{
-    ReturnMerged, confirmed_coordinator_key, coordinator_key_fingerprint, merge_files,
-    typed_coordinator_key, typed_display_name, volunteers_with_calls,
+    ReturnMerged, become_coordinator, confirmed_coordinator_key, coordinator_key_fingerprint,
+    merge_files, purge_volunteer, typed_coordinator_key, typed_display_name, volunteers_with_calls,
+    with_own_extension,
 };
 use quietline::period::Period;
 use quietline::returns::{
-    self, CheckedReturn, Merged, ReturnError, SignerStatus, coordinator_key, write_new_file,
+    self, CheckedReturn, Merged, ReturnError, coordinator_key, write_new_file,
 };
 
 pub fn coordinator_init(dir: &Path) -> Result<(), CliError> {
     let mut vault = unlock(dir)?;
-    let (key, created) = vault.create_coordinator_identity()?;
+    let (key, created) = become_coordinator(&mut vault)?;
     if created {
         eprintln!("This store is now a coordinator's. Give volunteers this key:");
     } else {
@@ -106,10 +108,12 @@ pub fn make_return(
     to: Option<(String, String)>,
     now: DateTime<Utc>,
 ) -> Result<(), CliError> {
+    let output = &with_own_extension(output, "qlreturn")?;
     if output.exists() {
         return Err(ReturnError::Exists(output.to_path_buf()).into());
     }
     let mut vault = unlock(dir)?;
+    refuse_in_demo(&vault, DemoAction::MakeReturn)?;
     // A key given by hand is confirmed by its fingerprint, as in settings.
     let to = match to {
         Some((key, fingerprint)) => {
@@ -140,7 +144,7 @@ pub fn make_return(
 }
 
 /// Asks on the terminal whether to trust a new volunteer; `false` without one.
-fn confirm_trust(checked: &CheckedReturn) -> bool {
+fn confirm_trust(checked: &CheckedReturn, warning: Option<&str>) -> bool {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
         return false;
@@ -149,6 +153,9 @@ fn confirm_trust(checked: &CheckedReturn) -> bool {
         "\"{}\" is not trusted yet. Their fingerprint is {}.",
         checked.signed.payload.volunteer, checked.fingerprint
     );
+    if let Some(warning) = warning {
+        eprintln!("{warning}");
+    }
     eprintln!("Check it with them (by phone, say): it is shown in their Quietline.");
     eprint!("Trust them and merge their return? [y/N] ");
     let _ = std::io::stderr().flush();
@@ -166,6 +173,7 @@ fn merged_line(done: &ReturnMerged) -> String {
         fingerprint,
         period,
         merged,
+        warning: _,
     } = done;
     match merged {
         Merged::AlreadyMerged => {
@@ -190,29 +198,33 @@ fn merged_line(done: &ReturnMerged) -> String {
 pub fn merge(
     dir: &Path,
     files: &[PathBuf],
-    trust: bool,
+    trust: &[String],
     now: DateTime<Utc>,
 ) -> Result<(), CliError> {
     let mut vault = unlock(dir)?;
+    refuse_in_demo(&vault, DemoAction::MergeReturns)?;
     let mut refused = 0;
-    let trust_new = |checked: &CheckedReturn| {
-        trust || (matches!(checked.status, SignerStatus::Unknown) && confirm_trust(checked))
-    };
     let result = merge_files(
         &mut vault,
         files,
         now.date_naive(),
-        trust_new,
+        trust,
+        confirm_trust,
         |i, outcome| {
             let file = files[i].display();
             match outcome {
-                Ok(done) => eprintln!("{file}: {}", merged_line(&done)),
+                Ok(done) => {
+                    eprintln!("{file}: {}", merged_line(&done));
+                    if let Some(warning) = &done.warning {
+                        eprintln!("  {warning}");
+                    }
+                }
                 Err(e) => {
                     refused += 1;
                     eprintln!("quietline: {file}: {e}");
-                    if matches!(e, ReturnError::UnknownSigner { .. }) {
+                    if let ReturnError::UnknownSigner { fingerprint, .. } = &e {
                         eprintln!(
-                            "  Once you have checked the fingerprint with them, merge again with --trust."
+                            "  Once you have checked the fingerprint with them, merge again with --trust {fingerprint}"
                         );
                     }
                 }
@@ -221,7 +233,8 @@ pub fn merge(
     );
     if let Err(e) = result {
         // Only a store that cannot be read or written (told as a store
-        // error) or is not a coordinator's stops the files being merged.
+        // error), one that is not a coordinator's, or a --trust fingerprint
+        // that signed none of the files stops the files being merged.
         return Err(match e {
             ReturnError::Store(e) => CliError::Store(e),
             e => CliError::Return(e),
@@ -236,7 +249,31 @@ pub fn merge(
     Ok(())
 }
 
-pub fn volunteers(dir: &Path, revoke: Option<&str>, now: DateTime<Utc>) -> Result<(), CliError> {
+/// Asks on the terminal whether to remove a volunteer's merged calls;
+/// `false` without a terminal.
+fn confirm_purge(fingerprint: &str) -> bool {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
+        return false;
+    }
+    eprint!(
+        "Remove every call merged from the returns signed {fingerprint}? Reports will no longer count them, and this cannot be undone. [y/N] "
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if stdin.lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+}
+
+pub fn volunteers(
+    dir: &Path,
+    revoke: Option<&str>,
+    purge: Option<&str>,
+    yes: bool,
+    now: DateTime<Utc>,
+) -> Result<(), CliError> {
     let mut vault = unlock(dir)?;
     if let Some(fingerprint) = revoke {
         if !vault.revoke_volunteer(fingerprint, now.date_naive())? {
@@ -245,6 +282,15 @@ pub fn volunteers(dir: &Path, revoke: Option<&str>, now: DateTime<Utc>) -> Resul
             )));
         }
         eprintln!("Revoked: their returns will be refused. Calls already merged stay.");
+    }
+    if let Some(fingerprint) = purge {
+        if !yes && !confirm_purge(fingerprint) {
+            return Err(CliError::Usage(
+                "nothing was removed; removing a volunteer's calls cannot be undone, so confirm it (answer y, or add --yes)".into(),
+            ));
+        }
+        let purged = purge_volunteer(&mut vault, fingerprint)?;
+        eprintln!("{}", purged.message);
     }
     let volunteers = volunteers_with_calls(&vault)?;
     let stdout = std::io::stdout();

@@ -40,7 +40,10 @@ impl CoordinatorIdentity {
     /// `max_bytes` of ciphertext or plaintext: a larger file is refused
     /// before it is decrypted, and a plaintext that grows past the limit
     /// is refused before it is all in memory.
-    pub fn decrypt(&self, file: &[u8], max_bytes: u64) -> Result<Vec<u8>, CryptoError> {
+    /// The plaintext is zeroed when dropped; it is read into a buffer as
+    /// large as the file (age's plaintext is never larger), so it is not
+    /// moved and copied while it grows.
+    pub fn decrypt(&self, file: &[u8], max_bytes: u64) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
         if file.len() as u64 > max_bytes {
             return Err(CryptoError::TooLarge);
         }
@@ -49,7 +52,7 @@ impl CoordinatorIdentity {
         let reader = decryptor
             .decrypt(identities.into_iter())
             .map_err(decrypt_error)?;
-        let mut plaintext = Vec::new();
+        let mut plaintext = Zeroizing::new(Vec::with_capacity(file.len()));
         reader
             .take(max_bytes + 1)
             .read_to_end(&mut plaintext)
@@ -162,7 +165,10 @@ mod tests {
     fn only_the_identity_a_file_was_encrypted_to_opens_it() {
         let identity = CoordinatorIdentity::generate();
         let file = identity.key().encrypt(b"a return").unwrap();
-        assert_eq!(identity.decrypt(&file, 1024).unwrap(), b"a return");
+        assert_eq!(
+            identity.decrypt(&file, 1024).unwrap().as_slice(),
+            b"a return"
+        );
         let other = CoordinatorIdentity::generate();
         assert!(matches!(
             other.decrypt(&file, 1024),

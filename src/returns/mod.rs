@@ -95,6 +95,14 @@ pub enum ReturnError {
     )]
     Superseded { name: String, month: String },
     #[error(
+        "this return was made from this very call log, whose calls its report counts already; merging it would count them twice, so it was not merged"
+    )]
+    OwnReturn,
+    #[error(
+        "'{given}' is not the fingerprint of anyone who signed these returns, so nothing was merged; check it against the fingerprint the volunteer read to you"
+    )]
+    TrustedSignedNothing { given: String },
+    #[error(
         "this store has no coordinator key, so it cannot open returns; create one with `quietline coordinator init`"
     )]
     NotCoordinator,
@@ -181,6 +189,9 @@ pub fn make_return(
         .display_name
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
+        // A name saved before such marks were refused loses them here,
+        // since the coordinator would refuse the return otherwise.
+        .filter(|&c| !crate::model::is_hidden_character(c))
         .collect::<String>()
         .trim()
         .to_string();
@@ -256,6 +267,15 @@ pub enum SignerStatus {
     Revoked(Volunteer),
 }
 
+/// Whether this store trusts `signer`, as it stands now.
+pub fn signer_status(vault: &Vault, signer: &SignerKey) -> Result<SignerStatus, StoreError> {
+    Ok(match vault.volunteer(signer)? {
+        Some(v) if v.revoked_on.is_some() => SignerStatus::Revoked(v),
+        Some(v) => SignerStatus::Trusted(v),
+        None => SignerStatus::Unknown,
+    })
+}
+
 /// A return that opened, verified and follows every rule, not yet merged.
 #[derive(Debug, Clone)]
 pub struct CheckedReturn {
@@ -281,6 +301,10 @@ pub fn check_return(vault: &Vault, file: &[u8]) -> Result<CheckedReturn, ReturnE
     if signed.payload.coordinator != identity.key().to_string() {
         return Err(ReturnError::WrongCoordinator);
     }
+    // The coordinator's own calls are in its report already.
+    if vault.own_signer()? == Some(signed.signer) {
+        return Err(ReturnError::OwnReturn);
+    }
     signed.payload.check(vault.themes())?;
     let ours = vault.settings().time_zone.name();
     if let Some(theirs) = signed.payload.time_zone.as_deref().filter(|tz| *tz != ours) {
@@ -289,11 +313,7 @@ pub fn check_return(vault: &Vault, file: &[u8]) -> Result<CheckedReturn, ReturnE
             ours: ours.to_string(),
         });
     }
-    let status = match vault.volunteer(&signed.signer)? {
-        Some(v) if v.revoked_on.is_some() => SignerStatus::Revoked(v),
-        Some(v) => SignerStatus::Trusted(v),
-        None => SignerStatus::Unknown,
-    };
+    let status = signer_status(vault, &signed.signer)?;
     Ok(CheckedReturn {
         fingerprint: signed.signer.fingerprint(),
         signed,

@@ -108,7 +108,7 @@ impl ReturnPayload {
                 found: u64::from(payload.format),
             });
         }
-        if payload.to_canonical() != bytes {
+        if *zeroize::Zeroizing::new(payload.to_canonical()) != bytes {
             return Err(invalid(
                 "its content is not written in the one canonical form",
             ));
@@ -136,6 +136,15 @@ impl ReturnPayload {
         {
             return Err(invalid(
                 "its volunteer name is empty, too long or malformed",
+            ));
+        }
+        if self
+            .volunteer
+            .chars()
+            .any(crate::model::is_hidden_character)
+        {
+            return Err(invalid(
+                "its volunteer name holds a hidden text-direction or zero-width character that could disguise who sent it",
             ));
         }
         // An age X25519 recipient as age writes it: `age1` and lower-case
@@ -330,6 +339,13 @@ pub(crate) mod tests {
             ("date", Box::new(|p| p.made_on = "2025-02-30".into())),
             ("name", Box::new(|p| p.volunteer = String::new())),
             ("name", Box::new(|p| p.volunteer = "a\nb".into())),
+            (
+                "hidden",
+                Box::new(|p| p.volunteer = "Alex\u{202E}htimS".into()),
+            ),
+            ("hidden", Box::new(|p| p.volunteer = "Al\u{200B}ex".into())),
+            ("hidden", Box::new(|p| p.volunteer = "Alex\u{2066}".into())),
+            ("hidden", Box::new(|p| p.volunteer = "\u{FEFF}Alex".into())),
             ("order", Box::new(|p| p.calls.reverse())),
             ("order", Box::new(|p| p.calls[1].id = p.calls[0].id.clone())),
             ("outside", Box::new(|p| p.calls[0].month = "2024-08".into())),

@@ -136,12 +136,19 @@ pub fn decode_facts(id: crate::model::CallId, bytes: &[u8]) -> Result<CallSummar
     })
 }
 
+/// [`SealedDetailsV1`] borrowed, for writing: the same bytes, without a
+/// second copy of the notes left behind in memory.
+#[derive(Serialize)]
+struct SealedDetailsV1Ref<'a> {
+    safeguarding: &'a [String],
+    notes: &'a str,
+}
+
 pub fn encode_details(details: &CallDetails) -> Result<Vec<u8>, postcard::Error> {
-    let sealed = SealedDetailsV1 {
-        safeguarding: details.safeguarding.clone(),
-        notes: details.notes.clone(),
-    };
-    postcard::to_stdvec(&sealed)
+    postcard::to_stdvec(&SealedDetailsV1Ref {
+        safeguarding: &details.safeguarding,
+        notes: &details.notes,
+    })
 }
 
 pub fn decode_details(bytes: &[u8]) -> Result<CallDetails, Undecodable> {

@@ -354,6 +354,35 @@ impl Vault {
         Ok(true)
     }
 
+    /// Removes every merged call (and tombstone) of the volunteer holding
+    /// `signer`, in one immediate transaction; their volunteer record and
+    /// the returns remembered stay, so their later returns are still known
+    /// and refused. Returns how many calls were removed (tombstones not
+    /// counted). Whether they may be removed is decided above the store.
+    pub fn purge_volunteer_calls(&mut self, signer: &SignerKey) -> Result<u64, StoreError> {
+        let volunteer = self.volunteer_row_id(signer);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tags: Vec<Vec<u8>> = tx
+            .prepare_cached("SELECT DISTINCT period_tag FROM merged_calls")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut removed = 0;
+        for tag in tags {
+            let tag: [u8; 16] = tag.try_into().map_err(|_| corrupt("a merged call's tag"))?;
+            for (id, record) in records_under(&tx, &self.keys, &tag)? {
+                if record.volunteer != volunteer {
+                    continue;
+                }
+                sealed::delete::<MergedCallRow>(&tx, id.as_slice())?;
+                removed += u64::from(record.call.is_some());
+            }
+        }
+        super::ledger::commit(tx, &self.keys)?;
+        Ok(removed)
+    }
+
     /// How many merged calls each volunteer has in each local month, by fingerprint.
     pub fn merged_calls_by_month(
         &self,

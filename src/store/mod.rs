@@ -167,6 +167,10 @@ pub struct Vault {
     /// The last report page of each month this vault has written, so
     /// logging the next call into that month need not open the page again.
     page_tails: pages::WrittenTails,
+    /// Whether this is the demo store (see [`Vault::is_demo`]).
+    demo: bool,
+    /// What to warn about from opening it (see [`Vault::opening_warning`]).
+    opening_warning: Option<String>,
 }
 
 impl Vault {
@@ -249,6 +253,8 @@ impl Vault {
             settings,
             themes: ThemeCatalogue::shipped(),
             page_tails: pages::WrittenTails::default(),
+            demo: false,
+            opening_warning: None,
         };
         Ok((vault, recovery))
     }
@@ -256,12 +262,15 @@ impl Vault {
     /// Unlocks the store in `dir`. A wrong passphrase writes nothing.
     pub fn open(dir: &Path, passphrase: &Passphrase) -> Result<Vault, StoreError> {
         let conn = schema::open_file(dir)?;
+        let warning = schema::tighten_dir(dir);
         let store_id = read_store_id(&conn)?;
         let slot = keyslots::read(&conn, Slot::Passphrase)?;
         let kek = slot.params.derive_from_passphrase(passphrase, &slot.salt)?;
         let data_key = keyslots::unwrap(&slot, Slot::Passphrase, &store_id, &kek)
             .ok_or(StoreError::WrongPassphrase)?;
-        Vault::unlocked(conn, dir, store_id, data_key)
+        let mut vault = Vault::unlocked(conn, dir, store_id, data_key)?;
+        vault.opening_warning = warning;
+        Ok(vault)
     }
 
     /// Unlocks the store with its recovery key and sets a new passphrase.
@@ -272,12 +281,14 @@ impl Vault {
         new_passphrase: &Passphrase,
     ) -> Result<Vault, StoreError> {
         let conn = schema::open_file(dir)?;
+        let warning = schema::tighten_dir(dir);
         let store_id = read_store_id(&conn)?;
         let slot = keyslots::read(&conn, Slot::Recovery)?;
         let kek = recovery.derive(&slot.params, &slot.salt)?;
         let data_key = keyslots::unwrap(&slot, Slot::Recovery, &store_id, &kek)
             .ok_or(StoreError::WrongRecoveryKey)?;
         let mut vault = Vault::unlocked(conn, dir, store_id, data_key)?;
+        vault.opening_warning = warning;
         vault.change_passphrase(new_passphrase)?;
         Ok(vault)
     }
@@ -296,6 +307,7 @@ impl Vault {
         ledger::check_all(&conn, &keys)?;
         let settings = settings::read(&conn, &keys.records)?;
         let themes = profile::read_themes(&conn, &keys.records)?;
+        let demo = sealed::read_named::<settings::DemoRow>(&conn, &keys.records)?.unwrap_or(false);
         let mut vault = Vault {
             conn,
             dir: dir.to_path_buf(),
@@ -304,6 +316,8 @@ impl Vault {
             settings,
             themes,
             page_tails: pages::WrittenTails::default(),
+            demo,
+            opening_warning: None,
         };
         vault.build_report_pages_if_missing()?;
         Ok(vault)
@@ -400,6 +414,26 @@ impl Vault {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// What the person opening the store should be told: its directory
+    /// could be opened by other users and could not be made private. No
+    /// secret is in it, only the path and the system's error.
+    pub fn opening_warning(&self) -> Option<&str> {
+        self.opening_warning.as_deref()
+    }
+
+    /// Whether this is the demo store of made-up calls, whose passphrase
+    /// is public: what it may not do is decided above (`app::demo`).
+    pub fn is_demo(&self) -> bool {
+        self.demo
+    }
+
+    /// Marks this store as the demo store, for good.
+    pub fn mark_demo(&mut self) -> Result<(), StoreError> {
+        self.write_now(|c| sealed::write_named::<settings::DemoRow>(c, &self.keys.records, &true))?;
+        self.demo = true;
+        Ok(())
     }
 }
 

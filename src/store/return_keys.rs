@@ -5,7 +5,7 @@
 
 use super::sealed::{self, NamedRow, SealedTable};
 use super::{StoreError, Vault};
-use crate::crypto::{CoordinatorIdentity, CoordinatorKey, VolunteerKey};
+use crate::crypto::{CoordinatorIdentity, CoordinatorKey, SignerKey, VolunteerKey};
 use crate::model::CallId;
 
 // Each is a row of the settings table named, and bound, as itself.
@@ -100,13 +100,33 @@ count_row!(
 
 impl Vault {
     /// This store's signing key, made and kept the first time it is needed.
+    /// Read and made in one immediate transaction: the app and the CLI may
+    /// open the same store at once, and two keys made side by side would
+    /// leave returns already signed with the overwritten one unverifiable.
     pub fn volunteer_key(&mut self) -> Result<VolunteerKey, StoreError> {
         if let Some(key) = sealed::read_named::<SigningKeyRow>(&self.conn, &self.keys.records)? {
             return Ok(key);
         }
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another connection may have made it since the read above.
+        if let Some(key) = sealed::read_named::<SigningKeyRow>(&tx, &self.keys.records)? {
+            return Ok(key);
+        }
         let key = VolunteerKey::generate()?;
-        self.write_now(|c| sealed::write_named::<SigningKeyRow>(c, &self.keys.records, &key))?;
+        sealed::write_named::<SigningKeyRow>(&tx, &self.keys.records, &key)?;
+        super::ledger::commit(tx, &self.keys)?;
         Ok(key)
+    }
+
+    /// The public half of this store's signing key, if one has been made;
+    /// never makes one (a coordinator checks returns against it).
+    pub fn own_signer(&self) -> Result<Option<SignerKey>, StoreError> {
+        Ok(
+            sealed::read_named::<SigningKeyRow>(&self.conn, &self.keys.records)?
+                .map(|key| key.signer()),
+        )
     }
 
     /// The coordinator's identity, if this is a coordinator's store.
@@ -117,14 +137,18 @@ impl Vault {
     /// Makes this a coordinator's store and returns its public key. An
     /// existing identity is kept, never replaced: returns already made for
     /// it would no longer open. The flag says whether one was made now.
+    /// Read and made in one immediate transaction, so two processes on the
+    /// same store end with one identity between them.
     pub fn create_coordinator_identity(&mut self) -> Result<(CoordinatorKey, bool), StoreError> {
-        if let Some(existing) = self.coordinator_identity()? {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if let Some(existing) = sealed::read_named::<CoordinatorRow>(&tx, &self.keys.records)? {
             return Ok((existing.key(), false));
         }
         let identity = CoordinatorIdentity::generate();
-        self.write_now(|c| {
-            sealed::write_named::<CoordinatorRow>(c, &self.keys.records, &identity)
-        })?;
+        sealed::write_named::<CoordinatorRow>(&tx, &self.keys.records, &identity)?;
+        super::ledger::commit(tx, &self.keys)?;
         Ok((identity.key(), true))
     }
 

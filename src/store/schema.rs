@@ -188,6 +188,41 @@ pub fn open_file(dir: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// Makes an existing store directory readable by this user only (0700),
+/// as it was created: a folder opened up by a copy, a restore from a USB
+/// stick or a careless `chmod` would otherwise let other users of the
+/// laptop read the store file's size and times, and the backups' names.
+/// Returns what to warn about when it could not be done; nothing else
+/// stops the store opening.
+pub fn tighten_dir(dir: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match std::fs::metadata(dir) {
+            Ok(meta) => meta.permissions().mode() & 0o777,
+            Err(e) => {
+                return Some(format!(
+                    "could not check who may open {}: {e}",
+                    dir.display()
+                ));
+            }
+        };
+        if mode & 0o077 != 0 {
+            let tightened = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+            if let Err(e) = tightened {
+                return Some(format!(
+                    "other users of this computer may open {} (its permissions are {mode:o}) and it \
+                     could not be changed to 700: {e}",
+                    dir.display()
+                ));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    None
+}
+
 /// Per-connection settings; none of them writes to the file.
 fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.pragma_update(None, "synchronous", "FULL")?;

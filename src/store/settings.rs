@@ -127,6 +127,39 @@ impl NamedRow for SettingsRow {
     const NAME: &'static str = "settings";
 }
 
+/// The mark of the demo store, written when it is made: every door that
+/// opens the store (the app, the CLI) reads it, so the demo cannot pass
+/// for a real call log by being opened another way. Sealed and bound to
+/// its name like every other row.
+pub(super) struct DemoRow;
+
+impl SealedTable for DemoRow {
+    const TABLE: &'static str = "settings";
+    const KEY: &'static str = "name";
+    const BINDS_AS: &'static str = "demo";
+    type Value = bool;
+
+    fn encode(demo: &bool) -> Option<Vec<u8>> {
+        Some(vec![u8::from(*demo)])
+    }
+
+    fn decode(_: &[u8], plain: &[u8]) -> Option<bool> {
+        match plain {
+            [0] => Some(false),
+            [1] => Some(true),
+            _ => None,
+        }
+    }
+
+    fn describe(_: &[u8]) -> String {
+        "the demo mark".into()
+    }
+}
+
+impl NamedRow for DemoRow {
+    const NAME: &'static str = "demo";
+}
+
 pub fn write(conn: &Connection, key: &RecordKey, settings: &Settings) -> Result<(), StoreError> {
     sealed::write_named::<SettingsRow>(conn, key, settings)
 }
@@ -156,6 +189,16 @@ impl Settings {
             return Err(ValidationError::new(
                 Field::DisplayName,
                 format!("keep it to {MAX_DISPLAY_NAME_CHARS} characters"),
+            ));
+        }
+        if self
+            .display_name
+            .chars()
+            .any(crate::model::is_hidden_character)
+        {
+            return Err(ValidationError::new(
+                Field::DisplayName,
+                crate::model::HIDDEN_CHARACTER_REASON,
             ));
         }
         if self.signposting.len() > MAX_SIGNPOSTS {

@@ -19,7 +19,7 @@ use super::profile::{ProfileRow, ThemesRow};
 use super::return_keys::{CoordinatorRow, LastSequenceRow, ReturnsMadeRow, SigningKeyRow};
 use super::sealed::{self, NamedRow};
 use super::sealed_rows::CallFacts;
-use super::settings::SettingsRow;
+use super::settings::{DemoRow, SettingsRow};
 use super::{StoreError, Vault, pages};
 use crate::crypto::RecordKey;
 
@@ -53,7 +53,8 @@ fn named_rows(conn: &Connection, key: &RecordKey) -> Result<usize, StoreError> {
         + named::<ReturnsMadeRow>(conn, key)?
         + named::<LastSequenceRow>(conn, key)?
         + named::<DraftRow>(conn, key)?
-        + named::<LedgerRow>(conn, key)?;
+        + named::<LedgerRow>(conn, key)?
+        + named::<DemoRow>(conn, key)?;
     let stored: i64 = conn.query_row("SELECT COUNT(*) FROM settings", [], |r| r.get(0))?;
     if usize::try_from(stored).ok() != Some(opened) {
         return Err(damaged("an unknown setting"));

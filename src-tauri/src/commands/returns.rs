@@ -6,8 +6,8 @@
 
 use chrono::Utc;
 use quietline::app::{
-    AppError, MergeRequest, MergeResult, ReturnFile, ReturnMade, ReturnRequest, ReturnsOverview,
-    VolunteerRow,
+    AppError, MergeRequest, MergeResult, Purged, ReturnFile, ReturnMade, ReturnRequest,
+    ReturnsOverview, VolunteerRow,
 };
 use tauri::AppHandle;
 
@@ -76,6 +76,16 @@ pub async fn revoke_volunteer(
 ) -> Result<Vec<VolunteerRow>, AppError> {
     off_main_thread(app, "revoke volunteer", move |h| {
         h.with(|s| s.revoke_volunteer(&fingerprint, Utc::now()))
+    })
+    .await
+}
+
+/// Removes a revoked volunteer's merged calls; the view has asked the
+/// coordinator to confirm.
+#[tauri::command]
+pub async fn purge_volunteer(app: AppHandle, fingerprint: String) -> Result<Purged, AppError> {
+    off_main_thread(app, "purge volunteer", move |h| {
+        h.with(|s| s.purge_volunteer(&fingerprint))
     })
     .await
 }

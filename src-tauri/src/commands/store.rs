@@ -35,6 +35,9 @@ pub async fn create_store(app: AppHandle, passphrase: Secret) -> Result<Created,
 pub async fn unlock(app: AppHandle, passphrase: Secret) -> Result<StoreStatus, AppError> {
     off_main_thread(app, "unlock", move |h| {
         let session = Session::unlock(h.store_dir(), passphrase.expose())?;
+        if let Some(warning) = session.opening_warning() {
+            eprintln!("quietline: warning: {warning}");
+        }
         let status = session.status();
         h.put(session);
         // The retention policy and what the backups are owed, at once.

@@ -42,6 +42,7 @@ import type { ThemeDraftEdit } from "./bindings/ThemeDraftEdit";
 import type { ThemeDraftView } from "./bindings/ThemeDraftView";
 import type { Vocabulary } from "./bindings/Vocabulary";
 import type { VolunteerRow } from "./bindings/VolunteerRow";
+import type { Purged } from "./bindings/Purged";
 
 /** Files dragged over the window, and the paths of those dropped on it. */
 export type FileDrop = { kind: "over" } | { kind: "leave" } | { kind: "drop"; paths: string[] };
@@ -95,6 +96,8 @@ export interface Backend {
   mergeReturns(request: MergeRequest): Promise<MergeResult[]>;
   volunteers(): Promise<VolunteerRow[]>;
   revokeVolunteer(fingerprint: string): Promise<VolunteerRow[]>;
+  /** Removes a revoked volunteer's merged calls (the view asked first). */
+  purgeVolunteer(fingerprint: string): Promise<Purged>;
   /** Asks for return files with the system's file chooser; [] if cancelled. */
   chooseReturnFiles(): Promise<string[]>;
   /** The helpline profile this call log uses (or makes, for the coordinator). */

@@ -45,6 +45,7 @@ export const backend: Backend = {
   mergeReturns: (request) => invoke("merge_returns", { request }),
   volunteers: () => invoke("volunteers"),
   revokeVolunteer: (fingerprint) => invoke("revoke_volunteer", { fingerprint }),
+  purgeVolunteer: (fingerprint) => invoke("purge_volunteer", { fingerprint }),
   // The choosers hand back paths only; the returns, profile and backup
   // commands read the files.
   chooseReturnFiles: async () =>

@@ -17,6 +17,7 @@ function file(path: string, state: ReturnFileState, fingerprint = ""): ReturnFil
     deleted: 0,
     made_on: "1 Sep 2025",
     problem: state === "refused" ? "This file is not a Quietline return." : "",
+    warning: "",
   };
 }
 

@@ -50,7 +50,7 @@ describe("first run", () => {
   it("opens the demo store without touching the volunteer's store", async () => {
     const page = await open("none");
     await page.getByRole("button", { name: "Open the demo call log" }).click();
-    await page.getByRole("note").getByText("Demo call log").waitFor();
+    await page.getByRole("complementary", { name: "Demo call log" }).waitFor();
     await page.getByRole("button", { name: "Calls" }).click();
     await page.getByText("3 calls.").waitFor();
     assert.equal((await mockState(page)).exists, false);

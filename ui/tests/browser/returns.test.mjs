@@ -22,6 +22,11 @@ const refusals = JSON.parse(
   readFileSync(new URL("../../src/lib/testing/refusals.json", import.meta.url), "utf8"),
 );
 const NOT_A_RETURN = refusals.not_a_return.message;
+// What Rust says once a volunteer's calls are removed, and in the demo log
+// (`export_messages_for_the_browser_tests`).
+const MESSAGES = JSON.parse(
+  readFileSync(new URL("../../src/lib/testing/messages.json", import.meta.url), "utf8"),
+);
 // The pretend coordinator key's fingerprint, written by Rust
 // (`export_profile_and_theme_editor_for_the_browser_tests`).
 const COORDINATOR_KEY_FINGERPRINT = JSON.parse(
@@ -279,6 +284,45 @@ describe("returns: the coordinator", () => {
       .filter({ hasText: "alex-2026-27.qlreturn" })
       .getByText("Alex’s key was revoked on")
       .waitFor();
+
+    // A revoked volunteer's calls can be removed, after a confirmation
+    // whose safe choice has the focus.
+    await tabTo(page, volunteers.getByRole("button", { name: "Remove their calls…" }));
+    await page.keyboard.press("Enter");
+    await volunteers
+      .getByRole("group")
+      .getByText("Remove the 84 calls merged from Alex’s returns?")
+      .waitFor();
+    assert.ok(await isFocused(volunteers.getByRole("button", { name: "Keep their calls" })));
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter"); // Yes, remove
+    await volunteers
+      .getByText(MESSAGES.purged.replace("{calls}", "84 calls").replace("{volunteer}", "Alex"))
+      .waitFor();
+    state = await mockState(page);
+    assert.deepEqual(state.volunteers[0].calls_by_year, []);
+    assert.equal(await volunteers.getByRole("button", { name: "Remove their calls…" }).count(), 0);
+    assert.deepEqual(page.errors, []);
+  });
+});
+
+describe("returns: the demo log", () => {
+  it("says what the demo cannot do where it would be done, with the buttons disabled", async () => {
+    const page = await openReturns("&demo=1");
+    const note = page.locator("#returns-demo-note");
+    assert.equal((await note.innerText()).trim(), MESSAGES.demo_note);
+    for (const name of ["Become the coordinator", "Create the return"]) {
+      const button = page.getByRole("button", { name });
+      assert.ok(await button.isDisabled(), name);
+      assert.equal(await button.getAttribute("aria-describedby"), "returns-demo-note", name);
+    }
+    // Settings: importing a profile is refused the same way.
+    await goTo(page, "Settings");
+    const importButton = page.getByRole("button", { name: "Import a profile…" });
+    await importButton.waitFor();
+    assert.ok(await importButton.isDisabled());
+    assert.equal((await page.locator("#profile-demo-note").innerText()).trim(), MESSAGES.demo_note);
+    await assertAccessible(page, "the demo log's Settings");
     assert.deepEqual(page.errors, []);
   });
 });

@@ -16,4 +16,9 @@ made_on: string,
 /**
  * Why the file cannot be merged, in words to act on.
  */
-problem: string, };
+problem: string, 
+/**
+ * For a new volunteer: why to be careful before trusting them (their
+ * name is that of a volunteer already trusted), or empty.
+ */
+warning: string, };

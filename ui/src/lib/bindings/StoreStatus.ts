@@ -8,4 +8,9 @@ exists: boolean, unlocked: boolean,
 /**
  * Whether the unlocked store is the demo store of synthetic calls.
  */
-demo: boolean, };
+demo: boolean, 
+/**
+ * In the demo: what it cannot do, for the screens to say where those
+ * actions would be. Empty otherwise.
+ */
+demo_note: string, };

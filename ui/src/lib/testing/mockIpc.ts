@@ -34,6 +34,7 @@ import type { Vocabulary } from "../bindings/Vocabulary";
 import type { VolunteerRow } from "../bindings/VolunteerRow";
 import type { Backend, FileDrop } from "../contract";
 import { longDate } from "../dates";
+import { plural } from "../returns";
 import blankFormJson from "./blank-form.json";
 import messagesJson from "./messages.json";
 import refusalsJson from "./refusals.json";
@@ -57,6 +58,8 @@ const messages = messagesJson as {
   logged: Record<string, string[]>;
   merged: string;
   already_merged: string;
+  purged: string;
+  demo_note: string;
 };
 // Rust's rules (see `export_rules_for_the_browser_tests`).
 const rules = rulesJson as Rules;
@@ -280,6 +283,8 @@ function initial(): MockState {
     log: [],
   };
   const params = new URLSearchParams(location.search);
+  // The demo log (`demo=1`), opened as the Start screen's button opens it.
+  if (params.has("demo")) state.demo = true;
   if (params.has("volunteer")) {
     state.settings.display_name = "Robin";
     state.settings.coordinator_key = COORDINATOR_KEY;
@@ -574,6 +579,7 @@ function checkFile(path: string): ReturnFile & { who?: PretendVolunteer } {
     deleted: 0,
     made_on: "",
     problem: "",
+    warning: "",
   };
   const folder = path.slice(0, path.lastIndexOf("/"));
   const who = PRETEND_VOLUNTEERS[file_name.split("-")[0] ?? ""];
@@ -707,7 +713,12 @@ const fileDrops = new EventTarget();
 
 export const backend: Backend = {
   async status() {
-    return { exists: state.exists, unlocked: state.unlocked, demo: state.demo };
+    return {
+      exists: state.exists,
+      unlocked: state.unlocked,
+      demo: state.demo,
+      demo_note: state.demo && state.unlocked ? messages.demo_note : "",
+    };
   },
   async passphraseStrength(p) {
     const n = [...p].length;
@@ -733,7 +744,7 @@ export const backend: Backend = {
     state.unlocked = true;
     state.demo = false;
     save();
-    return { exists: true, unlocked: true, demo: false };
+    return { exists: true, unlocked: true, demo: false, demo_note: "" };
   },
   async recover(key, p) {
     if (key.replaceAll(/[\s-]/g, "").toUpperCase() !== RECOVERY_KEY.replaceAll("-", ""))
@@ -741,14 +752,14 @@ export const backend: Backend = {
     state.passphrase = p;
     state.unlocked = true;
     save();
-    return { exists: true, unlocked: true, demo: false };
+    return { exists: true, unlocked: true, demo: false, demo_note: "" };
   },
   async openDemo() {
     state.unlocked = true;
     state.demo = true;
     state.calls = sampleCalls();
     save();
-    return { exists: state.exists, unlocked: true, demo: true };
+    return { exists: state.exists, unlocked: true, demo: true, demo_note: messages.demo_note };
   },
   async lock() {
     state.unlocked = false;
@@ -869,6 +880,7 @@ export const backend: Backend = {
   },
   async saveDraft(form) {
     requireUnlocked();
+    if (state.demo) refuse("demo_keep_draft");
     if (form.draft_generation !== state.generation) return false;
     state.draft = structuredClone(form);
     save();
@@ -951,6 +963,7 @@ export const backend: Backend = {
   },
   async createReturn(request) {
     requireUnlocked();
+    if (state.demo) refuse("demo_make_return");
     if (!yearIn(request.year)) {
       fail(
         "invalid",
@@ -981,6 +994,7 @@ export const backend: Backend = {
   },
   async becomeCoordinator() {
     requireUnlocked();
+    if (state.demo) refuse("demo_become_coordinator");
     if (!state.ownCoordinatorKey) {
       state.ownCoordinatorKey = COORDINATOR_KEY;
       state.profile = structuredClone(profiles.views.coordinator_new);
@@ -990,6 +1004,7 @@ export const backend: Backend = {
   },
   async checkReturns(paths) {
     requireUnlocked();
+    if (state.demo) refuse("demo_merge_returns");
     requireCoordinator();
     await new Promise((r) => setTimeout(r, 100));
     return paths.map((p) => {
@@ -1000,6 +1015,7 @@ export const backend: Backend = {
   },
   async mergeReturns(request) {
     requireUnlocked();
+    if (state.demo) refuse("demo_merge_returns");
     requireCoordinator();
     const results: MergeResult[] = request.paths.map((path) => {
       const file = checkFile(path);
@@ -1069,6 +1085,21 @@ export const backend: Backend = {
     save();
     return structuredClone(state.volunteers);
   },
+  async purgeVolunteer(fingerprint) {
+    requireUnlocked();
+    const v =
+      state.volunteers.find((x) => x.fingerprint === fingerprint) ?? refuse("no_such_volunteer");
+    if (!v.revoked_on) refuse("not_revoked", v.name);
+    const calls = v.calls_by_year.reduce((n, y) => n + y.calls, 0);
+    v.calls_by_year = [];
+    save();
+    return {
+      calls,
+      message: messages.purged
+        .replace("{calls}", plural(calls, "call"))
+        .replace("{volunteer}", v.name),
+    };
+  },
   async chooseReturnFiles() {
     const paths = state.chooserPaths;
     state.log.push("choose_files");
@@ -1081,11 +1112,13 @@ export const backend: Backend = {
   },
   async checkProfileFile(path) {
     requireUnlocked();
+    if (state.demo) refuse("demo_import_profile");
     await new Promise((r) => setTimeout(r, 100));
     return checkProfile(path);
   },
   async importProfile(request) {
     requireUnlocked();
+    if (state.demo) refuse("demo_import_profile");
     const file = checkProfile(request.path);
     let pinning: ProfileApplied | null = null;
     switch (file.state) {
