@@ -30,7 +30,7 @@ pub use coordinator::{CoordinatorIdentity, CoordinatorKey};
 pub use kdf::{KdfParams, Passphrase, Salt};
 pub use keys::{
     BackupKey, DataKey, ExportIdKey, KeyEncryptionKey, LookupKey, PeriodTag, PeriodTagKey,
-    RecordKey, digest_reader,
+    RecordKey, digest, digest_reader,
 };
 pub use recovery::RecoveryKey;
 pub use seal::{ENVELOPE_VERSION, RecordAad, open, seal};

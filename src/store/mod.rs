@@ -8,6 +8,7 @@
 //! nothing from them: what a return does to a coordinator's rows is decided
 //! above it and applied here ([`ReturnMerge`]).
 
+mod activity;
 mod backup;
 mod calls;
 mod codec;
@@ -39,6 +40,7 @@ use crate::themes::ThemeCatalogue;
 use keyslots::Slot;
 use schema::STORE_FORMAT;
 
+pub use activity::{Activity, ActivityEntry};
 pub use backup::{
     BACKUP_EXTENSION, BACKUP_FORMAT, BackupHeader, Restore, StagedRestore, read_header,
 };

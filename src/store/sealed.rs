@@ -368,6 +368,9 @@ mod tests {
         vault.next_return_sequence().unwrap();
         vault.delete_call(gone).unwrap();
         vault.save_draft(0, b"a draft").unwrap();
+        vault
+            .record_activity(&crate::store::Activity::Created, now)
+            .unwrap();
         let signer: SignerKey = VolunteerKey::generate().unwrap().signer();
         let today = NaiveDate::from_ymd_opt(2025, 9, 3).unwrap();
         let merge = vault.begin_merge(&signer, "return one").unwrap();
@@ -413,6 +416,7 @@ mod tests {
             "deleted_calls",
             "volunteers",
             "merged_returns",
+            "activity",
         ] {
             let sql = format!("SELECT '{table}', id, x'', version, sealed FROM {table}");
             assert_eq!(count(&sql), 1, "{table}");
