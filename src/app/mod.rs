@@ -16,6 +16,7 @@
 //! leave as [`AppError`] `{code, message}` with words a volunteer can act on;
 //! the underlying detail is for the local log only ([`AppError::detail`]).
 
+pub mod activity;
 mod error;
 mod files;
 mod follow_up;
@@ -30,6 +31,7 @@ mod strength;
 pub mod themes;
 mod vocabulary;
 
+pub use activity::{ActivityList, ActivityRow};
 pub use error::{AppError, ErrorCode};
 pub use follow_up::FollowUpState;
 pub use form::{CallForm, local_form_time, parse_due_date, shown_date, shown_time};
@@ -46,7 +48,7 @@ pub use report::{ExportFormat, Exported, ReportRequest, ReportView};
 pub use returns::{
     CallsByYear, MergeRequest, MergeResult, MergeState, ReturnFile, ReturnFileState, ReturnMade,
     ReturnMerged, ReturnRequest, ReturnsOverview, VolunteerRow, YearCount, merge_files,
-    volunteers_with_calls,
+    revoke_volunteer, volunteers_with_calls,
 };
 pub use session::{
     AppSettings, Created, DEMO_PASSPHRASE, Logged, OpenedCall, Session, StoreStatus,

@@ -23,7 +23,7 @@ use crate::returns::{
     self, CheckedReturn, Merged, ReturnError, SignerStatus, coordinator_key, merge_checked,
     read_return_file,
 };
-use crate::store::{StoreError, Vault, Volunteer};
+use crate::store::{Activity, StoreError, Vault, Volunteer};
 
 /// What the Returns screen shows before anything is done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -254,8 +254,16 @@ pub(super) fn create(
     let target = export_target(&request.path, &stem, "qlreturn")?;
     let made = returns::make_return(vault, period, &to, now.date_naive())?;
     let written = save_new_file(&target, &made.bytes, Saving::Return)?;
+    let path = written.display().to_string();
+    vault.record_activity(
+        &Activity::ReturnWritten {
+            path: path.clone(),
+            period: period.label(),
+        },
+        now,
+    )?;
     Ok(ReturnMade {
-        path: written.display().to_string(),
+        path,
         period: period.label(),
         calls: made.calls as u64,
         deleted: made.deleted as u64,
@@ -350,15 +358,19 @@ pub struct ReturnMerged {
 pub fn merge_files<P: AsRef<Path>>(
     vault: &mut Vault,
     paths: &[P],
-    today: NaiveDate,
+    now: DateTime<Utc>,
     mut trust: impl FnMut(&CheckedReturn) -> bool,
     mut each: impl FnMut(usize, Result<ReturnMerged, ReturnError>),
 ) -> Result<(), ReturnError> {
     require_coordinator(vault)?;
+    let today = now.date_naive();
     for (i, path) in paths.iter().enumerate() {
+        let mut signer = String::new();
         let outcome = check_file(vault, path.as_ref()).and_then(|checked| {
+            signer = checked.fingerprint.to_string();
             let trust_new = trust(&checked);
             let merged = merge_checked(vault, &checked, trust_new, today)?;
+            record_merge(vault, &checked, &merged, now)?;
             Ok(ReturnMerged {
                 volunteer: checked.signed.payload.volunteer.clone(),
                 fingerprint: checked.fingerprint.to_string(),
@@ -369,9 +381,40 @@ pub fn merge_files<P: AsRef<Path>>(
         match outcome {
             // A store that cannot be written stops everything.
             Err(ReturnError::Store(e)) => return Err(ReturnError::Store(e)),
+            Err(refused) => {
+                let refusal = Activity::ReturnRefused {
+                    file: path.as_ref().display().to_string(),
+                    signer,
+                    reason: capitalised(&refused.to_string()),
+                };
+                vault.record_activity(&refusal, now)?;
+                each(i, Err(refused));
+            }
             outcome => each(i, outcome),
         }
     }
+    Ok(())
+}
+
+/// Records a return merged, and the volunteer it trusted on the way.
+fn record_merge(
+    vault: &mut Vault,
+    checked: &CheckedReturn,
+    merged: &Merged,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if !matches!(merged, Merged::Merged(_)) {
+        return Ok(());
+    }
+    let signer = checked.fingerprint.to_string();
+    if matches!(checked.status, SignerStatus::Unknown) {
+        let trusted = Activity::VolunteerTrusted {
+            signer: signer.clone(),
+        };
+        vault.record_activity(&trusted, now)?;
+    }
+    let return_id = checked.signed.payload.return_id.clone();
+    vault.record_activity(&Activity::ReturnMerged { return_id, signer }, now)?;
     Ok(())
 }
 
@@ -421,7 +464,7 @@ pub(super) fn merge(
     merge_files(
         vault,
         &paths,
-        now.date_naive(),
+        now,
         |checked| request.trust.iter().any(|t| checked.fingerprint.matches(t)),
         |i, outcome| {
             let (state, message) = match outcome {
@@ -484,10 +527,25 @@ pub(super) fn revoke(
     fingerprint: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<VolunteerRow>, AppError> {
-    if !vault.revoke_volunteer(fingerprint, now.date_naive())? {
+    if !revoke_volunteer(vault, fingerprint, now)? {
         return Err(no_such_volunteer());
     }
     volunteers(vault)
+}
+
+/// Refuses a volunteer's returns from now on, and records it; whether any
+/// volunteer has that fingerprint.
+pub fn revoke_volunteer(
+    vault: &mut Vault,
+    fingerprint: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    if !vault.revoke_volunteer(fingerprint, now.date_naive())? {
+        return Ok(false);
+    }
+    let signer = fingerprint.trim().to_string();
+    vault.record_activity(&Activity::VolunteerRevoked { signer }, now)?;
+    Ok(true)
 }
 
 /// Revoking a fingerprint no volunteer of this store has.

@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::activity::{self, ActivityList};
 use super::form::CallForm;
 use super::keeping::{
     self, BackupChoice, BackupMade, BackupStatus, RestoreRequest, Restored, RetentionView,
@@ -27,7 +28,7 @@ use super::{AppError, ErrorCode};
 use crate::crypto::{Passphrase, RecoveryKey};
 use crate::model::{CallId, CallType, Field};
 use crate::safeguarding::Signpost;
-use crate::store::{DraftWrite, Settings, Vault};
+use crate::store::{Activity, DraftWrite, Settings, Vault};
 use crate::synth::SyntheticCalls;
 use crate::themes::ThemeList;
 
@@ -154,8 +155,10 @@ impl Session {
         Ok((Session::new(vault, false), created))
     }
 
+    /// Unlocks, and records the unlock with the number of wrong
+    /// passphrases typed before it since the app started.
     pub fn unlock(dir: &Path, passphrase: &str) -> Result<Session, AppError> {
-        let vault = Vault::open(dir, &Passphrase::new(passphrase))?;
+        let vault = activity::unlock(dir, &Passphrase::new(passphrase), Utc::now())?;
         Ok(Session::new(vault, false))
     }
 
@@ -167,7 +170,7 @@ impl Session {
     ) -> Result<Session, AppError> {
         let new_passphrase = Passphrase::new_for_store(new_passphrase)?;
         let recovery = RecoveryKey::parse(recovery_key)?;
-        let vault = Vault::recover(dir, &recovery, &new_passphrase)?;
+        let vault = activity::recover(dir, &recovery, &new_passphrase, Utc::now())?;
         Ok(Session::new(vault, false))
     }
 
@@ -263,7 +266,14 @@ impl Session {
     /// form as it was before saving) to carry on with, under a new id and
     /// kept as the draft, so a lock straight after loses nothing.
     pub fn undo_log(&mut self, id: &str, form: &CallForm) -> Result<CallForm, AppError> {
-        self.vault.delete_call(call_id(id)?)?;
+        let id = call_id(id)?;
+        self.vault.delete_call(id)?;
+        self.record(
+            &Activity::CallDeleted {
+                call: id.to_string(),
+            },
+            Utc::now(),
+        )?;
         let mut restored = form.clone();
         restored.id = CallId::random().to_string();
         restored.draft_generation = self.vault.draft_generation()?;
@@ -317,14 +327,27 @@ impl Session {
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
         let call = form.to_new_call(self.vault.settings().time_zone, self.today(now))?;
-        self.vault.update_call(call_id(id)?, &call, now)?;
-        Ok(())
+        let id = call_id(id)?;
+        self.vault.update_call(id, &call, now)?;
+        self.record(
+            &Activity::CallEdited {
+                call: id.to_string(),
+            },
+            now,
+        )
     }
 
     /// Deletes a call, and erases it from the backups in the backup folder
     /// (or, while the folder cannot be reached, remembers to).
     pub fn delete_call(&mut self, id: &str, now: DateTime<Utc>) -> Result<(), AppError> {
-        self.vault.delete_call(call_id(id)?)?;
+        let id = call_id(id)?;
+        self.vault.delete_call(id)?;
+        self.record(
+            &Activity::CallDeleted {
+                call: id.to_string(),
+            },
+            now,
+        )?;
         // The deletion stands either way; what the backups still owe is
         // recorded and applied the next time the folder is there.
         let _ = keeping::catch_up_backups(&mut self.vault, now);
@@ -348,8 +371,8 @@ impl Session {
     }
 
     /// `quietline backup -o FILE`.
-    pub fn back_up_to(&self, path: &Path, now: DateTime<Utc>) -> Result<BackupMade, AppError> {
-        keeping::back_up_to(&self.vault, self.demo, path, now)
+    pub fn back_up_to(&mut self, path: &Path, now: DateTime<Utc>) -> Result<BackupMade, AppError> {
+        keeping::back_up_to(&mut self.vault, self.demo, path, now)
     }
 
     /// On locking and while open: backs up when a day has passed.
@@ -387,7 +410,7 @@ impl Session {
     }
 
     pub fn release_hold(&mut self, id: &str) -> Result<String, AppError> {
-        keeping::release(&mut self.vault, call_id(id)?)
+        keeping::release(&mut self.vault, call_id(id)?, Utc::now())
     }
 
     /// Restores a backup as this laptop's call log (see
@@ -485,7 +508,7 @@ impl Session {
             field: Some(Field::NewPassphrase),
             ..AppError::from(e)
         })?;
-        self.vault.change_passphrase(&new)?;
+        activity::change_passphrase(&mut self.vault, &new, Utc::now())?;
         Ok(())
     }
 
@@ -498,7 +521,7 @@ impl Session {
     }
 
     pub fn import_profile(&mut self, request: &ProfileImport) -> Result<ProfileApplied, AppError> {
-        profile::import(&mut self.vault, request)
+        profile::import(&mut self.vault, request, Utc::now())
     }
 
     pub fn set_profile_details(
@@ -513,7 +536,7 @@ impl Session {
         path: &str,
         now: DateTime<Utc>,
     ) -> Result<ProfileExported, AppError> {
-        profile::export(&mut self.vault, path, now.date_naive())
+        profile::export(&mut self.vault, path, now)
     }
 
     /// Starts the theme list editor's draft (Quietline's 2025 list with
@@ -538,7 +561,8 @@ impl Session {
 
     /// Publishes the draft; new calls are logged under it from now on.
     pub fn publish_theme_draft(&mut self, draft: &ThemeList) -> Result<ProfileView, AppError> {
-        themes::publish_draft(&mut self.vault, draft)?;
+        let version = themes::publish_draft(&mut self.vault, draft)?;
+        self.record(&Activity::ThemeListPublished { version }, Utc::now())?;
         profile::show(&mut self.vault)
     }
 
@@ -554,7 +578,7 @@ impl Session {
     /// `narrative` as the coordinator edited it; the counts are computed
     /// again from `request`, never taken from the screen.
     pub fn export_report(
-        &self,
+        &mut self,
         request: &ReportRequest,
         narrative: &[String],
         format: ExportFormat,
@@ -562,12 +586,19 @@ impl Session {
     ) -> Result<Exported, AppError> {
         let report = report::build(&self.vault, request)?;
         let stem = report::file_stem(&report);
+        let period = report.period.label.clone();
         let target = report::export_target(path, &stem, format.extension())?;
         let bytes = report::render(report, narrative, format)?;
         let written = report::write_new_file(&target, &bytes)?;
-        Ok(Exported {
-            path: written.display().to_string(),
-        })
+        let path = written.display().to_string();
+        self.record(
+            &Activity::ReportWritten {
+                path: path.clone(),
+                period,
+            },
+            Utc::now(),
+        )?;
+        Ok(Exported { path })
     }
 
     /// Keeps the form being typed, sealed. A write from a form that has
@@ -650,6 +681,18 @@ impl Session {
         now: DateTime<Utc>,
     ) -> Result<Vec<MergeResult>, AppError> {
         returns::merge(&mut self.vault, request, now)
+    }
+
+    /// The activity record from `since` (a local day) on, oldest first,
+    /// its chain checked.
+    pub fn activity(&self, since: Option<chrono::NaiveDate>) -> Result<ActivityList, AppError> {
+        activity::list(&self.vault, since)
+    }
+
+    /// Adds an entry to the activity record after the action it records.
+    fn record(&mut self, what: &Activity, now: DateTime<Utc>) -> Result<(), AppError> {
+        self.vault.record_activity(what, now)?;
+        Ok(())
     }
 
     pub fn volunteers(&self) -> Result<Vec<VolunteerRow>, AppError> {

@@ -92,7 +92,7 @@ pub fn settings(
 pub fn backup(dir: &Path, output: Option<&Path>, now: DateTime<Utc>) -> Result<(), CliError> {
     let mut vault = unlock(dir)?;
     let made = match output {
-        Some(path) => keeping::back_up_to(&vault, false, path, now)?,
+        Some(path) => keeping::back_up_to(&mut vault, false, path, now)?,
         None => keeping::back_up_now(&mut vault, false, now)?,
     };
     eprintln!("{}", made.message);
@@ -158,7 +158,7 @@ pub fn hold(dir: &Path, id: &str, release: bool, now: DateTime<Utc>) -> Result<(
         .parse()
         .map_err(|_| CliError::Usage(format!("'{id}' is not a call id (see `quietline list`)")))?;
     let message = if release {
-        keeping::release(&mut vault, id)?
+        keeping::release(&mut vault, id, now)?
     } else {
         keeping::hold(&mut vault, id, now)?
     };

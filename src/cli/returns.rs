@@ -9,12 +9,13 @@ use chrono::{DateTime, Utc};
 use super::{CliError, output_error, unlock};
 use quietline::app::{
     ReturnMerged, confirmed_coordinator_key, coordinator_key_fingerprint, merge_files,
-    typed_coordinator_key, typed_display_name, volunteers_with_calls,
+    revoke_volunteer, typed_coordinator_key, typed_display_name, volunteers_with_calls,
 };
 use quietline::period::Period;
 use quietline::returns::{
     self, CheckedReturn, Merged, ReturnError, SignerStatus, coordinator_key, write_new_file,
 };
+use quietline::store::Activity;
 
 pub fn coordinator_init(dir: &Path) -> Result<(), CliError> {
     let mut vault = unlock(dir)?;
@@ -125,6 +126,11 @@ pub fn make_return(
     let to = coordinator_key(&vault, to.as_deref())?;
     let made = returns::make_return(&mut vault, period, &to, now.date_naive())?;
     write_new_file(output, &made.bytes)?;
+    let written = Activity::ReturnWritten {
+        path: output.display().to_string(),
+        period: period.label(),
+    };
+    vault.record_activity(&written, now)?;
     eprintln!(
         "Return for {} written to {}: {} calls, {} deleted since an earlier return.",
         period.label(),
@@ -189,27 +195,21 @@ pub fn merge(
     let trust_new = |checked: &CheckedReturn| {
         trust || (matches!(checked.status, SignerStatus::Unknown) && confirm_trust(checked))
     };
-    let result = merge_files(
-        &mut vault,
-        files,
-        now.date_naive(),
-        trust_new,
-        |i, outcome| {
-            let file = files[i].display();
-            match outcome {
-                Ok(done) => eprintln!("{file}: {}", merged_line(&done)),
-                Err(e) => {
-                    refused += 1;
-                    eprintln!("quietline: {file}: {e}");
-                    if matches!(e, ReturnError::UnknownSigner { .. }) {
-                        eprintln!(
-                            "  Once you have checked the fingerprint with them, merge again with --trust."
-                        );
-                    }
+    let result = merge_files(&mut vault, files, now, trust_new, |i, outcome| {
+        let file = files[i].display();
+        match outcome {
+            Ok(done) => eprintln!("{file}: {}", merged_line(&done)),
+            Err(e) => {
+                refused += 1;
+                eprintln!("quietline: {file}: {e}");
+                if matches!(e, ReturnError::UnknownSigner { .. }) {
+                    eprintln!(
+                        "  Once you have checked the fingerprint with them, merge again with --trust."
+                    );
                 }
             }
-        },
-    );
+        }
+    });
     if let Err(e) = result {
         // Only a store that cannot be read or written (told as a store
         // error) or is not a coordinator's stops the files being merged.
@@ -230,7 +230,7 @@ pub fn merge(
 pub fn volunteers(dir: &Path, revoke: Option<&str>, now: DateTime<Utc>) -> Result<(), CliError> {
     let mut vault = unlock(dir)?;
     if let Some(fingerprint) = revoke {
-        if !vault.revoke_volunteer(fingerprint, now.date_naive())? {
+        if !revoke_volunteer(&mut vault, fingerprint, now)? {
             return Err(CliError::Usage(format!(
                 "no volunteer has fingerprint {fingerprint}; `quietline volunteers` lists them"
             )));

@@ -297,6 +297,8 @@ mod tests {
         Passphrase::new("a test passphrase")
     }
 
+    /// A new store (its first entry records that it was made) and three
+    /// entries after.
     fn three_entries() -> (tempfile::TempDir, Vault) {
         let dir = tempfile::tempdir().unwrap();
         let (mut vault, _) = Vault::create(dir.path(), &passphrase()).unwrap();
@@ -328,13 +330,14 @@ mod tests {
         let entries = vault.activity().unwrap();
         assert_eq!(
             entries.iter().map(|e| e.sequence).collect::<Vec<_>>(),
-            [1, 2, 3]
+            [1, 2, 3, 4]
         );
+        assert_eq!(entries[0].activity, Activity::Created);
         assert_eq!(
-            entries[0].activity,
+            entries[1].activity,
             Activity::Unlocked { failed_attempts: 2 }
         );
-        assert_eq!(entries[2].at, at(2));
+        assert_eq!(entries[3].at, at(2));
         // The ids are the sequence numbers, big endian, so they sort.
         let ids: Vec<Vec<u8>> = vault
             .conn
@@ -344,7 +347,7 @@ mod tests {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        assert_eq!(ids[2], 3u64.to_be_bytes());
+        assert_eq!(ids[3], 4u64.to_be_bytes());
     }
 
     #[test]
@@ -445,7 +448,7 @@ mod tests {
             let vault = if n % 2 == 0 { &mut app } else { &mut cli };
             assert_eq!(
                 vault.record_activity(&Activity::Created, at(n)).unwrap(),
-                4 + n as u64
+                5 + n as u64
             );
         }
         // At the same time, from two threads.
@@ -463,8 +466,8 @@ mod tests {
         let (app, cli) = (spawn(app, "app"), spawn(cli, "cli"));
         for vault in [app.join().unwrap(), cli.join().unwrap()] {
             let entries = vault.activity().unwrap();
-            assert_eq!(entries.len(), 57);
-            assert_eq!(entries.last().unwrap().sequence, 57);
+            assert_eq!(entries.len(), 58);
+            assert_eq!(entries.last().unwrap().sequence, 58);
         }
     }
 }

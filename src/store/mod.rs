@@ -232,6 +232,7 @@ impl Vault {
             &keys.data,
         )?;
         settings::write(&tx, &keys.records, &settings)?;
+        activity::append(&tx, &keys.records, &Activity::Created, chrono::Utc::now())?;
         tx.commit()?;
 
         let vault = Vault {
