@@ -4,11 +4,12 @@
 use chrono::{DateTime, TimeZone, Utc};
 use quietline::app::{
     CallForm, ErrorCode, ExportFormat, MergeRequest, MergeState, ProfileDetails, ProfileImport,
-    ReportRequest, RestoreRequest, ReturnRequest, Session,
+    ReportRequest, RestoreRequest, ReturnRequest, Session, ThemeDraftEdit,
 };
 use quietline::crypto::Passphrase;
 use quietline::safeguarding::SafeguardingChecklist;
 use quietline::store::Vault;
+use quietline::themes::edit::{NewTheme, ThemeEdit};
 
 use crate::support::{PASSPHRASE, TempStore};
 
@@ -209,6 +210,25 @@ fn each_use_case_records_its_entry_and_none_holds_a_note() {
     coordinator
         .revoke_volunteer(&made.fingerprint, now())
         .unwrap();
+    // A new theme list published.
+    let draft = coordinator.start_theme_draft(true, now()).unwrap();
+    let edited = coordinator
+        .edit_theme_draft(
+            &ThemeDraftEdit {
+                draft: draft.draft,
+                edit: ThemeEdit::Add {
+                    category: None,
+                    theme: NewTheme {
+                        id: "trusts".into(),
+                        label: "Trusts".into(),
+                        description: "Working in a multi-academy trust".into(),
+                    },
+                },
+            },
+            now(),
+        )
+        .unwrap();
+    coordinator.publish_theme_draft(&edited.draft).unwrap();
     assert_eq!(
         kinds(&coordinator),
         [
@@ -218,6 +238,7 @@ fn each_use_case_records_its_entry_and_none_holds_a_note() {
             "volunteer_trusted",
             "return_merged",
             "volunteer_revoked",
+            "theme_list_published",
         ]
     );
     let shown = coordinator.activity(None).unwrap().entries;

@@ -354,7 +354,8 @@ pub struct ReturnMerged {
 /// from a volunteer not trusted yet, whether to trust them now. Only a
 /// store that cannot be read or written stops the loop (its error is
 /// returned), as does a store that is not a coordinator's, before any file
-/// is read.
+/// is read. Each file merged (and the volunteer trusted with it) or refused
+/// is added to the activity record.
 pub fn merge_files<P: AsRef<Path>>(
     vault: &mut Vault,
     paths: &[P],
