@@ -266,14 +266,7 @@ impl Session {
     /// form as it was before saving) to carry on with, under a new id and
     /// kept as the draft, so a lock straight after loses nothing.
     pub fn undo_log(&mut self, id: &str, form: &CallForm) -> Result<CallForm, AppError> {
-        let id = call_id(id)?;
-        self.vault.delete_call(id)?;
-        self.record(
-            &Activity::CallDeleted {
-                call: id.to_string(),
-            },
-            Utc::now(),
-        )?;
+        self.vault.delete_call_recorded(call_id(id)?, Utc::now())?;
         let mut restored = form.clone();
         restored.id = CallId::random().to_string();
         restored.draft_generation = self.vault.draft_generation()?;
@@ -327,27 +320,14 @@ impl Session {
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
         let call = form.to_new_call(self.vault.settings().time_zone, self.today(now))?;
-        let id = call_id(id)?;
-        self.vault.update_call(id, &call, now)?;
-        self.record(
-            &Activity::CallEdited {
-                call: id.to_string(),
-            },
-            now,
-        )
+        self.vault.update_call_recorded(call_id(id)?, &call, now)?;
+        Ok(())
     }
 
     /// Deletes a call, and erases it from the backups in the backup folder
     /// (or, while the folder cannot be reached, remembers to).
     pub fn delete_call(&mut self, id: &str, now: DateTime<Utc>) -> Result<(), AppError> {
-        let id = call_id(id)?;
-        self.vault.delete_call(id)?;
-        self.record(
-            &Activity::CallDeleted {
-                call: id.to_string(),
-            },
-            now,
-        )?;
+        self.vault.delete_call_recorded(call_id(id)?, now)?;
         // The deletion stands either way; what the backups still owe is
         // recorded and applied the next time the folder is there.
         let _ = keeping::catch_up_backups(&mut self.vault, now);

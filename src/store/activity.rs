@@ -440,6 +440,26 @@ mod tests {
     }
 
     #[test]
+    fn a_deletion_and_its_entry_are_one_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut vault, _) = Vault::create(dir.path(), &passphrase()).unwrap();
+        let id = vault
+            .log_call(&crate::model::tests::typical_call(), at(0))
+            .unwrap();
+        vault.delete_call_recorded(id, at(1)).unwrap();
+        let deleted = Activity::CallDeleted {
+            call: id.to_string(),
+        };
+        assert_eq!(vault.activity().unwrap()[1].activity, deleted);
+        // A call that is not there: refused, and nothing recorded.
+        assert!(matches!(
+            vault.delete_call_recorded(id, at(2)),
+            Err(StoreError::CallNotFound(_))
+        ));
+        assert_eq!(vault.activity().unwrap().len(), 2);
+    }
+
+    #[test]
     fn two_vaults_on_one_store_interleaving_appends_never_share_a_sequence() {
         let (dir, mut app) = three_entries();
         let mut cli = Vault::open(dir.path(), &passphrase()).unwrap();
