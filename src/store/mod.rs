@@ -232,6 +232,8 @@ impl Vault {
             &keys.data,
         )?;
         settings::write(&tx, &keys.records, &settings)?;
+        // The activity record starts with the store: the one entry the
+        // store dates itself, as making a store takes no time from above.
         activity::append(&tx, &keys.records, &Activity::Created, chrono::Utc::now())?;
         tx.commit()?;
 
