@@ -85,7 +85,7 @@ fn main() -> Result<(), Failure> {
         },
     )?;
     let folder = work.path().display().to_string();
-    let v1_profile = profile::export(&mut coordinator, &folder, today.date_naive())?;
+    let v1_profile = profile::export(&mut coordinator, &folder, today)?;
     let v1 = coordinator.themes().current().clone();
 
     // Three volunteers import it after comparing the fingerprint by phone.
@@ -105,6 +105,7 @@ fn main() -> Result<(), Failure> {
                 fingerprint: v1_profile.fingerprint.clone(),
                 repin: false,
             },
+            today,
         )?;
         log_year(&mut vault, i as u64 + 1, 700, 2024, &v1)?;
         volunteers.push(vault);
@@ -134,7 +135,7 @@ fn main() -> Result<(), Failure> {
         .draft;
     }
     themes::publish_draft(&mut coordinator, &draft)?;
-    let v2_profile = profile::export(&mut coordinator, &folder, today.date_naive())?;
+    let v2_profile = profile::export(&mut coordinator, &folder, today)?;
     let v2 = coordinator.themes().current().clone();
     for (i, vault) in volunteers.iter_mut().enumerate() {
         profile::import(
@@ -144,6 +145,7 @@ fn main() -> Result<(), Failure> {
                 fingerprint: String::new(),
                 repin: false,
             },
+            today,
         )?;
         log_year(vault, i as u64 + 10, 760, 2025, &v2)?;
     }

@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "update_settings",
     "change_passphrase",
+    "activity",
     "save_draft",
     "load_draft",
     "clear_draft",

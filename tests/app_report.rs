@@ -133,7 +133,7 @@ fn fail_a_year_out_of_range() {
 #[test]
 fn saving_writes_the_edited_narrative_and_never_replaces_a_file() {
     let store = TempStore::new();
-    let session = session_with_calls(&store);
+    let mut session = session_with_calls(&store);
     let folder = tempfile::tempdir().unwrap();
     let drafted = session.report(&request(5)).unwrap().layout.narrative;
     assert!(!drafted.is_empty());
@@ -218,7 +218,7 @@ fn saving_writes_the_edited_narrative_and_never_replaces_a_file() {
 #[test]
 fn fail_saving_where_no_folder_is() {
     let store = TempStore::new();
-    let session = session_with_calls(&store);
+    let mut session = session_with_calls(&store);
     let folder = tempfile::tempdir().unwrap();
     let a_file = folder.path().join("notes.txt");
     std::fs::write(&a_file, "synthetic").unwrap();

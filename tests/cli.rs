@@ -781,3 +781,56 @@ fn opening_a_store_makes_its_folder_private_again() {
     assert_eq!(mode(), 0o700);
     assert_eq!(vault.opening_warning(), None);
 }
+
+#[test]
+fn activity_lists_the_record_oldest_first_as_text_or_json_and_since_filters_it() {
+    let store = TempStore::new();
+    init(&store);
+    let id = log_typical(
+        &store,
+        "2024-09-02T09:30:00+01:00",
+        "Synthetic: CANARY words",
+    );
+    let held = store.cli(&["hold", &id], &[PASS]);
+    assert!(held.status.success(), "{}", stderr(&held));
+
+    let out = store.cli(&["activity", "--format", "json"], &[PASS]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("CANARY"));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    let kinds: Vec<&str> = rows.iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    // Each command unlocks the store, this one too.
+    assert_eq!(
+        kinds,
+        ["created", "unlocked", "unlocked", "hold_placed", "unlocked"]
+    );
+    assert_eq!(rows[0]["sequence"], 1);
+    assert_eq!(rows[1]["description"], "Unlocked.");
+    assert_eq!(
+        rows[3]["description"],
+        format!("Put call {}… on legal hold.", &id[..8])
+    );
+
+    let text = store.cli(&["activity"], &[PASS]);
+    assert!(text.status.success(), "{}", stderr(&text));
+    let lines: Vec<String> = stdout(&text).lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 6);
+    assert!(lines[0].ends_with("\tMade this call log."), "{}", lines[0]);
+
+    let day = |days: i64| {
+        (chrono::Utc::now() + chrono::Duration::days(days))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let since = |date: &str| {
+        let out = store.cli(&["activity", "--since", date, "--format", "json"], &[PASS]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_str::<Vec<serde_json::Value>>(&stdout(&out))
+            .unwrap()
+            .len()
+    };
+    assert_eq!(since(&day(-2)), 7);
+    assert_eq!(since(&day(2)), 0);
+    let bad = store.cli(&["activity", "--since", "2/12/2026"], &[PASS]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+}

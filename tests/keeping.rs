@@ -129,7 +129,7 @@ fn a_restored_backup_gives_the_same_report_notes_and_return() {
     let tmp = tempfile::tempdir().unwrap();
     let mut vault = store_with(&tmp.path().join("store"), &calls(300));
     let file = tmp.path().join("one.qlbackup");
-    let made = keeping::back_up_to(&vault, false, &file, now()).unwrap();
+    let made = keeping::back_up_to(&mut vault, false, &file, now()).unwrap();
     assert_eq!(made.calls, 300);
 
     let laptop = tmp.path().join("new-laptop");
@@ -173,7 +173,7 @@ fn a_store_restored_from_an_older_backup_still_sends_returns_that_merge() {
     s.coordinator_key = Some(key.to_string());
     vault.update_settings(s).unwrap();
     let file = tmp.path().join("before.qlbackup");
-    keeping::back_up_to(&vault, false, &file, now()).unwrap();
+    keeping::back_up_to(&mut vault, false, &file, now()).unwrap();
     // The lost laptop made several returns after the backup.
     for _ in 0..3 {
         let r = make_return(&mut vault, &key);
@@ -193,9 +193,9 @@ fn a_store_restored_from_an_older_backup_still_sends_returns_that_merge() {
 #[test]
 fn wrong_damaged_truncated_and_foreign_files_are_refused_and_change_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let vault = store_with(&tmp.path().join("store"), &calls(50));
+    let mut vault = store_with(&tmp.path().join("store"), &calls(50));
     let file = tmp.path().join("good.qlbackup");
-    keeping::back_up_to(&vault, false, &file, now()).unwrap();
+    keeping::back_up_to(&mut vault, false, &file, now()).unwrap();
     let bytes = std::fs::read(&file).unwrap();
     let laptop = tmp.path().join("laptop");
 
@@ -252,7 +252,7 @@ fn the_recovery_key_restores_and_sets_a_new_passphrase() {
     let (mut vault, recovery) = Vault::create(&dir, &Passphrase::new(PASSPHRASE)).unwrap();
     vault.log_call(&calls(1)[0], now()).unwrap();
     let file = tmp.path().join("b.qlbackup");
-    keeping::back_up_to(&vault, false, &file, now()).unwrap();
+    keeping::back_up_to(&mut vault, false, &file, now()).unwrap();
     let laptop = tmp.path().join("laptop");
     let by_key = RestoreRequest {
         path: file.display().to_string(),
@@ -273,9 +273,9 @@ fn the_recovery_key_restores_and_sets_a_new_passphrase() {
 fn an_existing_log_is_replaced_only_after_the_typed_word() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("store");
-    let vault = store_with(&dir, &calls(40));
+    let mut vault = store_with(&dir, &calls(40));
     let file = tmp.path().join("b.qlbackup");
-    keeping::back_up_to(&vault, false, &file, now()).unwrap();
+    keeping::back_up_to(&mut vault, false, &file, now()).unwrap();
     drop(vault);
     let mut other = store_with(&tmp.path().join("elsewhere"), &[]);
     other.log_call(&calls(1)[0], now()).unwrap();
@@ -306,7 +306,7 @@ fn an_existing_log_is_replaced_only_after_the_typed_word() {
 fn a_backup_taken_while_another_process_logs_holds_every_call_committed_before_it() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("store");
-    let vault = store_with(&dir, &calls(200));
+    let mut vault = store_with(&dir, &calls(200));
     let logger_dir = dir.clone();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let committed = std::sync::Arc::new(std::sync::Mutex::new(Vec::<CallId>::new()));
@@ -319,6 +319,11 @@ fn a_backup_taken_while_another_process_logs_holds_every_call_committed_before_i
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 let id = other.log_call(&call, now()).unwrap();
                 committed.lock().unwrap().push(id);
+                // A breath between calls, as anyone logging takes: without
+                // it this loop holds the write lock so nearly all the time
+                // that the backup's own activity entry can wait out the
+                // busy timeout.
+                std::thread::sleep(std::time::Duration::from_millis(2));
             }
         })
     };
@@ -330,7 +335,7 @@ fn a_backup_taken_while_another_process_logs_holds_every_call_committed_before_i
     for n in 0..3 {
         let before: Vec<CallId> = committed.lock().unwrap().clone();
         let file = tmp.path().join(format!("during-{n}.qlbackup"));
-        keeping::back_up_to(&vault, false, &file, now()).unwrap();
+        keeping::back_up_to(&mut vault, false, &file, now()).unwrap();
         checks.push((file, before));
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -354,8 +359,8 @@ fn backups_rotate_to_the_newest_kept_and_leave_other_files_alone() {
     let mut vault = store_with(&tmp.path().join("store"), &calls(30));
     with_folder(&mut vault, &folder, 3);
     // Another store's backup and an unrelated file share the folder.
-    let stranger = store_with(&tmp.path().join("stranger"), &calls(2));
-    keeping::back_up_to(&stranger, false, &folder.join("theirs.qlbackup"), now()).unwrap();
+    let mut stranger = store_with(&tmp.path().join("stranger"), &calls(2));
+    keeping::back_up_to(&mut stranger, false, &folder.join("theirs.qlbackup"), now()).unwrap();
     std::fs::write(folder.join("shopping.txt"), "milk").unwrap();
 
     let status = keeping::status(&vault, false, now()).unwrap();
@@ -431,8 +436,9 @@ fn rotation_removes_backups_older_than_the_retention_period() {
 #[test]
 fn the_demo_store_is_never_backed_up() {
     let tmp = tempfile::tempdir().unwrap();
-    let vault = store_with(&tmp.path().join("store"), &calls(3));
-    let e = keeping::back_up_to(&vault, true, &tmp.path().join("x.qlbackup"), now()).unwrap_err();
+    let mut vault = store_with(&tmp.path().join("store"), &calls(3));
+    let e =
+        keeping::back_up_to(&mut vault, true, &tmp.path().join("x.qlbackup"), now()).unwrap_err();
     assert!(e.message.contains("demo"), "{e:?}");
     assert!(!tmp.path().join("x.qlbackup").exists());
 }
@@ -606,7 +612,7 @@ fn shredding_leaves_no_trace_of_old_notes_anywhere_and_moves_no_count() {
     }
     // Running again shreds nothing more; releasing the hold shreds it.
     assert_eq!(keeping::shred(&mut vault, now()).unwrap().calls, 0);
-    keeping::release(&mut vault, held).unwrap();
+    keeping::release(&mut vault, held, now()).unwrap();
     assert_eq!(keeping::shred(&mut vault, now()).unwrap().calls, 1);
 }
 
@@ -699,7 +705,7 @@ fn restoring_an_older_backup_erases_again_what_newer_backups_know_was_deleted() 
     let mut vault = store_with(&dir, &calls(40));
     let old = tmp.path().join("old.qlbackup");
     // A backup kept outside the folder, which erasure cannot reach.
-    keeping::back_up_to(&vault, false, &old, now()).unwrap();
+    keeping::back_up_to(&mut vault, false, &old, now()).unwrap();
     with_folder(&mut vault, &folder, 7);
     let gone = vault.all_calls().unwrap()[5].id;
     vault.delete_call(gone).unwrap();
@@ -845,9 +851,9 @@ mod killed {
     #[test]
     fn kill_9_during_a_restore() {
         let tmp = tempfile::tempdir().unwrap();
-        let vault = store_with(&tmp.path().join("store"), &calls(3000));
+        let mut vault = store_with(&tmp.path().join("store"), &calls(3000));
         let file = tmp.path().join("b.qlbackup");
-        keeping::back_up_to(&vault, false, &file, now()).unwrap();
+        keeping::back_up_to(&mut vault, false, &file, now()).unwrap();
         drop(vault);
         let target = |i: u32| tmp.path().join(format!("laptop-{i}"));
         kill_throughout(

@@ -55,7 +55,7 @@ impl Coordinator {
         let made = profile::export(
             &mut self.vault,
             &self.out.path().display().to_string(),
-            today(),
+            today().and_hms_opt(12, 0, 0).unwrap().and_utc(),
         )
         .unwrap();
         (PathBuf::from(made.path), made.fingerprint)
@@ -102,6 +102,7 @@ fn import(
             fingerprint: fingerprint.into(),
             repin: false,
         },
+        chrono::Utc::now(),
     )
     .map(|_| ())
 }
@@ -299,6 +300,7 @@ fn a_damaged_foreign_or_oversized_profile_is_refused_and_changes_nothing() {
             fingerprint: foreign_fingerprint.clone(),
             repin: true,
         },
+        chrono::Utc::now(),
     )
     .unwrap();
     assert_eq!(

@@ -649,7 +649,7 @@ fn merge_trusting(
     quietline::app::merge_files(
         coordinator,
         files,
-        today(),
+        now(),
         trusted,
         |_, _| false,
         |_, outcome| outcomes.push(outcome),
@@ -746,7 +746,7 @@ fn a_new_signer_with_a_trusted_volunteers_name_is_warned_about() {
     quietline::app::merge_files(
         &mut coordinator,
         &files,
-        today(),
+        now(),
         &[],
         |_, warning| {
             asked.push(warning.map(str::to_string));
@@ -827,13 +827,16 @@ fn a_revoked_volunteers_calls_can_be_purged_and_reports_stop_counting_them() {
     let sam_fp = signing_fingerprint(&mut sam);
 
     // Still trusted: refused, nothing removed.
-    let e = quietline::app::purge_volunteer(&mut coordinator, &sam_fp).unwrap_err();
+    let e =
+        quietline::app::purge_volunteer(&mut coordinator, &sam_fp, chrono::Utc::now()).unwrap_err();
     assert!(e.message.contains("Revoke it first"), "{}", e.message);
-    let e = quietline::app::purge_volunteer(&mut coordinator, "AAAA-BBBB").unwrap_err();
+    let e = quietline::app::purge_volunteer(&mut coordinator, "AAAA-BBBB", chrono::Utc::now())
+        .unwrap_err();
     assert_eq!(e.code, quietline::app::ErrorCode::NotFound);
 
     assert!(coordinator.revoke_volunteer(&sam_fp, today()).unwrap());
-    let purged = quietline::app::purge_volunteer(&mut coordinator, &sam_fp).unwrap();
+    let purged =
+        quietline::app::purge_volunteer(&mut coordinator, &sam_fp, chrono::Utc::now()).unwrap();
     assert!(purged.calls > 0);
     assert!(purged.message.contains("Sam"), "{}", purged.message);
     // The report is as it was with Alex's return only; Sam stays revoked.
@@ -855,7 +858,7 @@ fn a_revoked_volunteers_calls_can_be_purged_and_reports_stop_counting_them() {
     ));
     // Purging again finds nothing left.
     assert_eq!(
-        quietline::app::purge_volunteer(&mut coordinator, &sam_fp)
+        quietline::app::purge_volunteer(&mut coordinator, &sam_fp, chrono::Utc::now())
             .unwrap()
             .calls,
         0

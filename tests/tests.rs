@@ -2,6 +2,7 @@
 
 mod support;
 
+mod activity;
 mod app;
 mod app_report;
 mod architecture;

@@ -126,6 +126,7 @@ pub fn run() {
             commands::settings::get_settings,
             commands::settings::update_settings,
             commands::settings::change_passphrase,
+            commands::settings::activity,
             commands::keeping::backup_status,
             commands::keeping::choose_backups,
             commands::keeping::back_up_now,

@@ -18,7 +18,7 @@ use crate::files::IfTaken;
 use crate::model::{CallId, Field};
 use crate::report::format::calls as calls_phrase;
 use crate::store::{
-    BACKUP_EXTENSION, BackupHeader, Keeping, MAX_BACKUP_WARN_DAYS, MAX_KEEP_BACKUPS,
+    Activity, BACKUP_EXTENSION, BackupHeader, Keeping, MAX_BACKUP_WARN_DAYS, MAX_KEEP_BACKUPS,
     MAX_RETENTION_MONTHS, MIN_KEEP_BACKUPS, Restore, StagedRestore, StoreError, Vault, read_header,
 };
 
@@ -362,7 +362,7 @@ fn backup_name(now: DateTime<Utc>, tz: Tz) -> String {
 /// Writes one backup to `target` (never over another file), for
 /// `quietline backup -o FILE`.
 pub fn back_up_to(
-    vault: &Vault,
+    vault: &mut Vault,
     demo: bool,
     target: &Path,
     now: DateTime<Utc>,
@@ -380,6 +380,7 @@ pub fn back_up_to(
             }
             e => backup_failed(&target, e),
         })?;
+    record_backup(vault, &written, now)?;
     let calls = vault.call_count()?;
     Ok(BackupMade {
         path: written.display().to_string(),
@@ -390,6 +391,13 @@ pub fn back_up_to(
             written.display()
         ),
     })
+}
+
+/// Records a backup written, after it was written and checked.
+fn record_backup(vault: &mut Vault, written: &Path, now: DateTime<Utc>) -> Result<(), AppError> {
+    let path = written.display().to_string();
+    vault.record_activity(&Activity::BackupMade { path }, now)?;
+    Ok(())
 }
 
 fn backup_failed(target: &Path, e: StoreError) -> AppError {
@@ -436,6 +444,7 @@ pub fn back_up_now(
         k.last_backup_at = Some(now);
         Ok(())
     })?;
+    record_backup(vault, &written, now)?;
     let kept = rotate(vault, &folder, &keeping, &written, now)?;
     let calls = vault.call_count()?;
     Ok(BackupMade {
@@ -750,9 +759,11 @@ pub fn restore(
     erased.sort();
     erased.dedup();
     let reapplied = vault.erase_from_copy(&erased, day)?;
-    let vault = staged
+    let mut vault = staged
         .adopt(replace)
         .map_err(|e| restore_failed(&path, e))?;
+    let from = path.display().to_string();
+    vault.record_activity(&Activity::Restored { from }, now)?;
     let calls = vault.call_count()?;
     let mut message = format!(
         "Restored {} from the backup made {}.",
@@ -907,10 +918,10 @@ pub fn set_retention(
     now: DateTime<Utc>,
 ) -> Result<ShredDone, AppError> {
     check_months(months)?;
-    vault.change_keeping(|k| {
+    vault.change_keeping_recorded(now, |k| {
         k.retention_months = (months > 0).then_some(months);
         k.last_shred_on = None;
-        Ok(())
+        Ok(((), Some(Activity::RetentionSet { months })))
     })?;
     shred(vault, now)
 }
@@ -935,6 +946,10 @@ pub fn shred(vault: &mut Vault, now: DateTime<Utc>) -> Result<ShredDone, AppErro
         done += vault.shred_calls(batch, day)?;
     }
     vault.checkpoint()?;
+    if done > 0 {
+        let calls = u32::try_from(done).unwrap_or(u32::MAX);
+        vault.record_activity(&Activity::Shredded { calls }, now)?;
+    }
     vault.change_keeping(|k| {
         k.last_shred_on = Some(day);
         if done > 0 && folder_of(k).is_some() {
@@ -983,18 +998,27 @@ pub fn hold(vault: &mut Vault, id: CallId, now: DateTime<Utc>) -> Result<String,
         ));
     }
     let day = today(vault, now);
-    vault.change_keeping(|k| {
+    vault.change_keeping_recorded(now, |k| {
         k.holds.entry(id.to_string()).or_insert(day);
-        Ok(())
+        Ok((
+            (),
+            Some(Activity::HoldPlaced {
+                call: id.to_string(),
+            }),
+        ))
     })?;
     Ok("This call is on legal hold: its notes are kept until the hold is released.".into())
 }
 
 /// Lifts a legal hold: the call is shredded when the policy next runs if
 /// it is old enough.
-pub fn release(vault: &mut Vault, id: CallId) -> Result<String, AppError> {
+pub fn release(vault: &mut Vault, id: CallId, now: DateTime<Utc>) -> Result<String, AppError> {
     vault.call(id)?;
-    let was = vault.change_keeping(|k| Ok(k.holds.remove(&id.to_string()).is_some()))?;
+    let was = vault.change_keeping_recorded(now, |k| {
+        let was = k.holds.remove(&id.to_string()).is_some();
+        let call = id.to_string();
+        Ok((was, was.then_some(Activity::HoldReleased { call })))
+    })?;
     Ok(if was {
         "The legal hold is released.".into()
     } else {
@@ -1263,12 +1287,12 @@ mod tests {
         put(
             &mut said,
             "release",
-            json!(release(&mut vault, oldest_call).unwrap()),
+            json!(release(&mut vault, oldest_call, now()).unwrap()),
         );
         put(
             &mut said,
             "not_held",
-            json!(release(&mut vault, oldest_call).unwrap()),
+            json!(release(&mut vault, oldest_call, now()).unwrap()),
         );
         hold(&mut vault, oldest_call, now()).unwrap();
         for months in [0, 6, 12, 24, 36, MAX_RETENTION_MONTHS] {

@@ -16,6 +16,7 @@
 //! leave as [`AppError`] `{code, message}` with words a volunteer can act on;
 //! the underlying detail is for the local log only ([`AppError::detail`]).
 
+pub mod activity;
 pub mod demo;
 mod error;
 mod files;
@@ -32,6 +33,7 @@ mod strength;
 pub mod themes;
 mod vocabulary;
 
+pub use activity::{ActivityList, ActivityRow};
 pub use error::{AppError, ErrorCode};
 pub use follow_up::FollowUpState;
 pub use form::{CallForm, local_form_time, parse_due_date, shown_date, shown_time};
@@ -48,8 +50,8 @@ pub use report::{ExportFormat, Exported, ReportRequest, ReportView};
 pub use returns::{
     CallsByYear, MergeRequest, MergeResult, MergeState, Purged, ReturnFile, ReturnFileState,
     ReturnMade, ReturnMerged, ReturnRequest, ReturnsOverview, VolunteerRow, YearCount,
-    become_coordinator, merge_files, purge_volunteer, same_name_warning, volunteers_with_calls,
-    went_back_sentence,
+    become_coordinator, merge_files, purge_volunteer, revoke_volunteer, same_name_warning,
+    volunteers_with_calls, went_back_sentence,
 };
 pub use session::{
     AppSettings, Created, DEMO_PASSPHRASE, Logged, OpenedCall, Session, StoreStatus,

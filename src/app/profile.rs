@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::error::{AppError, ErrorCode};
@@ -17,7 +17,7 @@ use super::report::export_target;
 use crate::crypto::{CoordinatorKey, SignerKey};
 use crate::model::Field;
 use crate::profile::{self, PROFILE_FORMAT, Profile, ProfileError, SignedProfile};
-use crate::store::{ProfileChange, ProfileRecord, Vault};
+use crate::store::{Activity, ProfileChange, ProfileRecord, Vault};
 
 /// The threshold a report screen suggests before a coordinator sets one.
 pub const DEFAULT_SUPPRESS_BELOW: u32 = 5;
@@ -279,7 +279,11 @@ fn coordinator_cannot_import() -> AppError {
 /// Imports a profile file: pins the coordinator's key on the first import
 /// (or on an explicit re-pin) once the typed fingerprint matches, and
 /// applies the profile's theme lists and settings in one transaction.
-pub fn import(vault: &mut Vault, request: &ProfileImport) -> Result<ProfileApplied, AppError> {
+pub fn import(
+    vault: &mut Vault,
+    request: &ProfileImport,
+    now: DateTime<Utc>,
+) -> Result<ProfileApplied, AppError> {
     super::demo::refuse_in_demo(vault, super::demo::DemoAction::ImportProfile)?;
     if vault.coordinator_identity()?.is_some() {
         return Err(coordinator_cannot_import());
@@ -337,6 +341,14 @@ pub fn import(vault: &mut Vault, request: &ProfileImport) -> Result<ProfileAppli
         settings,
         record,
     })?;
+    vault.record_activity(
+        &Activity::ProfileImported {
+            path: request.path.clone(),
+            version: p.version,
+            signer: fingerprint.to_string(),
+        },
+        now,
+    )?;
     Ok(ProfileApplied {
         profile: show(vault)?,
         message: format!(
@@ -421,8 +433,9 @@ fn authored(vault: &mut Vault, today: NaiveDate) -> Result<Profile, AppError> {
 pub fn export(
     vault: &mut Vault,
     path: &str,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<ProfileExported, AppError> {
+    let today = now.date_naive();
     require_coordinator(vault)?;
     let mut next = authored(vault, today)?;
     let mut record = vault.profile_record()?;
@@ -449,8 +462,16 @@ pub fn export(
     record.file = Some(bytes);
     record.version = next.version;
     vault.write_profile_record(&record)?;
+    let shown = written.display().to_string();
+    vault.record_activity(
+        &Activity::ProfileExported {
+            path: shown.clone(),
+            version: next.version,
+        },
+        now,
+    )?;
     Ok(ProfileExported {
-        path: written.display().to_string(),
+        path: shown,
         version: next.version,
         fingerprint: key.signer().fingerprint().to_string(),
     })
@@ -472,6 +493,10 @@ mod fixture {
     /// A Wednesday in the 2026/27 academic year: last year is 2025/26.
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
+    }
+
+    fn noon() -> chrono::DateTime<Utc> {
+        today().and_hms_opt(12, 0, 0).unwrap().and_utc()
     }
 
     fn refused<T>(result: Result<T, AppError>) -> AppError {
@@ -496,7 +521,7 @@ mod fixture {
 
     fn export_to(vault: &mut Vault, dir: &Path) -> ProfileExported {
         std::fs::create_dir_all(dir).unwrap();
-        export(vault, &dir.display().to_string(), today()).unwrap()
+        export(vault, &dir.display().to_string(), noon()).unwrap()
     }
 
     fn check(vault: &mut Vault, path: &str) -> ProfileFile {
@@ -575,7 +600,7 @@ mod fixture {
             to(&refused(export(
                 &mut a,
                 &a_out.display().to_string(),
-                today(),
+                noon(),
             ))),
         );
         put(
@@ -609,7 +634,11 @@ mod fixture {
         put(
             &mut refusals,
             "fingerprint_missing",
-            to(&refused(import(&mut v, &importing(&v1.path, " ", false)))),
+            to(&refused(import(
+                &mut v,
+                &importing(&v1.path, " ", false),
+                noon(),
+            ))),
         );
         put(
             &mut refusals,
@@ -617,19 +646,20 @@ mod fixture {
             to(&refused(import(
                 &mut v,
                 &importing(&v1.path, "AAAA-BBBB-CCCC-DDDD", false),
+                noon(),
             ))),
         );
         let typed = v1.fingerprint.to_lowercase().replace('-', " ");
         put(
             &mut applied,
             "first_import",
-            to(&import(&mut v, &importing(&v1.path, &typed, false)).unwrap()),
+            to(&import(&mut v, &importing(&v1.path, &typed, false), noon()).unwrap()),
         );
         put(&mut files, "current", to(&check(&mut v, &v1.path)));
         put(
             &mut applied,
             "current",
-            to(&import(&mut v, &importing(&v1.path, "", false)).unwrap()),
+            to(&import(&mut v, &importing(&v1.path, "", false), noon()).unwrap()),
         );
         put(
             &mut refusals,
@@ -781,13 +811,17 @@ mod fixture {
         put(
             &mut applied,
             "update",
-            to(&import(&mut v, &importing(&v2.path, "", false)).unwrap()),
+            to(&import(&mut v, &importing(&v2.path, "", false), noon()).unwrap()),
         );
         put(&mut files, "superseded", to(&check(&mut v, &v1.path)));
         put(
             &mut refusals,
             "superseded",
-            to(&refused(import(&mut v, &importing(&v1.path, "", false)))),
+            to(&refused(import(
+                &mut v,
+                &importing(&v1.path, "", false),
+                noon(),
+            ))),
         );
 
         // Another coordinator's profile: refused, unless the volunteer
@@ -799,7 +833,7 @@ mod fixture {
         // A volunteer who has only the first profile: a new coordinator
         // must carry on the theme lists already in use.
         let mut v = store(&root.path().join("w"));
-        import(&mut v, &importing(&v1.path, &v1.fingerprint, false)).unwrap();
+        import(&mut v, &importing(&v1.path, &v1.fingerprint, false), noon()).unwrap();
         put(&mut files, "other_signer", to(&check(&mut v, &b_file.path)));
         put(
             &mut refusals,
@@ -807,12 +841,17 @@ mod fixture {
             to(&refused(import(
                 &mut v,
                 &importing(&b_file.path, "", false),
+                noon(),
             ))),
         );
         put(
             &mut refusals,
             "repin_fingerprint_missing",
-            to(&refused(import(&mut v, &importing(&b_file.path, "", true)))),
+            to(&refused(import(
+                &mut v,
+                &importing(&b_file.path, "", true),
+                noon(),
+            ))),
         );
         put(
             &mut refusals,
@@ -820,12 +859,18 @@ mod fixture {
             to(&refused(import(
                 &mut v,
                 &importing(&b_file.path, &v1.fingerprint, true),
+                noon(),
             ))),
         );
         put(
             &mut applied,
             "repin",
-            to(&import(&mut v, &importing(&b_file.path, &b_file.fingerprint, true)).unwrap()),
+            to(&import(
+                &mut v,
+                &importing(&b_file.path, &b_file.fingerprint, true),
+                noon(),
+            )
+            .unwrap()),
         );
 
         // A coordinator key pasted by hand: its fingerprint, and the

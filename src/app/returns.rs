@@ -24,7 +24,7 @@ use crate::returns::{
     self, CheckedReturn, CoordinatorKey, Merged, ReturnError, SignerStatus, coordinator_key,
     merge_checked, read_return_file,
 };
-use crate::store::{StoreError, Vault, Volunteer};
+use crate::store::{Activity, StoreError, Vault, Volunteer};
 
 /// What the Returns screen shows before anything is done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -259,8 +259,16 @@ pub(super) fn create(
     let target = export_target(&request.path, &stem, "qlreturn")?;
     let made = returns::make_return(vault, period, &to, now.date_naive())?;
     let written = save_new_file(&target, &made.bytes, Saving::Return)?;
+    let path = written.display().to_string();
+    vault.record_activity(
+        &Activity::ReturnWritten {
+            path: path.clone(),
+            period: period.label(),
+        },
+        now,
+    )?;
     Ok(ReturnMade {
-        path: written.display().to_string(),
+        path,
         period: period.label(),
         calls: made.calls as u64,
         deleted: made.deleted as u64,
@@ -400,15 +408,18 @@ pub fn same_name_warning(
 /// before anything is merged (most likely a typing slip). Only a store
 /// that cannot be read or written stops the loop (its error is returned),
 /// as does a store that is not a coordinator's, before any file is read.
+/// Each file merged (and the volunteer trusted with it) or refused is
+/// added to the activity record.
 pub fn merge_files<P: AsRef<Path>>(
     vault: &mut Vault,
     paths: &[P],
-    today: NaiveDate,
+    now: DateTime<Utc>,
     trusted: &[String],
     mut ask: impl FnMut(&CheckedReturn, Option<&str>) -> bool,
     mut each: impl FnMut(usize, Result<ReturnMerged, ReturnError>),
 ) -> Result<(), ReturnError> {
     require_coordinator(vault)?;
+    let today = now.date_naive();
     let mut checked = Vec::with_capacity(paths.len());
     for path in paths {
         match check_file(vault, path.as_ref()) {
@@ -427,7 +438,10 @@ pub fn merge_files<P: AsRef<Path>>(
         });
     }
     for (i, outcome) in checked.into_iter().enumerate() {
+        let path = &paths[i];
+        let mut signer = String::new();
         let outcome = outcome.and_then(|mut checked| {
+            signer = checked.fingerprint.to_string();
             // An earlier file in this run may have trusted the signer.
             checked.status = returns::signer_status(vault, &checked.signed.signer)?;
             let warning = same_name_warning(vault, &checked)?;
@@ -435,6 +449,7 @@ pub fn merge_files<P: AsRef<Path>>(
                 && (trusted.iter().any(|t| checked.fingerprint.matches(t))
                     || ask(&checked, warning.as_deref()));
             let merged = merge_checked(vault, &checked, trust_new, today)?;
+            record_merge(vault, &checked, &merged, now)?;
             Ok(ReturnMerged {
                 volunteer: checked.signed.payload.volunteer.clone(),
                 fingerprint: checked.fingerprint.to_string(),
@@ -446,9 +461,40 @@ pub fn merge_files<P: AsRef<Path>>(
         match outcome {
             // A store that cannot be written stops everything.
             Err(ReturnError::Store(e)) => return Err(ReturnError::Store(e)),
+            Err(refused) => {
+                let refusal = Activity::ReturnRefused {
+                    file: path.as_ref().display().to_string(),
+                    signer,
+                    reason: capitalised(&refused.to_string()),
+                };
+                vault.record_activity(&refusal, now)?;
+                each(i, Err(refused));
+            }
             outcome => each(i, outcome),
         }
     }
+    Ok(())
+}
+
+/// Records a return merged, and the volunteer it trusted on the way.
+fn record_merge(
+    vault: &mut Vault,
+    checked: &CheckedReturn,
+    merged: &Merged,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if !matches!(merged, Merged::Merged(_)) {
+        return Ok(());
+    }
+    let signer = checked.fingerprint.to_string();
+    if matches!(checked.status, SignerStatus::Unknown) {
+        let trusted = Activity::VolunteerTrusted {
+            signer: signer.clone(),
+        };
+        vault.record_activity(&trusted, now)?;
+    }
+    let return_id = checked.signed.payload.return_id.clone();
+    vault.record_activity(&Activity::ReturnMerged { return_id, signer }, now)?;
     Ok(())
 }
 
@@ -513,7 +559,7 @@ pub(super) fn merge(
     merge_files(
         vault,
         &paths,
-        now.date_naive(),
+        now,
         &request.trust,
         |_, _| false,
         |i, outcome| {
@@ -577,10 +623,25 @@ pub(super) fn revoke(
     fingerprint: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<VolunteerRow>, AppError> {
-    if !vault.revoke_volunteer(fingerprint, now.date_naive())? {
+    if !revoke_volunteer(vault, fingerprint, now)? {
         return Err(no_such_volunteer());
     }
     volunteers(vault)
+}
+
+/// Refuses a volunteer's returns from now on, and records it; whether any
+/// volunteer has that fingerprint.
+pub fn revoke_volunteer(
+    vault: &mut Vault,
+    fingerprint: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    if !vault.revoke_volunteer(fingerprint, now.date_naive())? {
+        return Ok(false);
+    }
+    let signer = fingerprint.trim().to_string();
+    vault.record_activity(&Activity::VolunteerRevoked { signer }, now)?;
+    Ok(true)
 }
 
 /// Removes the calls merged from a revoked volunteer's returns, so reports
@@ -589,7 +650,11 @@ pub(super) fn revoke(
 /// removed (revoking first keeps a later return from bringing them back);
 /// the volunteer stays listed as revoked. Both front doors ask the
 /// coordinator to confirm first. Returns how many calls were removed.
-pub fn purge_volunteer(vault: &mut Vault, fingerprint: &str) -> Result<Purged, AppError> {
+pub fn purge_volunteer(
+    vault: &mut Vault,
+    fingerprint: &str,
+    now: DateTime<Utc>,
+) -> Result<Purged, AppError> {
     let found = vault.volunteers()?.into_iter().find_map(|v| {
         let signer = v.signer()?;
         signer
@@ -604,7 +669,11 @@ pub fn purge_volunteer(vault: &mut Vault, fingerprint: &str) -> Result<Purged, A
         return Err(not_revoked(&volunteer.name));
     }
     let calls = vault.purge_volunteer_calls(&signer)?;
-    // audit: volunteer purged (who: volunteer.name / signer.fingerprint(), how many: calls)
+    let purged = Activity::VolunteerPurged {
+        signer: signer.fingerprint().to_string(),
+        calls,
+    };
+    vault.record_activity(&purged, now)?;
     Ok(Purged {
         message: purged_sentence(&crate::report::format::calls(calls), &volunteer.name),
         calls,

@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::activity::{self, ActivityList};
 use super::demo::{DemoAction, refuse_in_demo};
 use super::form::CallForm;
 use super::keeping::{
@@ -28,7 +29,7 @@ use super::{AppError, ErrorCode};
 use crate::crypto::{Passphrase, RecoveryKey};
 use crate::model::{CallId, CallType, Field};
 use crate::safeguarding::Signpost;
-use crate::store::{DraftWrite, Settings, Vault};
+use crate::store::{Activity, DraftWrite, Settings, Vault};
 use crate::synth::SyntheticCalls;
 use crate::themes::ThemeList;
 
@@ -160,8 +161,10 @@ impl Session {
         Ok((Session::new(vault), created))
     }
 
+    /// Unlocks, and records the unlock with the number of wrong
+    /// passphrases typed before it since the app started.
     pub fn unlock(dir: &Path, passphrase: &str) -> Result<Session, AppError> {
-        let vault = Vault::open(dir, &Passphrase::new(passphrase))?;
+        let vault = activity::unlock(dir, &Passphrase::new(passphrase), Utc::now())?;
         Ok(Session::new(vault))
     }
 
@@ -173,7 +176,7 @@ impl Session {
     ) -> Result<Session, AppError> {
         let new_passphrase = Passphrase::new_for_store(new_passphrase)?;
         let recovery = RecoveryKey::parse(recovery_key)?;
-        let vault = Vault::recover(dir, &recovery, &new_passphrase)?;
+        let vault = activity::recover(dir, &recovery, &new_passphrase, Utc::now())?;
         Ok(Session::new(vault))
     }
 
@@ -283,7 +286,7 @@ impl Session {
     /// form as it was before saving) to carry on with, under a new id and
     /// kept as the draft, so a lock straight after loses nothing.
     pub fn undo_log(&mut self, id: &str, form: &CallForm) -> Result<CallForm, AppError> {
-        self.vault.delete_call(call_id(id)?)?;
+        self.vault.delete_call_recorded(call_id(id)?, Utc::now())?;
         let mut restored = form.clone();
         restored.id = CallId::random().to_string();
         restored.draft_generation = self.vault.draft_generation()?;
@@ -339,14 +342,14 @@ impl Session {
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
         let call = form.to_new_call(self.vault.settings().time_zone, self.today(now))?;
-        self.vault.update_call(call_id(id)?, &call, now)?;
+        self.vault.update_call_recorded(call_id(id)?, &call, now)?;
         Ok(())
     }
 
     /// Deletes a call, and erases it from the backups in the backup folder
     /// (or, while the folder cannot be reached, remembers to).
     pub fn delete_call(&mut self, id: &str, now: DateTime<Utc>) -> Result<(), AppError> {
-        self.vault.delete_call(call_id(id)?)?;
+        self.vault.delete_call_recorded(call_id(id)?, now)?;
         // The deletion stands either way; what the backups still owe is
         // recorded and applied the next time the folder is there.
         let _ = keeping::catch_up_backups(&mut self.vault, now);
@@ -370,8 +373,8 @@ impl Session {
     }
 
     /// `quietline backup -o FILE`.
-    pub fn back_up_to(&self, path: &Path, now: DateTime<Utc>) -> Result<BackupMade, AppError> {
-        keeping::back_up_to(&self.vault, self.demo, path, now)
+    pub fn back_up_to(&mut self, path: &Path, now: DateTime<Utc>) -> Result<BackupMade, AppError> {
+        keeping::back_up_to(&mut self.vault, self.demo, path, now)
     }
 
     /// On locking and while open: backs up when a day has passed.
@@ -409,7 +412,7 @@ impl Session {
     }
 
     pub fn release_hold(&mut self, id: &str) -> Result<String, AppError> {
-        keeping::release(&mut self.vault, call_id(id)?)
+        keeping::release(&mut self.vault, call_id(id)?, Utc::now())
     }
 
     /// Restores a backup as this laptop's call log (see
@@ -507,7 +510,7 @@ impl Session {
             field: Some(Field::NewPassphrase),
             ..AppError::from(e)
         })?;
-        self.vault.change_passphrase(&new)?;
+        activity::change_passphrase(&mut self.vault, &new, Utc::now())?;
         Ok(())
     }
 
@@ -520,7 +523,7 @@ impl Session {
     }
 
     pub fn import_profile(&mut self, request: &ProfileImport) -> Result<ProfileApplied, AppError> {
-        profile::import(&mut self.vault, request)
+        profile::import(&mut self.vault, request, Utc::now())
     }
 
     pub fn set_profile_details(
@@ -535,7 +538,7 @@ impl Session {
         path: &str,
         now: DateTime<Utc>,
     ) -> Result<ProfileExported, AppError> {
-        profile::export(&mut self.vault, path, now.date_naive())
+        profile::export(&mut self.vault, path, now)
     }
 
     /// Starts the theme list editor's draft (Quietline's 2025 list with
@@ -560,7 +563,8 @@ impl Session {
 
     /// Publishes the draft; new calls are logged under it from now on.
     pub fn publish_theme_draft(&mut self, draft: &ThemeList) -> Result<ProfileView, AppError> {
-        themes::publish_draft(&mut self.vault, draft)?;
+        let version = themes::publish_draft(&mut self.vault, draft)?;
+        self.record(&Activity::ThemeListPublished { version }, Utc::now())?;
         profile::show(&mut self.vault)
     }
 
@@ -576,7 +580,7 @@ impl Session {
     /// `narrative` as the coordinator edited it; the counts are computed
     /// again from `request`, never taken from the screen.
     pub fn export_report(
-        &self,
+        &mut self,
         request: &ReportRequest,
         narrative: &[String],
         format: ExportFormat,
@@ -584,12 +588,19 @@ impl Session {
     ) -> Result<Exported, AppError> {
         let report = report::build(&self.vault, request)?;
         let stem = report::file_stem(&report);
+        let period = report.period.label.clone();
         let target = report::export_target(path, &stem, format.extension())?;
         let bytes = report::render(report, narrative, format)?;
         let written = report::write_new_file(&target, &bytes)?;
-        Ok(Exported {
-            path: written.display().to_string(),
-        })
+        let path = written.display().to_string();
+        self.record(
+            &Activity::ReportWritten {
+                path: path.clone(),
+                period,
+            },
+            Utc::now(),
+        )?;
+        Ok(Exported { path })
     }
 
     /// Keeps the form being typed, sealed. A write from a form that has
@@ -679,6 +690,18 @@ impl Session {
         returns::merge(&mut self.vault, request, now)
     }
 
+    /// The activity record from `since` (a local day) on, oldest first,
+    /// its chain checked.
+    pub fn activity(&self, since: Option<chrono::NaiveDate>) -> Result<ActivityList, AppError> {
+        activity::list(&self.vault, since)
+    }
+
+    /// Adds an entry to the activity record after the action it records.
+    fn record(&mut self, what: &Activity, now: DateTime<Utc>) -> Result<(), AppError> {
+        self.vault.record_activity(what, now)?;
+        Ok(())
+    }
+
     pub fn volunteers(&self) -> Result<Vec<VolunteerRow>, AppError> {
         returns::volunteers(&self.vault)
     }
@@ -694,8 +717,12 @@ impl Session {
 
     /// Removes a revoked volunteer's merged calls, once the coordinator
     /// has confirmed.
-    pub fn purge_volunteer(&mut self, fingerprint: &str) -> Result<returns::Purged, AppError> {
-        returns::purge_volunteer(&mut self.vault, fingerprint)
+    pub fn purge_volunteer(
+        &mut self,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+    ) -> Result<returns::Purged, AppError> {
+        returns::purge_volunteer(&mut self.vault, fingerprint, now)
     }
 }
 

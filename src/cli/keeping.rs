@@ -94,7 +94,7 @@ pub fn backup(dir: &Path, output: Option<&Path>, now: DateTime<Utc>) -> Result<(
     let mut vault = unlock(dir)?;
     let demo = vault.is_demo();
     let made = match output {
-        Some(path) => keeping::back_up_to(&vault, demo, path, now)?,
+        Some(path) => keeping::back_up_to(&mut vault, demo, path, now)?,
         None => keeping::back_up_now(&mut vault, demo, now)?,
     };
     eprintln!("{}", made.message);
@@ -160,7 +160,7 @@ pub fn hold(dir: &Path, id: &str, release: bool, now: DateTime<Utc>) -> Result<(
         .parse()
         .map_err(|_| CliError::Usage(format!("'{id}' is not a call id (see `quietline list`)")))?;
     let message = if release {
-        keeping::release(&mut vault, id)?
+        keeping::release(&mut vault, id, now)?
     } else {
         keeping::hold(&mut vault, id, now)?
     };

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use quietline::app::{FollowUpState, calls_in_period, period_of};
+use quietline::app::{FollowUpState, activity, calls_in_period, period_of};
 use quietline::crypto::{CryptoError, Passphrase, RecoveryKey};
 use quietline::files::{IfTaken, write_whole};
 use quietline::import::{ImportError, ImportProgress, import_csv, write_csv};
@@ -30,7 +30,7 @@ use quietline::model::{
 use quietline::period::{Period, YearOutOfRange};
 use quietline::report::{Report, ReportError, to_csv, to_html, to_text};
 use quietline::returns::ReturnError;
-use quietline::store::{StoreError, Vault};
+use quietline::store::{Activity, StoreError, Vault};
 use quietline::synth::SyntheticCalls;
 
 #[derive(Debug, thiserror::Error)]
@@ -302,6 +302,17 @@ enum Command {
         #[arg(long, requires = "purge")]
         yes: bool,
     },
+    /// What was done with the log on this laptop, oldest first: unlocks,
+    /// deletions, files written, returns merged, backups (never notes or
+    /// caller details). The record's chain is checked as it is read
+    Activity {
+        /// Only entries on or after this day (YYYY-MM-DD)
+        #[arg(long, value_name = "DATE")]
+        since: Option<NaiveDate>,
+        /// text (one line per entry) or json (an array)
+        #[arg(long, value_enum, default_value_t = ActivityFormat::Text)]
+        format: ActivityFormat,
+    },
     /// Write synthetic calls as import CSV to stdout (for demos and tests; never real data)
     Synth {
         #[arg(long, default_value_t = 1000)]
@@ -360,6 +371,12 @@ enum ThemesCommand {
         #[arg(long, value_name = "N")]
         from: Option<u32>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ActivityFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -482,7 +499,7 @@ fn unlock(dir: &Path) -> Result<Vault, CliError> {
         return Err(StoreError::NotFound(dir.to_path_buf()).into());
     }
     let passphrase = secrets::current_passphrase()?;
-    let mut vault = Vault::open(dir, &Passphrase::new(&passphrase))?;
+    let mut vault = activity::unlock(dir, &Passphrase::new(&passphrase), Utc::now())?;
     if let Some(warning) = vault.opening_warning() {
         eprintln!("quietline: warning: {warning}");
     }
@@ -524,7 +541,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             output,
         } => {
             let period = period_of(year, academic)?;
-            let vault = unlock(&dir)?;
+            let mut vault = unlock(&dir)?;
             let mut report = Report::for_vault(&vault, period)?;
             if let Some(k) = suppress_below {
                 report.suppress_below(k);
@@ -547,10 +564,16 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 Format::Html => "html",
             };
             match output {
-                Some(path) => write_output_file(
-                    &quietline::app::with_own_extension(&path, extension)?,
-                    text.as_bytes(),
-                ),
+                Some(path) => {
+                    let path = quietline::app::with_own_extension(&path, extension)?;
+                    write_output_file(&path, text.as_bytes())?;
+                    let written = Activity::ReportWritten {
+                        path: path.display().to_string(),
+                        period: period.label(),
+                    };
+                    vault.record_activity(&written, now)?;
+                    Ok(())
+                }
                 None => std::io::stdout()
                     .write_all(text.as_bytes())
                     .map_err(output_error),
@@ -559,7 +582,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Passwd => {
             let mut vault = unlock(&dir)?;
             let new = secrets::chosen_passphrase(secrets::NEW_PASSPHRASE_VAR)?;
-            vault.change_passphrase(&Passphrase::new_for_store(&new)?)?;
+            activity::change_passphrase(&mut vault, &Passphrase::new_for_store(&new)?, now)?;
             eprintln!("Passphrase changed. The recovery key is unchanged.");
             Ok(())
         }
@@ -569,7 +592,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             }
             let key = RecoveryKey::parse(&secrets::recovery_key()?)?;
             let new = secrets::chosen_passphrase(secrets::NEW_PASSPHRASE_VAR)?;
-            Vault::recover(&dir, &key, &Passphrase::new_for_store(&new)?)?;
+            activity::recover(&dir, &key, &Passphrase::new_for_store(&new)?, now)?;
             eprintln!("New passphrase set. The recovery key still works; keep it safe.");
             Ok(())
         }
@@ -629,6 +652,10 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Merge { trust, files } => returns::merge(&dir, &files, &trust, now),
         Command::Volunteers { revoke, purge, yes } => {
             returns::volunteers(&dir, revoke.as_deref(), purge.as_deref(), yes, now)
+        }
+        Command::Activity { since, format } => {
+            let vault = unlock(&dir)?;
+            activity_command(&vault, since, format)
         }
         Command::Synth {
             calls,
@@ -744,6 +771,31 @@ fn list(
             );
         }
         writeln!(out, "{line}").map_err(output_error)?;
+    }
+    out.flush().map_err(output_error)
+}
+
+/// `quietline activity`: the activity record, oldest first, one line per
+/// entry (or a JSON array of the app's rows).
+fn activity_command(
+    vault: &Vault,
+    since: Option<NaiveDate>,
+    format: ActivityFormat,
+) -> Result<(), CliError> {
+    let list = activity::list(vault, since)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match format {
+        ActivityFormat::Text => {
+            for row in &list.entries {
+                writeln!(out, "{}\t{}", row.at, row.description).map_err(output_error)?;
+            }
+        }
+        ActivityFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &list.entries)
+                .map_err(|e| CliError::Output(e.to_string()))?;
+            writeln!(out).map_err(output_error)?;
+        }
     }
     out.flush().map_err(output_error)
 }

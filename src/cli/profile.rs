@@ -62,7 +62,7 @@ pub fn export(dir: &Path, output: &Path, now: DateTime<Utc>) -> Result<(), CliEr
         )));
     }
     let mut vault = unlock(dir)?;
-    let made = profile::export(&mut vault, &output.display().to_string(), now.date_naive())?;
+    let made = profile::export(&mut vault, &output.display().to_string(), now)?;
     eprintln!("Profile version {} written to {}.", made.version, made.path);
     eprintln!(
         "Read this fingerprint to each volunteer by phone when they import it: {}",
@@ -110,6 +110,7 @@ pub fn import(
             fingerprint,
             repin,
         },
+        Utc::now(),
     )?;
     eprintln!("{}", applied.message);
     Ok(())

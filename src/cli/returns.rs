@@ -10,13 +10,14 @@ use super::{CliError, output_error, unlock};
 use quietline::app::demo::{DemoAction, refuse_in_demo};
 use quietline::app::{
     ReturnMerged, become_coordinator, confirmed_coordinator_key, coordinator_key_fingerprint,
-    merge_files, purge_volunteer, typed_coordinator_key, typed_display_name, volunteers_with_calls,
-    with_own_extension,
+    merge_files, purge_volunteer, revoke_volunteer, typed_coordinator_key, typed_display_name,
+    volunteers_with_calls, with_own_extension,
 };
 use quietline::period::Period;
 use quietline::returns::{
     self, CheckedReturn, Merged, ReturnError, coordinator_key, write_new_file,
 };
+use quietline::store::Activity;
 
 pub fn coordinator_init(dir: &Path) -> Result<(), CliError> {
     let mut vault = unlock(dir)?;
@@ -129,6 +130,11 @@ pub fn make_return(
     let to = coordinator_key(&vault, to.as_deref())?;
     let made = returns::make_return(&mut vault, period, &to, now.date_naive())?;
     write_new_file(output, &made.bytes)?;
+    let written = Activity::ReturnWritten {
+        path: output.display().to_string(),
+        period: period.label(),
+    };
+    vault.record_activity(&written, now)?;
     eprintln!(
         "Return for {} written to {}: {} calls, {} deleted since an earlier return.",
         period.label(),
@@ -207,7 +213,7 @@ pub fn merge(
     let result = merge_files(
         &mut vault,
         files,
-        now.date_naive(),
+        now,
         trust,
         confirm_trust,
         |i, outcome| {
@@ -276,7 +282,7 @@ pub fn volunteers(
 ) -> Result<(), CliError> {
     let mut vault = unlock(dir)?;
     if let Some(fingerprint) = revoke {
-        if !vault.revoke_volunteer(fingerprint, now.date_naive())? {
+        if !revoke_volunteer(&mut vault, fingerprint, now)? {
             return Err(CliError::Usage(format!(
                 "no volunteer has fingerprint {fingerprint}; `quietline volunteers` lists them"
             )));
@@ -289,7 +295,7 @@ pub fn volunteers(
                 "nothing was removed; removing a volunteer's calls cannot be undone, so confirm it (answer y, or add --yes)".into(),
             ));
         }
-        let purged = purge_volunteer(&mut vault, fingerprint)?;
+        let purged = purge_volunteer(&mut vault, fingerprint, now)?;
         eprintln!("{}", purged.message);
     }
     let volunteers = volunteers_with_calls(&vault)?;

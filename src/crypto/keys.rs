@@ -156,6 +156,13 @@ pub fn digest_reader(mut reader: impl std::io::Read) -> std::io::Result<[u8; 32]
     Ok(hasher.finalize().into())
 }
 
+/// SHA-256 of `bytes`: each entry of the activity record carries the
+/// digest of the one before it, so a rewritten entry breaks the chain.
+pub fn digest(bytes: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    Sha256::digest(bytes).into()
+}
+
 /// HMAC-SHA256 of `parts` (each length-prefixed, so no two lists of parts
 /// give the same input), truncated to 16 bytes.
 fn keyed_hash_16(key: &[u8; 32], parts: &[&[u8]]) -> [u8; 16] {

@@ -30,7 +30,7 @@ pub use coordinator::{CoordinatorIdentity, CoordinatorKey};
 pub use kdf::{KdfParams, Passphrase, Salt};
 pub use keys::{
     BackupKey, DataKey, ExportIdKey, KeyEncryptionKey, LedgerKey, LookupKey, PeriodTag,
-    PeriodTagKey, RecordKey, RowHasher, digest_reader,
+    PeriodTagKey, RecordKey, RowHasher, digest, digest_reader,
 };
 pub use recovery::RecoveryKey;
 pub use seal::{ENVELOPE_VERSION, PADDED_ENVELOPE_VERSION, RecordAad, open, seal, seal_padded};

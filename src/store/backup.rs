@@ -431,7 +431,7 @@ impl Vault {
     ) -> Result<usize, StoreError> {
         let present = self.holds_any(ids)?;
         for id in &present {
-            self.delete_and_record(*id, today, false)?;
+            self.delete_and_record(*id, today, false, None)?;
         }
         Ok(present.len())
     }

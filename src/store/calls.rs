@@ -12,7 +12,7 @@ use super::codec;
 use super::pages::{self, Page, PageCache, WrittenTails};
 use super::sealed::{self, SealedTable};
 use super::sealed_rows::{CallFacts, SealedRecords};
-use super::{Keys, Settings, StoreError, Vault, keeping, settings};
+use super::{Activity, Keys, Settings, StoreError, Vault, activity, keeping, settings};
 use crate::crypto::PeriodTag;
 use crate::model::{Call, CallDetails, CallId, CallSummary, NewCall};
 use crate::period::LocalMonth;
@@ -286,6 +286,27 @@ impl Vault {
         call: &NewCall,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.update(id, call, now, false)
+    }
+
+    /// As [`Vault::update_call`], with the edit added to the activity
+    /// record (its id only) in the same transaction.
+    pub fn update_call_recorded(
+        &mut self,
+        id: CallId,
+        call: &NewCall,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.update(id, call, now, true)
+    }
+
+    fn update(
+        &mut self,
+        id: CallId,
+        call: &NewCall,
+        now: DateTime<Utc>,
+        record: bool,
+    ) -> Result<(), StoreError> {
         let existing = self.call_summary(id)?;
         let writer = Writer {
             keys: &self.keys,
@@ -305,6 +326,12 @@ impl Vault {
         let mut pages = PageCache::default();
         writer.put(&tx, &mut pages, &summary, &call.details, true)?;
         pages.flush(&tx, &self.keys)?;
+        if record {
+            let edited = Activity::CallEdited {
+                call: id.to_string(),
+            };
+            activity::append(&tx, &self.keys.records, &edited, now)?;
+        }
         super::ledger::commit(tx, &self.keys)?;
         Ok(())
     }
@@ -318,16 +345,29 @@ impl Vault {
         let today = Utc::now()
             .with_timezone(&self.settings.time_zone)
             .date_naive();
-        self.delete_and_record(id, today, true)
+        self.delete_and_record(id, today, true, None)
+    }
+
+    /// As [`Vault::delete_call`], with the deletion added to the activity
+    /// record (the call's id only) at `now`, in the same transaction.
+    pub fn delete_call_recorded(
+        &mut self,
+        id: CallId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let today = now.with_timezone(&self.settings.time_zone).date_naive();
+        self.delete_and_record(id, today, true, Some(now))
     }
 
     /// Deletes a call from a copy of this store (a backup being rewritten),
-    /// recording the erasure in it but leaving nothing pending.
+    /// recording the erasure in it but leaving nothing pending; with
+    /// `logged_at`, the deletion goes into the activity record too.
     pub(super) fn delete_and_record(
         &mut self,
         id: CallId,
         today: NaiveDate,
         pend: bool,
+        logged_at: Option<DateTime<Utc>>,
     ) -> Result<(), StoreError> {
         let tell_coordinator = self.returns_made()? > 0;
         let export_id = self.export_id(id);
@@ -368,6 +408,12 @@ impl Vault {
             keeping.pending_erasures.push(id.to_string());
         }
         keeping::write(&tx, &self.keys.records, &keeping)?;
+        if let Some(at) = logged_at {
+            let deleted = Activity::CallDeleted {
+                call: id.to_string(),
+            };
+            activity::append(&tx, &self.keys.records, &deleted, at)?;
+        }
         super::ledger::commit(tx, &self.keys)?;
         Ok(())
     }

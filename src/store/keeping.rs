@@ -12,7 +12,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 use super::sealed::{self, NamedRow, SealedTable};
-use super::{StoreError, Vault};
+use super::{Activity, StoreError, Vault};
 use crate::crypto::RecordKey;
 use crate::model::CallId;
 
@@ -167,6 +167,26 @@ impl Vault {
         let mut keeping = read(&tx, &self.keys.records)?;
         let out = change(&mut keeping)?;
         write(&tx, &self.keys.records, &keeping)?;
+        super::ledger::commit(tx, &self.keys)?;
+        Ok(out)
+    }
+
+    /// As [`Vault::change_keeping`], with the entry `change` returns (if
+    /// any) added to the activity record in the same transaction.
+    pub fn change_keeping_recorded<T>(
+        &mut self,
+        at: DateTime<Utc>,
+        change: impl FnOnce(&mut Keeping) -> Result<(T, Option<Activity>), StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut keeping = read(&tx, &self.keys.records)?;
+        let (out, what) = change(&mut keeping)?;
+        write(&tx, &self.keys.records, &keeping)?;
+        if let Some(what) = what {
+            super::activity::append(&tx, &self.keys.records, &what, at)?;
+        }
         super::ledger::commit(tx, &self.keys)?;
         Ok(out)
     }

@@ -95,6 +95,7 @@ const COVERED: &[Covered] = &[
         sealed: "{r}.wrapped",
         ..row("key_slots", "the passphrase and recovery key slots")
     },
+    row("activity", "the activity record"),
 ];
 
 fn scope_of(covered: &Covered, r: &str) -> String {

@@ -8,6 +8,7 @@
 //! nothing from them: what a return does to a coordinator's rows is decided
 //! above it and applied here ([`ReturnMerge`]).
 
+mod activity;
 mod backup;
 mod calls;
 mod codec;
@@ -40,6 +41,7 @@ use crate::themes::ThemeCatalogue;
 use keyslots::Slot;
 use schema::STORE_FORMAT;
 
+pub use activity::{Activity, ActivityEntry};
 pub use backup::{
     BACKUP_EXTENSION, BACKUP_FORMAT, BackupHeader, Restore, StagedRestore, read_header,
 };
@@ -242,6 +244,9 @@ impl Vault {
             &keys.data,
         )?;
         settings::write(&tx, &keys.records, &settings)?;
+        // The activity record starts with the store: the one entry the
+        // store dates itself, as making a store takes no time from above.
+        activity::append(&tx, &keys.records, &Activity::Created, chrono::Utc::now())?;
         ledger::begin(&tx, &keys)?;
         ledger::commit(tx, &keys)?;
 

@@ -129,6 +129,16 @@ CREATE TABLE merged_calls (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX merged_calls_by_id ON merged_calls (id);
 "#,
+    r#"
+-- The activity record (see activity.rs): one sealed entry per thing done
+-- with the log, keyed by its sequence number (8 bytes, big endian) and
+-- chained to the entry before by a hash inside the sealed bytes.
+CREATE TABLE activity (
+    id      BLOB PRIMARY KEY,
+    version INTEGER NOT NULL,
+    sealed  BLOB NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
 
 pub const DB_FILE: &str = "quietline.db";

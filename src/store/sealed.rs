@@ -441,6 +441,8 @@ mod tests {
             "deleted_calls",
             "volunteers",
             "merged_returns",
+            // The entry recording that the store was made.
+            "activity",
         ] {
             let sql = format!("SELECT '{table}', id, x'', version, sealed FROM {table}");
             assert_eq!(count(&sql), 1, "{table}");

@@ -9,6 +9,7 @@
 
 use rusqlite::Connection;
 
+use super::activity;
 use super::calls::CallDetailsRow;
 use super::deletions::DeletedCall;
 use super::drafts::DraftRow;
@@ -79,7 +80,8 @@ fn report_pages(vault: &Vault) -> Result<usize, StoreError> {
 }
 
 impl Vault {
-    /// Checks the file's structure and opens every sealed record in it.
+    /// Checks the file's structure and opens every sealed record in it,
+    /// the activity record's chain checked from its first entry.
     pub fn check_every_record(&self) -> Result<Checked, StoreError> {
         let verdict: String = self
             .conn
@@ -103,7 +105,8 @@ impl Vault {
             + sealed::open_every::<ReturnRow>(&self.conn, key, false)?
             + sealed::open_every::<MergedCallRow>(&self.conn, key, true)?
             + named_rows(&self.conn, key)?
-            + report_pages(self)?;
+            + report_pages(self)?
+            + activity::read(&self.conn, key)?.len();
         Ok(Checked { calls, records })
     }
 }

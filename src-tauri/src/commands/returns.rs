@@ -85,7 +85,7 @@ pub async fn revoke_volunteer(
 #[tauri::command]
 pub async fn purge_volunteer(app: AppHandle, fingerprint: String) -> Result<Purged, AppError> {
     off_main_thread(app, "purge volunteer", move |h| {
-        h.with(|s| s.purge_volunteer(&fingerprint))
+        h.with(|s| s.purge_volunteer(&fingerprint, chrono::Utc::now()))
     })
     .await
 }

@@ -1,6 +1,7 @@
 //! The volunteer's settings and passphrase.
 
-use quietline::app::{AppError, AppSettings};
+use chrono::NaiveDate;
+use quietline::app::{ActivityList, AppError, AppSettings};
 use tauri::AppHandle;
 
 use super::off_main_thread;
@@ -20,6 +21,13 @@ pub async fn update_settings(
         h.with(|s| s.update_settings(&settings))
     })
     .await
+}
+
+/// The activity record from `since` (a day, `YYYY-MM-DD`) on, oldest
+/// first, with its chain checked.
+#[tauri::command]
+pub async fn activity(app: AppHandle, since: Option<NaiveDate>) -> Result<ActivityList, AppError> {
+    off_main_thread(app, "activity", move |h| h.with(|s| s.activity(since))).await
 }
 
 #[tauri::command]

@@ -1,5 +1,6 @@
 // What the screens may ask of the backend. `ipc.ts` implements it over
 // Tauri; `testing/mockIpc.ts` implements it in memory for browser tests.
+import type { ActivityList } from "./bindings/ActivityList";
 import type { AppError } from "./bindings/AppError";
 import type { AppSettings } from "./bindings/AppSettings";
 import type { BackupChoice } from "./bindings/BackupChoice";
@@ -87,6 +88,8 @@ export interface Backend {
   getSettings(): Promise<AppSettings>;
   updateSettings(settings: AppSettings): Promise<AppSettings>;
   changePassphrase(current: string, newPassphrase: string): Promise<void>;
+  /** The activity record from `since` (YYYY-MM-DD; null for all of it), oldest first, its chain checked. */
+  activity(since: string | null): Promise<ActivityList>;
   returnsOverview(): Promise<ReturnsOverview>;
   /** Saves a return at `request.path` (a file or a folder); never replaces a file. */
   createReturn(request: ReturnRequest): Promise<ReturnMade>;

@@ -38,6 +38,7 @@ export const backend: Backend = {
   updateSettings: (settings) => invoke("update_settings", { settings }),
   changePassphrase: (current, newPassphrase) =>
     invoke("change_passphrase", { current, newPassphrase }),
+  activity: (since) => invoke("activity", { since }),
   returnsOverview: () => invoke("returns_overview"),
   createReturn: (request) => invoke("create_return", { request }),
   becomeCoordinator: () => invoke("become_coordinator"),

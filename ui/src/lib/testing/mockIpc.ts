@@ -2,6 +2,7 @@
 // (`vite build --mode mock`). It keeps its state in sessionStorage so that
 // the reload on lock behaves as in the app. It mimics the backend's
 // answers; the rules themselves are tested in Rust.
+import type { ActivityList } from "../bindings/ActivityList";
 import type { AppError } from "../bindings/AppError";
 import type { AppSettings } from "../bindings/AppSettings";
 import type { BackupFileView } from "../bindings/BackupFileView";
@@ -49,6 +50,10 @@ import profileJson from "./profile.json";
 // Backups, restoring and the retention policy as the library answers them
 // (see `export_keeping_for_the_browser_tests`).
 import keepingJson from "./keeping.json";
+// The activity record as the library answers it: all of it, since one
+// day, and its refusal when the chain is broken (see
+// `export_activity_for_the_browser_tests`).
+import activityJson from "./activity.json";
 
 const vocabulary = vocabularyJson as Vocabulary;
 // What Rust says once a call is saved, by call type ([logged, saved
@@ -1272,6 +1277,23 @@ export const backend: Backend = {
     state.log.push("back_up_now");
     save();
     return { ...structuredClone(made), path: inFolder(made.path), message: inFolder(made.message) };
+  },
+  async activity(since) {
+    requireUnlocked();
+    state.log.push(`activity ${since ?? "all"}`);
+    save();
+    const said = activityJson as unknown as {
+      all: ActivityList;
+      since: Record<string, ActivityList>;
+      refusals: Record<string, AppError>;
+    };
+    // A record whose chain is broken (`activity=damaged`).
+    if (new URLSearchParams(location.search).get("activity") === "damaged") {
+      const r = said.refusals.damaged!;
+      fail(r.code, r.message, r.field);
+    }
+    if (since === null) return structuredClone(said.all);
+    return structuredClone(said.since[since] ?? { entries: [], total: said.all.total });
   },
   async retention() {
     requireUnlocked();
