@@ -510,7 +510,7 @@ describe("9. plain words", () => {
 
     const demo = await openPage("?store=none");
     await demo.getByRole("button", { name: "Open the demo call log" }).click();
-    await demo.getByRole("note").waitFor();
+    await demo.getByRole("complementary", { name: "Demo call log" }).waitFor();
     for (const [screen, ready] of [
       ["Calls", "3 calls."],
       ["Settings", "Change passphrase"],
