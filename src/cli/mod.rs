@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use quietline::app::{FollowUpState, calls_in_period, period_of};
+use quietline::app::{FollowUpState, calls_in_period, chosen_passphrase, period_of};
 use quietline::crypto::{CryptoError, Passphrase, RecoveryKey};
 use quietline::files::{IfTaken, write_whole};
 use quietline::import::{ImportError, ImportProgress, import_csv, write_csv};
@@ -76,7 +76,9 @@ impl CliError {
         match self {
             CliError::Usage(_) => 2,
             CliError::Store(e) | CliError::Return(ReturnError::Store(e)) => store_exit_code(e),
-            CliError::Crypto(CryptoError::MalformedRecoveryKey(_)) => 3,
+            CliError::Crypto(
+                CryptoError::MalformedRecoveryKey(_) | CryptoError::MistypedRecoveryKey,
+            ) => 3,
             CliError::Report(ReportError::Store(StoreError::Corrupt { .. }))
             | CliError::Import(ImportError::Store(StoreError::Corrupt { .. })) => 4,
             CliError::Return(
@@ -532,7 +534,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Passwd => {
             let mut vault = unlock(&dir)?;
             let new = secrets::chosen_passphrase(secrets::NEW_PASSPHRASE_VAR)?;
-            vault.change_passphrase(&Passphrase::new_for_store(&new)?)?;
+            vault.change_passphrase(&chosen_passphrase(&new)?)?;
             eprintln!("Passphrase changed. The recovery key is unchanged.");
             Ok(())
         }
@@ -542,7 +544,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             }
             let key = RecoveryKey::parse(&secrets::recovery_key()?)?;
             let new = secrets::chosen_passphrase(secrets::NEW_PASSPHRASE_VAR)?;
-            Vault::recover(&dir, &key, &Passphrase::new_for_store(&new)?)?;
+            Vault::recover(&dir, &key, &chosen_passphrase(&new)?)?;
             eprintln!("New passphrase set. The recovery key still works; keep it safe.");
             Ok(())
         }
@@ -635,7 +637,7 @@ fn init(dir: &Path) -> Result<(), CliError> {
         return Err(StoreError::AlreadyExists(dir.to_path_buf()).into());
     }
     let raw = secrets::chosen_passphrase(secrets::PASSPHRASE_VAR)?;
-    let passphrase = Passphrase::new_for_store(&raw)?;
+    let passphrase = chosen_passphrase(&raw)?;
     eprintln!("Creating the store (deriving the key takes a moment)…");
     let (_vault, recovery) = Vault::create(dir, &passphrase)?;
     eprintln!("Store created at {}.", dir.display());
