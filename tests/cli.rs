@@ -71,6 +71,17 @@ fn init_refuses_a_short_passphrase_and_asks_for_one_without_a_terminal() {
         "{}",
         stderr(&out)
     );
+    // A guessable one is refused too, with four words to use instead.
+    let out = store.cli(&["init"], &[("QUIETLINE_PASSPHRASE", "Headteacher2024!")]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = stderr(&out);
+    assert!(said.contains("too easy to guess"), "{said}");
+    let example = said
+        .split("For example: ")
+        .nth(1)
+        .unwrap_or_default()
+        .trim();
+    assert_eq!(example.split(' ').count(), 4, "{said}");
     let out = store.cli(&["init"], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
