@@ -4,6 +4,7 @@
 const COMMANDS: &[&str] = &[
     "status",
     "passphrase_strength",
+    "suggest_passphrase",
     "create_store",
     "unlock",
     "recover",

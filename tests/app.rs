@@ -38,7 +38,7 @@ fn a_shift_create_log_list_edit_delete_and_lock() {
     let store = TempStore::new();
     assert!(!store_status(&store.dir).exists);
     let (mut session, created) = Session::create(&store.dir, PASSPHRASE).unwrap();
-    assert_eq!(created.recovery_key.split('-').count(), 8);
+    assert_eq!(created.recovery_key.split('-').count(), 9);
     assert!(store_status(&store.dir).exists);
 
     let id = session
@@ -182,34 +182,78 @@ fn changing_the_passphrase_needs_the_current_one() {
     let store = TempStore::new();
     let (mut session, _) = Session::create(&store.dir, PASSPHRASE).unwrap();
     let err = session
-        .change_passphrase("wrong guess here", "a new long passphrase")
+        .change_passphrase("wrong guess here", "otter mango tulip raven")
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::WrongPassphrase);
     let err = session.change_passphrase(PASSPHRASE, "short").unwrap_err();
     assert_eq!(err.field, Some(Field::NewPassphrase));
+    // Long enough, but among the first guesses: refused, saying why.
+    let err = session
+        .change_passphrase(PASSPHRASE, "Headteacher2024!")
+        .unwrap_err();
+    assert_eq!(
+        (err.code, err.field),
+        (ErrorCode::Invalid, Some(Field::NewPassphrase))
+    );
+    assert!(err.message.contains("too easy to guess"), "{}", err.message);
     session
-        .change_passphrase(PASSPHRASE, "a new long passphrase")
+        .change_passphrase(PASSPHRASE, "otter mango tulip raven")
         .unwrap();
     drop(session);
     assert!(Session::unlock(&store.dir, PASSPHRASE).is_err());
-    Session::unlock(&store.dir, "a new long passphrase").unwrap();
+    Session::unlock(&store.dir, "otter mango tulip raven").unwrap();
 }
 
 #[test]
 fn recovery_sets_a_new_passphrase() {
     let store = TempStore::new();
     let (_, created) = Session::create(&store.dir, PASSPHRASE).unwrap();
-    let err = Session::recover(&store.dir, "AAAA-BBBB", "another passphrase")
+    let err = Session::recover(&store.dir, "AAAA-BBBB", "raven tulip mango otter")
         .err()
         .unwrap();
     assert_eq!(err.code, ErrorCode::WrongRecoveryKey);
+    // A weak new passphrase is refused even with the right key.
+    let err = Session::recover(&store.dir, &created.recovery_key, "password123")
+        .err()
+        .unwrap();
+    assert_eq!(err.code, ErrorCode::Invalid);
     Session::recover(
         &store.dir,
         &created.recovery_key.to_lowercase(),
-        "another passphrase",
+        "raven tulip mango otter",
     )
     .unwrap();
-    Session::unlock(&store.dir, "another passphrase").unwrap();
+    Session::unlock(&store.dir, "raven tulip mango otter").unwrap();
+}
+
+/// One character of the recovery key typed wrong is caught by its check
+/// character: refused as a typing mistake, which only the parser says,
+/// before the key derivation (which would say only "wrong key"). Keys
+/// written down before the check character still work.
+#[test]
+fn a_mistyped_recovery_key_is_caught_before_any_key_derivation() {
+    let store = TempStore::new();
+    let (_, created) = Session::create(&store.dir, PASSPHRASE).unwrap();
+    let key = created.recovery_key.clone();
+    assert_eq!(key.split('-').count(), 9, "{key}");
+    // Change the first character to another base32 character.
+    let first = key.chars().next().unwrap();
+    let other = if first == 'A' { 'B' } else { 'A' };
+    let typo = format!("{other}{}", &key[1..]);
+    let err = Session::recover(&store.dir, &typo, "raven tulip mango otter")
+        .err()
+        .unwrap();
+    assert_eq!(err.code, ErrorCode::WrongRecoveryKey);
+    assert!(err.message.contains("typing mistake"), "{}", err.message);
+    // The same key without its check character is tried, and is wrong.
+    let unchecked = &typo[..typo.len() - 2];
+    let err = Session::recover(&store.dir, unchecked, "raven tulip mango otter")
+        .err()
+        .unwrap();
+    assert_eq!(err.code, ErrorCode::WrongRecoveryKey);
+    assert!(!err.message.contains("typing mistake"), "{}", err.message);
+    // As written down before the check character: accepted.
+    Session::recover(&store.dir, &key[..key.len() - 2], "raven tulip mango otter").unwrap();
 }
 
 #[test]

@@ -47,8 +47,10 @@ fn log_typical(store: &TempStore, at: &str, notes: &str) -> String {
 fn init_prints_only_the_recovery_key_on_stdout_and_refuses_twice() {
     let store = TempStore::new();
     let key = init(&store);
-    assert_eq!(key.split('-').count(), 8, "{key}");
-    assert!(key.split('-').all(|g| g.len() == 4));
+    // Eight groups of four and the check character.
+    assert_eq!(key.split('-').count(), 9, "{key}");
+    assert!(key.split('-').take(8).all(|g| g.len() == 4));
+    assert_eq!(key.split('-').nth(8).map(str::len), Some(1));
     let again = store.cli(&["init"], &[PASS]);
     assert_eq!(again.status.code(), Some(1));
     assert!(
@@ -65,10 +67,21 @@ fn init_refuses_a_short_passphrase_and_asks_for_one_without_a_terminal() {
     let out = store.cli(&["init"], &[("QUIETLINE_PASSPHRASE", "short")]);
     assert!(!out.status.success());
     assert!(
-        stderr(&out).contains("at least 8 characters"),
+        stderr(&out).contains("shorter than 8 characters"),
         "{}",
         stderr(&out)
     );
+    // A guessable one is refused too, with four words to use instead.
+    let out = store.cli(&["init"], &[("QUIETLINE_PASSPHRASE", "Headteacher2024!")]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = stderr(&out);
+    assert!(said.contains("too easy to guess"), "{said}");
+    let example = said
+        .split("For example: ")
+        .nth(1)
+        .unwrap_or_default()
+        .trim();
+    assert_eq!(example.split(' ').count(), 4, "{said}");
     let out = store.cli(&["init"], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -214,11 +227,14 @@ fn passwd_and_recover_through_the_environment() {
     let recovery = init(&store);
     let out = store.cli(
         &["passwd"],
-        &[PASS, ("QUIETLINE_NEW_PASSPHRASE", "second passphrase")],
+        &[
+            PASS,
+            ("QUIETLINE_NEW_PASSPHRASE", "second kettle oxbow lantern"),
+        ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(store.cli(&["list"], &[PASS]).status.code(), Some(3));
-    let second = ("QUIETLINE_PASSPHRASE", "second passphrase");
+    let second = ("QUIETLINE_PASSPHRASE", "second kettle oxbow lantern");
     assert!(store.cli(&["list"], &[second]).status.success());
 
     let wrong = store.cli(
@@ -228,7 +244,7 @@ fn passwd_and_recover_through_the_environment() {
                 "QUIETLINE_RECOVERY_KEY",
                 "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA",
             ),
-            ("QUIETLINE_NEW_PASSPHRASE", "third passphrase"),
+            ("QUIETLINE_NEW_PASSPHRASE", "third morning tulip raven"),
         ],
     );
     assert_eq!(wrong.status.code(), Some(3));
@@ -242,13 +258,16 @@ fn passwd_and_recover_through_the_environment() {
         &["recover"],
         &[
             ("QUIETLINE_RECOVERY_KEY", recovery.as_str()),
-            ("QUIETLINE_NEW_PASSPHRASE", "third passphrase"),
+            ("QUIETLINE_NEW_PASSPHRASE", "third morning tulip raven"),
         ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         store
-            .cli(&["list"], &[("QUIETLINE_PASSPHRASE", "third passphrase")])
+            .cli(
+                &["list"],
+                &[("QUIETLINE_PASSPHRASE", "third morning tulip raven")]
+            )
             .status
             .success()
     );

@@ -85,6 +85,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::store::status,
             commands::store::passphrase_strength,
+            commands::store::suggest_passphrase,
             commands::store::create_store,
             commands::store::unlock,
             commands::store::recover,

@@ -143,10 +143,7 @@ impl From<crate::profile::ProfileError> for AppError {
 impl From<CryptoError> for AppError {
     fn from(e: CryptoError) -> AppError {
         match e {
-            CryptoError::WeakPassphrase(_) => {
-                AppError::invalid(Field::Passphrase, capitalised(&e.to_string()))
-            }
-            CryptoError::MalformedRecoveryKey(_) => {
+            CryptoError::MalformedRecoveryKey(_) | CryptoError::MistypedRecoveryKey => {
                 AppError::new(ErrorCode::WrongRecoveryKey, capitalised(&e.to_string()))
             }
             e => AppError::failed(
@@ -198,7 +195,6 @@ mod fixture {
 
     use super::*;
     use crate::app::{CallFilter, CallForm};
-    use crate::crypto::Passphrase;
     use crate::model::CallId;
     use crate::period::DEFAULT_TIME_ZONE;
     use crate::returns::ReturnError;
@@ -257,6 +253,10 @@ mod fixture {
             ("wrong_passphrase", StoreError::WrongPassphrase.into()),
             ("wrong_recovery_key", StoreError::WrongRecoveryKey.into()),
             (
+                "recovery_key_mistyped",
+                crate::crypto::CryptoError::MistypedRecoveryKey.into(),
+            ),
+            (
                 "store_exists",
                 StoreError::AlreadyExists(PathBuf::from("store")).into(),
             ),
@@ -265,8 +265,8 @@ mod fixture {
                 StoreError::CallNotFound(CallId::random()).into(),
             ),
             (
-                "passphrase_too_short",
-                refused(Passphrase::new_for_store("short").map_err(AppError::from)),
+                "passphrase_weak",
+                refused(super::super::chosen_passphrase("password123").map(|_| ())),
             ),
             ("started_at", saving(|f| f.started_at = "soon".into())),
             ("duration_missing", saving(|f| f.duration_minutes.clear())),

@@ -618,10 +618,11 @@ fn stage(store_dir: &Path, request: &RestoreRequest) -> Result<StagedRestore, Ap
         StagedRestore::stage(&path, store_dir, Restore::Passphrase(&passphrase))
     } else {
         let key = RecoveryKey::parse(&request.recovery_key)?;
-        let new = Passphrase::new_for_store(&request.new_passphrase).map_err(|e| AppError {
-            field: Some(Field::NewPassphrase),
-            ..AppError::from(e)
-        })?;
+        let new =
+            super::strength::chosen_passphrase(&request.new_passphrase).map_err(|e| AppError {
+                field: Some(Field::NewPassphrase),
+                ..e
+            })?;
         StagedRestore::stage(&path, store_dir, Restore::RecoveryKey(&key, &new))
     };
     staged.map_err(|e| match e {
@@ -1229,17 +1230,20 @@ mod tests {
                 &laptop,
                 &by_key(
                     "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA",
-                    "a new passphrase for this",
+                    "otter mango tulip raven, new laptop",
                 ),
             )),
         );
         put(
             &mut refusals,
-            "new_passphrase_short",
-            refused(preview_restore(&laptop, &by_key(&key_text, "short"))),
+            "new_passphrase_weak",
+            refused(preview_restore(&laptop, &by_key(&key_text, "password123"))),
         );
-        let by_recovery_key =
-            preview_restore(&laptop, &by_key(&key_text, "a new passphrase for this")).unwrap();
+        let by_recovery_key = preview_restore(
+            &laptop,
+            &by_key(&key_text, "otter mango tulip raven, new laptop"),
+        )
+        .unwrap();
         put(
             &mut previews,
             "newest",

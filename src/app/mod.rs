@@ -58,7 +58,10 @@ pub use session::{
     confirmed_coordinator_key, coordinator_key_fingerprint, store_status, typed_coordinator_key,
     typed_display_name,
 };
-pub use strength::{PassphraseStrength, passphrase_strength};
+pub use strength::{
+    PassphraseStrength, PassphraseSuggestion, chosen_passphrase, passphrase_strength,
+    suggest_passphrase,
+};
 pub use themes::{CrosswalkRow, Labelled, ThemeDraftEdit, ThemeDraftView, ThemeLine};
 pub use vocabulary::{
     Bounds, ChecklistChoice, Choice, FollowUpLabel, Rules, ShortCallKey, ThemeChoice, Vocabulary,

@@ -23,6 +23,7 @@ use super::returns::{
     self, MergeRequest, MergeResult, ReturnFile, ReturnMade, ReturnRequest, ReturnsOverview,
     VolunteerRow,
 };
+use super::strength::chosen_passphrase;
 use super::themes::{self, ThemeDraftEdit, ThemeDraftView};
 use super::vocabulary::Vocabulary;
 use super::{AppError, ErrorCode};
@@ -55,7 +56,7 @@ pub struct StoreStatus {
 #[derive(Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS), ts(export))]
 pub struct Created {
-    /// Eight groups of four characters.
+    /// Eight groups of four characters and a check character.
     pub recovery_key: String,
 }
 
@@ -153,7 +154,7 @@ impl Session {
     /// Creates the volunteer's store. The recovery key is returned once and
     /// never stored in readable form.
     pub fn create(dir: &Path, passphrase: &str) -> Result<(Session, Created), AppError> {
-        let passphrase = Passphrase::new_for_store(passphrase)?;
+        let passphrase = chosen_passphrase(passphrase)?;
         let (vault, recovery) = Vault::create(dir, &passphrase)?;
         let created = Created {
             recovery_key: recovery.to_display().to_string(),
@@ -174,8 +175,10 @@ impl Session {
         recovery_key: &str,
         new_passphrase: &str,
     ) -> Result<Session, AppError> {
-        let new_passphrase = Passphrase::new_for_store(new_passphrase)?;
+        // The key first: a typing mistake in it is caught by its check
+        // character, before any key derivation.
         let recovery = RecoveryKey::parse(recovery_key)?;
+        let new_passphrase = chosen_passphrase(new_passphrase)?;
         let vault = activity::recover(dir, &recovery, &new_passphrase, Utc::now())?;
         Ok(Session::new(vault))
     }
@@ -506,9 +509,9 @@ impl Session {
         {
             return Err(current_passphrase_wrong());
         }
-        let new = Passphrase::new_for_store(new).map_err(|e| AppError {
+        let new = chosen_passphrase(new).map_err(|e| AppError {
             field: Some(Field::NewPassphrase),
-            ..AppError::from(e)
+            ..e
         })?;
         activity::change_passphrase(&mut self.vault, &new, Utc::now())?;
         Ok(())

@@ -6,7 +6,6 @@
 use serde::Serialize;
 
 use super::follow_up::FollowUpState;
-use crate::crypto::Passphrase;
 use crate::model::{CallType, CallerType, Employer, MAX_THEMES, Region, RiskLevel, Role, Setting};
 use crate::safeguarding::{COORDINATOR_CONSULTED, ChecklistStep};
 use crate::store::{MAX_CALL_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES, MIN_IDLE_LOCK_MINUTES};
@@ -150,7 +149,7 @@ impl Rules {
     pub fn new() -> Rules {
         let whole = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
         Rules {
-            min_passphrase_chars: u32::try_from(Passphrase::MIN_CHARS).unwrap_or(u32::MAX),
+            min_passphrase_chars: u32::try_from(super::strength::MIN_CHARS).unwrap_or(u32::MAX),
             idle_lock_minutes: Bounds {
                 min: whole(MIN_IDLE_LOCK_MINUTES),
                 max: whole(MAX_IDLE_LOCK_MINUTES),

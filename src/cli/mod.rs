@@ -19,7 +19,9 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use quietline::app::{FollowUpState, activity, calls_in_period, period_of};
+use quietline::app::{
+    FollowUpState, activity, calls_in_period, chosen_passphrase, period_of, suggest_passphrase,
+};
 use quietline::crypto::{CryptoError, Passphrase, RecoveryKey};
 use quietline::files::{IfTaken, write_whole};
 use quietline::import::{ImportError, ImportProgress, import_csv, write_csv};
@@ -76,7 +78,9 @@ impl CliError {
         match self {
             CliError::Usage(_) => 2,
             CliError::Store(e) | CliError::Return(ReturnError::Store(e)) => store_exit_code(e),
-            CliError::Crypto(CryptoError::MalformedRecoveryKey(_)) => 3,
+            CliError::Crypto(
+                CryptoError::MalformedRecoveryKey(_) | CryptoError::MistypedRecoveryKey,
+            ) => 3,
             CliError::Report(ReportError::Store(StoreError::Corrupt { .. }))
             | CliError::Import(ImportError::Store(StoreError::Corrupt { .. })) => 4,
             CliError::Return(
@@ -582,7 +586,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Passwd => {
             let mut vault = unlock(&dir)?;
             let new = secrets::chosen_passphrase(secrets::NEW_PASSPHRASE_VAR)?;
-            activity::change_passphrase(&mut vault, &Passphrase::new_for_store(&new)?, now)?;
+            activity::change_passphrase(&mut vault, &new_passphrase(&new)?, now)?;
             eprintln!("Passphrase changed. The recovery key is unchanged.");
             Ok(())
         }
@@ -592,7 +596,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             }
             let key = RecoveryKey::parse(&secrets::recovery_key()?)?;
             let new = secrets::chosen_passphrase(secrets::NEW_PASSPHRASE_VAR)?;
-            activity::recover(&dir, &key, &Passphrase::new_for_store(&new)?, now)?;
+            activity::recover(&dir, &key, &new_passphrase(&new)?, now)?;
             eprintln!("New passphrase set. The recovery key still works; keep it safe.");
             Ok(())
         }
@@ -686,12 +690,23 @@ fn write_output_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     Ok(())
 }
 
+/// A new passphrase the store may take; a refusal ends with four random
+/// words to use instead, as the app offers them.
+fn new_passphrase(raw: &str) -> Result<Passphrase, CliError> {
+    chosen_passphrase(raw).map_err(|mut e| {
+        if let Ok(suggestion) = suggest_passphrase() {
+            e.message = format!("{} For example: {}", e.message, suggestion.passphrase);
+        }
+        CliError::App(e)
+    })
+}
+
 fn init(dir: &Path) -> Result<(), CliError> {
     if Vault::exists(dir) {
         return Err(StoreError::AlreadyExists(dir.to_path_buf()).into());
     }
     let raw = secrets::chosen_passphrase(secrets::PASSPHRASE_VAR)?;
-    let passphrase = Passphrase::new_for_store(&raw)?;
+    let passphrase = new_passphrase(&raw)?;
     eprintln!("Creating the store (deriving the key takes a moment)…");
     let (_vault, recovery) = Vault::create(dir, &passphrase)?;
     eprintln!("Store created at {}.", dir.display());

@@ -12,20 +12,10 @@ use super::{CryptoError, KeyEncryptionKey, random_bytes};
 pub struct Passphrase(Zeroizing<String>);
 
 impl Passphrase {
-    /// Shortest passphrase accepted when one is set.
-    pub const MIN_CHARS: usize = 8;
-
+    /// Any passphrase: whether a new one is strong enough is the app's
+    /// rule (`app::chosen_passphrase`), not cryptography's.
     pub fn new(raw: &str) -> Passphrase {
         Passphrase(Zeroizing::new(raw.nfc().collect()))
-    }
-
-    /// A passphrase about to protect a store: refuses ones that are too short.
-    pub fn new_for_store(raw: &str) -> Result<Passphrase, CryptoError> {
-        let passphrase = Passphrase::new(raw);
-        if passphrase.0.chars().count() < Self::MIN_CHARS {
-            return Err(CryptoError::WeakPassphrase(Self::MIN_CHARS));
-        }
-        Ok(passphrase)
     }
 
     pub(super) fn as_bytes(&self) -> &[u8] {
@@ -129,15 +119,6 @@ mod tests {
         let composed = Passphrase::new("caf\u{e9} au lait");
         let decomposed = Passphrase::new("cafe\u{301} au lait");
         assert_eq!(composed.as_bytes(), decomposed.as_bytes());
-    }
-
-    #[test]
-    fn short_passphrases_are_refused_for_a_store() {
-        assert!(matches!(
-            Passphrase::new_for_store("short"),
-            Err(CryptoError::WeakPassphrase(8))
-        ));
-        assert!(Passphrase::new_for_store("long enough words").is_ok());
     }
 
     #[test]

@@ -55,9 +55,10 @@ pub enum CryptoError {
     #[error("the recovery key is not in the expected form: {0}")]
     MalformedRecoveryKey(String),
     #[error(
-        "the passphrase is too short: use at least {0} characters (a few unrelated words work well)"
+        "the recovery key has a typing mistake: check each group of four characters and the \
+         last character against what you wrote down"
     )]
-    WeakPassphrase(usize),
+    MistypedRecoveryKey,
     #[error("'{0}' is not a coordinator key: it starts age1 and must be copied whole")]
     NotACoordinatorKey(String),
     #[error("the data could not be encrypted: {0}")]
@@ -68,6 +69,20 @@ pub enum CryptoError {
     NotEncrypted,
     #[error("the file is larger than Quietline reads")]
     TooLarge,
+}
+
+/// A number below `n` (at least 1), uniformly at random from the operating
+/// system's CSPRNG: draws that would favour the low numbers are drawn again.
+pub fn random_below(n: u32) -> Result<u32, CryptoError> {
+    let n = n.max(1);
+    // The largest multiple of `n` that fits, as an exclusive bound.
+    let limit = u32::MAX - (u32::MAX % n);
+    loop {
+        let draw = u32::from_le_bytes(random_bytes()?);
+        if draw < limit {
+            return Ok(draw % n);
+        }
+    }
 }
 
 /// Fills a buffer from the operating system's CSPRNG.

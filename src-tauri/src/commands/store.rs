@@ -2,7 +2,8 @@
 
 use chrono::Utc;
 use quietline::app::{
-    AppError, Created, PassphraseStrength, Session, StoreStatus, passphrase_strength as strength,
+    AppError, Created, PassphraseStrength, PassphraseSuggestion, Session, StoreStatus,
+    passphrase_strength as strength, suggest_passphrase as suggestion,
 };
 use tauri::AppHandle;
 
@@ -19,6 +20,12 @@ pub async fn status(app: AppHandle) -> Result<StoreStatus, AppError> {
 #[tauri::command]
 pub async fn passphrase_strength(passphrase: Secret) -> Result<PassphraseStrength, AppError> {
     Ok(strength(passphrase.expose()))
+}
+
+/// Four random words to offer where a passphrase is chosen.
+#[tauri::command]
+pub async fn suggest_passphrase() -> Result<PassphraseSuggestion, AppError> {
+    suggestion()
 }
 
 #[tauri::command]

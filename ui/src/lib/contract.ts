@@ -19,6 +19,7 @@ import type { MergeRequest } from "./bindings/MergeRequest";
 import type { MergeResult } from "./bindings/MergeResult";
 import type { OpenedCall } from "./bindings/OpenedCall";
 import type { PassphraseStrength } from "./bindings/PassphraseStrength";
+import type { PassphraseSuggestion } from "./bindings/PassphraseSuggestion";
 import type { ProfileApplied } from "./bindings/ProfileApplied";
 import type { ProfileDetails } from "./bindings/ProfileDetails";
 import type { ProfileExported } from "./bindings/ProfileExported";
@@ -51,6 +52,8 @@ export type FileDrop = { kind: "over" } | { kind: "leave" } | { kind: "drop"; pa
 export interface Backend {
   status(): Promise<StoreStatus>;
   passphraseStrength(passphrase: string): Promise<PassphraseStrength>;
+  /** Four random words, for a new passphrase. */
+  suggestPassphrase(): Promise<PassphraseSuggestion>;
   createStore(passphrase: string): Promise<Created>;
   unlock(passphrase: string): Promise<StoreStatus>;
   recover(recoveryKey: string, newPassphrase: string): Promise<StoreStatus>;

@@ -12,6 +12,7 @@ const LOCKING_SOON_EVENT = "quietline://locking-soon";
 export const backend: Backend = {
   status: () => invoke("status"),
   passphraseStrength: (passphrase) => invoke("passphrase_strength", { passphrase }),
+  suggestPassphrase: () => invoke("suggest_passphrase"),
   createStore: (passphrase) => invoke("create_store", { passphrase }),
   unlock: (passphrase) => invoke("unlock", { passphrase }),
   recover: (recoveryKey, newPassphrase) => invoke("recover", { recoveryKey, newPassphrase }),

@@ -1,8 +1,15 @@
 // The app's screens in a real browser (Debian's chromium), keyboard first,
 // against the in-memory backend. axe-core checks every screen.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { assertAccessible, useMockApp } from "./harness.mjs";
+
+/** Rust's words, as the stand-in backend answers with them. */
+const fixture = (name) =>
+  JSON.parse(readFileSync(new URL(`../../src/lib/testing/${name}`, import.meta.url), "utf8"));
+const refusals = fixture("refusals.json");
+const passphrases = fixture("passphrases.json");
 
 const openPage = useMockApp();
 
@@ -33,7 +40,8 @@ describe("first run", () => {
     await page.getByRole("button", { name: "Create my call log" }).click();
     await page.getByRole("heading", { name: "Write down your recovery key" }).waitFor();
     const key = await page.locator("#recovery-key-shown").innerText();
-    assert.match(key.replace(/\s+/g, "-"), /^([A-Z0-9]{4}-){7}[A-Z0-9]{4}$/);
+    // Eight groups of four, and the check character that catches a typo.
+    assert.match(key.trim().replace(/\s+/g, "-"), /^([A-Z0-9]{4}-){8}[A-Z0-9]$/);
     await assertAccessible(page, "recovery key");
 
     await page.getByLabel("To check, type the last group of four").fill("ZZZZ");
@@ -41,7 +49,7 @@ describe("first run", () => {
     await page.getByRole("alert").getByText("not the last group").waitFor();
     await page
       .getByLabel("To check, type the last group of four")
-      .fill(key.trim().split(/\s+/).pop().toLowerCase());
+      .fill(key.trim().split(/\s+/).at(-2).toLowerCase());
     await page.getByRole("button", { name: "I have written it down" }).click();
     await page.getByRole("heading", { name: "Log a call" }).waitFor();
     assert.deepEqual(page.errors, []);
@@ -54,6 +62,39 @@ describe("first run", () => {
     await page.getByRole("button", { name: "Calls" }).click();
     await page.getByText("3 calls.").waitFor();
     assert.equal((await mockState(page)).exists, false);
+  });
+});
+
+describe("choosing a passphrase", () => {
+  it("refuses a weak passphrase in Rust's words and takes a suggested one", async () => {
+    const page = await open("none");
+    await page.getByRole("heading", { name: "Set up Quietline" }).waitFor();
+    const weak = passphrases.verdicts["password123"];
+    await page.getByLabel("New passphrase").fill("password123");
+    await page.getByText(`${weak.label}.`).waitFor();
+    await page.getByText(weak.advice).waitFor();
+    await page.getByLabel("Type it again").fill("password123");
+    await page.getByRole("button", { name: "Create my call log" }).click();
+    await page.getByRole("alert").getByText(refusals.passphrase_weak.message).waitFor();
+    assert.equal((await mockState(page)).exists, false);
+    await assertAccessible(page, "a weak passphrase refused");
+
+    // Nearly there is still not enough: only "Strong" is accepted.
+    const nearly = passphrases.verdicts["kettle morning ox"];
+    assert.equal(nearly.acceptable, false);
+    await page.getByLabel("New passphrase").fill("kettle morning ox");
+    await page.getByText(nearly.advice).waitFor();
+
+    await page.getByRole("button", { name: "Suggest a passphrase" }).click();
+    const suggested = passphrases.suggestion.passphrase;
+    await page.getByRole("button", { name: "Use this passphrase" }).click();
+    await page.getByText("Strong.").waitFor();
+    await page.getByLabel("Type it again").fill(suggested);
+    await page.getByRole("button", { name: "Create my call log" }).click();
+    await page.getByRole("heading", { name: "Write down your recovery key" }).waitFor();
+    const state = await mockState(page);
+    assert.equal(state.passphrase, suggested);
+    assert.ok(state.log.includes("suggest_passphrase"));
   });
 });
 
@@ -71,17 +112,43 @@ describe("unlock", () => {
     await page.getByRole("heading", { name: "Log a call" }).waitFor();
   });
 
-  it("recovers with the recovery key and sets a new passphrase", async () => {
+  it("recovers with the recovery key and a suggested passphrase, after catching a typo", async () => {
+    const page = await open("locked");
+    await page.getByRole("button", { name: /recovery key/ }).click();
+    // One character wrong: the check character catches it.
+    await page
+      .getByLabel("Recovery key", { exact: true })
+      .fill("gcku in46 p5oe mrmk fzoz 6oqq d6ov dxhf t");
+    await page.getByRole("button", { name: "Suggest a passphrase" }).click();
+    const suggested = passphrases.suggestion.passphrase;
+    await page.getByText(suggested).waitFor();
+    await page.getByText(passphrases.suggestion.advice).waitFor();
+    await assertAccessible(page, "recover with a suggestion");
+    await page.getByRole("button", { name: "Use this passphrase" }).click();
+    assert.equal(await page.getByLabel("New passphrase", { exact: true }).inputValue(), suggested);
+    await page.getByText("Strong.").waitFor();
+    await page.getByLabel("Type the new passphrase again").fill(suggested);
+    await page.getByRole("button", { name: "Recover and unlock" }).click();
+    await page.getByRole("alert").getByText(refusals.recovery_key_mistyped.message).waitFor();
+
+    await page
+      .getByLabel("Recovery key", { exact: true })
+      .fill("gcku in46 p5oe mrmk fzoz 6oqq d6ov dxhe t");
+    await page.getByRole("button", { name: "Recover and unlock" }).click();
+    await page.getByRole("heading", { name: "Log a call" }).waitFor();
+    assert.equal((await mockState(page)).passphrase, suggested);
+  });
+
+  it("still takes a recovery key written down before it had a check character", async () => {
     const page = await open("locked");
     await page.getByRole("button", { name: /recovery key/ }).click();
     await page
       .getByLabel("Recovery key", { exact: true })
       .fill("gcku in46 p5oe mrmk fzoz 6oqq d6ov dxhe");
-    await page.getByLabel("New passphrase", { exact: true }).fill("a brand new passphrase");
-    await page.getByLabel("Type the new passphrase again").fill("a brand new passphrase");
+    await page.getByLabel("New passphrase", { exact: true }).fill("kettle morning oxbow lantern");
+    await page.getByLabel("Type the new passphrase again").fill("kettle morning oxbow lantern");
     await page.getByRole("button", { name: "Recover and unlock" }).click();
     await page.getByRole("heading", { name: "Log a call" }).waitFor();
-    assert.equal((await mockState(page)).passphrase, "a brand new passphrase");
   });
 });
 

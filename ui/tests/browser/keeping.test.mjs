@@ -33,7 +33,7 @@ const FOLDER = status.backed_up.folder;
 const NEWEST = said.made.path;
 const OLDER = said.older.path;
 const BACKUP_PASSPHRASE = "correct horse battery staple";
-const RECOVERY_KEY = "GCKU-IN46-P5OE-MRMK-FZOZ-6OQQ-D6OV-DXHE";
+const RECOVERY_KEY = "GCKU-IN46-P5OE-MRMK-FZOZ-6OQQ-D6OV-DXHE-T";
 
 const mockState = (page) => page.evaluate(() => window.quietlineMock.state());
 /** Waits for `id` to hold the focus. */

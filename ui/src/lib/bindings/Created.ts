@@ -5,6 +5,6 @@
  */
 export type Created = { 
 /**
- * Eight groups of four characters.
+ * Eight groups of four characters and a check character.
  */
 recovery_key: string, };

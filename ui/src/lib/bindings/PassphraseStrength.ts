@@ -2,9 +2,13 @@
 
 export type PassphraseStrength = { 
 /**
- * 0 (unacceptable) to 4 (strong).
+ * 0 (very weak) to 4 (strong); only 4 is accepted.
  */
-score: number, label: string, advice: string, 
+score: number, label: string, 
+/**
+ * Why, in plain words, and what would be better.
+ */
+advice: string, 
 /**
  * Whether the store will accept it.
  */

@@ -13,6 +13,8 @@ import type { CallRow } from "../bindings/CallRow";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { Field } from "../bindings/Field";
 import type { MergeResult } from "../bindings/MergeResult";
+import type { PassphraseStrength } from "../bindings/PassphraseStrength";
+import type { PassphraseSuggestion } from "../bindings/PassphraseSuggestion";
 import type { ProfileApplied } from "../bindings/ProfileApplied";
 import type { ProfileExported } from "../bindings/ProfileExported";
 import type { ProfileFile } from "../bindings/ProfileFile";
@@ -54,6 +56,9 @@ import keepingJson from "./keeping.json";
 // day, and its refusal when the chain is broken (see
 // `export_activity_for_the_browser_tests`).
 import activityJson from "./activity.json";
+// Rust's verdicts on the passphrases the tests type, and a suggestion (see
+// `write_the_passphrase_fixture`).
+import passphrasesJson from "./passphrases.json";
 
 const vocabulary = vocabularyJson as Vocabulary;
 // What Rust says once a call is saved, by call type ([logged, saved
@@ -71,6 +76,26 @@ const rules = rulesJson as Rules;
 // Rust's refusals (see `export_refusals_for_the_browser_tests`): the
 // stand-in decides when to refuse, never what the refusal says.
 const refusals = refusalsJson as Record<string, AppError>;
+const passphrases = passphrasesJson as {
+  verdicts: Record<string, PassphraseStrength>;
+  too_short: PassphraseStrength;
+  suggestion: PassphraseSuggestion;
+};
+/**
+ * Rust's verdict on a passphrase the fixture holds. Others are judged by a
+ * stand-in (the real estimator is Rust's): four or more words of three or
+ * more letters pass, with the strong verdict's words; anything else is
+ * refused with the weak one's.
+ */
+function verdictFor(p: string): PassphraseStrength {
+  const known = passphrases.verdicts[p];
+  if (known) return known;
+  if ([...p].length < rules.min_passphrase_chars) return passphrases.too_short;
+  const words = p.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3);
+  return words.length >= 4
+    ? passphrases.verdicts["kettle morning oxbow lantern"]!
+    : passphrases.verdicts["password123"]!;
+}
 const yearIn = (year: number) =>
   Number.isInteger(year) && year >= rules.years.min && year <= rules.years.max;
 const reports = reportsJson as unknown as Record<string, ReportView>;
@@ -176,7 +201,20 @@ const REPLACE_WORD = keeping.files.store_exists.confirm_word;
 /** Folders that exist on the pretend computer. */
 const FOLDERS = ["/home/coordinator", "/home/coordinator/Documents", BACKUP_FOLDER];
 const KEY = "quietline-mock";
-const RECOVERY_KEY = "GCKU-IN46-P5OE-MRMK-FZOZ-6OQQ-D6OV-DXHE";
+/** Eight groups of four and the check character, as Rust shows a recovery key. */
+const RECOVERY_KEY = "GCKU-IN46-P5OE-MRMK-FZOZ-6OQQ-D6OV-DXHE-T";
+/**
+ * Which refusal a typed recovery key earns, if any: the key in full or as
+ * written before the check character is right; another key with a check
+ * character stands for a typing mistake (Rust checks it), one without for
+ * a key that does not open the store.
+ */
+function recoveryKeyRefusal(typed: string): "mistyped" | "wrong" | null {
+  const cleaned = typed.replaceAll(/[\s-]/g, "").toUpperCase();
+  const key = RECOVERY_KEY.replaceAll("-", "");
+  if (cleaned === key || cleaned === key.slice(0, -1)) return null;
+  return cleaned.length === key.length ? "mistyped" : "wrong";
+}
 // Made-up keys in the real formats: an age public key, 80-bit fingerprints.
 const COORDINATOR_KEY = profiles.keys.coordinator.key;
 const OWN_FINGERPRINT = "KZ3Q-7MNA-PX4D-TW2E";
@@ -701,13 +739,10 @@ function backupAt(typed: string): { path: string; preview: RestorePreview } {
 function unlockBackup(request: RestoreRequest): RestorePreview {
   const { preview } = backupAt(request.path);
   if (request.recovery_key.trim() !== "") {
-    if (
-      request.recovery_key.replaceAll(/[\s-]/g, "").toUpperCase() !==
-      RECOVERY_KEY.replaceAll("-", "")
-    )
-      keepingRefusal("recovery_key_wrong");
-    if ([...request.new_passphrase].length < rules.min_passphrase_chars)
-      keepingRefusal("new_passphrase_short");
+    const refusal = recoveryKeyRefusal(request.recovery_key);
+    if (refusal === "mistyped") refuse("recovery_key_mistyped");
+    if (refusal === "wrong") keepingRefusal("recovery_key_wrong");
+    if (!verdictFor(request.new_passphrase).acceptable) keepingRefusal("new_passphrase_weak");
   } else if (request.passphrase !== BACKUP_PASSPHRASE) {
     keepingRefusal("wrong_passphrase");
   }
@@ -726,19 +761,16 @@ export const backend: Backend = {
     };
   },
   async passphraseStrength(p) {
-    const n = [...p].length;
-    const min = rules.min_passphrase_chars;
-    const score = n < min ? 0 : n < 10 ? 1 : n < 14 ? 2 : n < 20 ? 3 : 4;
-    return {
-      score,
-      label: ["Too short", "Weak", "Fair", "Good", "Strong"][score] ?? "",
-      advice: "Four unrelated words work well.",
-      acceptable: n >= min,
-    };
+    return structuredClone(verdictFor(p));
+  },
+  async suggestPassphrase() {
+    state.log.push("suggest_passphrase");
+    save();
+    return structuredClone(passphrases.suggestion);
   },
   async createStore(p) {
     if (state.exists) refuse("store_exists");
-    if ([...p].length < rules.min_passphrase_chars) refuse("passphrase_too_short");
+    if (!verdictFor(p).acceptable) refuse("passphrase_weak");
     Object.assign(state, { exists: true, unlocked: true, passphrase: p });
     save();
     return { recovery_key: RECOVERY_KEY };
@@ -752,8 +784,10 @@ export const backend: Backend = {
     return { exists: true, unlocked: true, demo: false, demo_note: "" };
   },
   async recover(key, p) {
-    if (key.replaceAll(/[\s-]/g, "").toUpperCase() !== RECOVERY_KEY.replaceAll("-", ""))
-      refuse("wrong_recovery_key");
+    const refusal = recoveryKeyRefusal(key);
+    if (refusal === "mistyped") refuse("recovery_key_mistyped");
+    if (refusal === "wrong") refuse("wrong_recovery_key");
+    if (!verdictFor(p).acceptable) refuse("passphrase_weak");
     state.passphrase = p;
     state.unlocked = true;
     save();
@@ -957,8 +991,7 @@ export const backend: Backend = {
   async changePassphrase(current, next) {
     requireUnlocked();
     if (current !== state.passphrase) refuse("current_passphrase_wrong");
-    if ([...next].length < rules.min_passphrase_chars)
-      refuse("passphrase_too_short", "", "new_passphrase");
+    if (!verdictFor(next).acceptable) refuse("passphrase_weak", "", "new_passphrase");
     state.passphrase = next;
     save();
   },
