@@ -195,26 +195,28 @@ fn made() -> Made {
     let gone = vault.log_call(&typical_call(november), november).unwrap();
     vault.delete_call(gone).unwrap();
     let (coordinator, _) = vault.create_coordinator_identity().unwrap();
-    let mut settings = vault.settings().clone();
-    settings.display_name = "Volunteer B".into();
-    settings.coordinator_key = Some(coordinator.to_string());
-    vault.update_settings(settings).unwrap();
     let today = NaiveDate::from_ymd_opt(2025, 9, 3).unwrap();
-    returns::make_return(
-        &mut vault,
-        Period::academic(2024).unwrap(),
-        &coordinator,
-        today,
-    )
-    .unwrap();
-    vault.save_draft(0, b"a draft").unwrap();
-    merge_into(&mut vault, &signer, 1, 20);
-    vault
-        .change_keeping(|k| {
-            k.keep_backups = 5;
-            Ok(())
-        })
-        .unwrap();
+    // Writes (or rewrites) the settings, a return's counters, the draft,
+    // a merged return and the keeping record.
+    let round = |vault: &mut Vault, n: u32| {
+        let mut settings = vault.settings().clone();
+        settings.display_name = format!("Volunteer {n}");
+        settings.coordinator_key = Some(coordinator.to_string());
+        vault.update_settings(settings).unwrap();
+        let period = Period::academic(2024).unwrap();
+        returns::make_return(vault, period, &coordinator, today).unwrap();
+        vault
+            .save_draft(0, &b"a draft ".repeat(n as usize))
+            .unwrap();
+        merge_into(vault, &signer, u64::from(n), 10 * n);
+        vault
+            .change_keeping(|k| {
+                k.keep_backups = n + 4;
+                Ok(())
+            })
+            .unwrap();
+    };
+    round(&mut vault, 1);
     drop(vault);
     let db = store.dir.join("quietline.db");
     let before = rows(&db);
@@ -227,26 +229,9 @@ fn made() -> Made {
         .update_call(kept, &edit, at + Duration::hours(1))
         .unwrap();
     vault.delete_call(other).unwrap();
-    let mut settings = vault.settings().clone();
-    settings.display_name = "Volunteer C".into();
-    vault.update_settings(settings).unwrap();
-    returns::make_return(
-        &mut vault,
-        Period::academic(2024).unwrap(),
-        &coordinator,
-        today,
-    )
-    .unwrap();
-    vault.save_draft(0, b"a longer draft").unwrap();
-    merge_into(&mut vault, &signer, 2, 30);
+    round(&mut vault, 2);
     let fingerprint = signer.signer().fingerprint().to_string();
     assert!(vault.revoke_volunteer(&fingerprint, today).unwrap());
-    vault
-        .change_keeping(|k| {
-            k.keep_backups = 9;
-            Ok(())
-        })
-        .unwrap();
     vault
         .change_passphrase(&Passphrase::new(NEW_PASSPHRASE))
         .unwrap();

@@ -166,17 +166,7 @@ pub fn digest(bytes: &[u8]) -> [u8; 32] {
 /// HMAC-SHA256 of `parts` (each length-prefixed, so no two lists of parts
 /// give the same input), truncated to 16 bytes.
 fn keyed_hash_16(key: &[u8; 32], parts: &[&[u8]]) -> [u8; 16] {
-    // HMAC accepts keys of any length.
-    #[allow(clippy::expect_used)]
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
-    for part in parts {
-        mac.update(&(part.len() as u64).to_be_bytes());
-        mac.update(part);
-    }
-    let full = mac.finalize().into_bytes();
-    let mut out = [0u8; 16];
-    out.copy_from_slice(&full[..16]);
-    out
+    RowHasher::keyed(key).digest(parts)
 }
 
 impl ExportIdKey {
@@ -190,11 +180,7 @@ impl LedgerKey {
     /// A hasher for many rows: the key schedule is done once here, and each
     /// row's digest starts from a copy of it.
     pub fn row_hasher(&self) -> RowHasher {
-        // HMAC accepts keys of any length.
-        #[allow(clippy::expect_used)]
-        let keyed =
-            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
-        RowHasher(keyed)
+        RowHasher::keyed(&self.0)
     }
 }
 
@@ -205,6 +191,13 @@ impl LedgerKey {
 pub struct RowHasher(Hmac<Sha256>);
 
 impl RowHasher {
+    fn keyed(key: &[u8; 32]) -> RowHasher {
+        // HMAC accepts keys of any length.
+        #[allow(clippy::expect_used)]
+        let keyed = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+        RowHasher(keyed)
+    }
+
     /// The digest of one row described by `parts`.
     pub fn digest(&self, parts: &[&[u8]]) -> [u8; 16] {
         let mut mac = self.0.clone();
