@@ -424,8 +424,9 @@ fn compare(expected: &Tallies, found: &Tallies, only: Option<&[&str]>) -> Result
 pub(super) const MERGED_TABLES: &[&str] = &["volunteers", "merged_returns", "merged_calls"];
 
 /// A read transaction if none is open, so that the ledger and the rows
-/// checked against it are read from one snapshot.
-fn snapshot(conn: &Connection) -> Result<Option<Transaction<'_>>, StoreError> {
+/// checked against it are read from one snapshot. Held by whoever reads
+/// rows and then checks them, for as long as both take.
+pub(super) fn snapshot(conn: &Connection) -> Result<Option<Transaction<'_>>, StoreError> {
     Ok(if conn.is_autocommit() {
         Some(conn.unchecked_transaction()?)
     } else {
@@ -446,7 +447,6 @@ pub(super) fn check_all(conn: &Connection, keys: &Keys) -> Result<u64, StoreErro
         }
         return start_from_rows(conn, keys);
     };
-    drop(ledger);
     // The calls on a second connection, on a second core, while this one
     // checks everything else; each checks against the ledger as its own
     // snapshot holds it, so a write committed in between by another
@@ -457,10 +457,11 @@ pub(super) fn check_all(conn: &Connection, keys: &Keys) -> Result<u64, StoreErro
         .filter(|_| std::thread::available_parallelism().map_or(1, |n| n.get()) > 1)
         .map(std::path::PathBuf::from);
     let Some(path) = second else {
-        let ledger = read(conn, keys)?.ok_or_else(missing)?;
         compare(&ledger.tallies, &tally_rows(conn, keys, None)?, None)?;
         return Ok(ledger.generation);
     };
+    // Each side reads the ledger in its own snapshot below.
+    drop(ledger);
     const CALLS: &[&str] = &["calls"];
     let others: Vec<&str> = COVERED
         .iter()

@@ -432,15 +432,13 @@ impl Vault {
             .iter()
             .map(|m| self.keys.period_tags.tag(&m.to_string()))
             .collect();
-        let _snapshot = if self.conn.is_autocommit() {
-            Some(self.conn.unchecked_transaction()?)
-        } else {
-            None
-        };
+        let _snapshot = super::ledger::snapshot(&self.conn)?;
+        // Each row read once: checked against the ledger, then opened.
         let mut seen = Vec::new();
-        for tag in &tags {
+        for (month, tag) in months.iter().zip(&tags) {
             sealed::each_under::<MergedCallRow>(&self.conn, &tag.0, |id, version, bytes| {
-                seen.push((tag.0, id.to_vec(), i64::from(version), bytes.to_vec()));
+                seen.push((month, tag.0, id.to_vec(), version, bytes.to_vec()));
+                Ok(())
             })?;
         }
         super::ledger::check_months(
@@ -448,23 +446,27 @@ impl Vault {
             &self.keys,
             "merged_calls",
             &tags,
-            seen.iter().map(|(tag, id, version, bytes)| {
-                (tag.as_slice(), id.as_slice(), *version, bytes.as_slice())
+            seen.iter().map(|(_, tag, id, version, bytes)| {
+                (
+                    tag.as_slice(),
+                    id.as_slice(),
+                    i64::from(*version),
+                    bytes.as_slice(),
+                )
             }),
         )?;
-        drop(seen);
         let mut out = Vec::new();
-        for (month, tag) in months.iter().zip(&tags) {
-            for (_, record) in records_under(&self.conn, &self.keys, &tag.0)? {
-                if let Some(call) = record.call {
-                    if LocalMonth::parse(&call.month) != Some(*month) {
-                        return Err(corrupt("a merged call (filed under the wrong month)"));
-                    }
-                    out.push(MergedCall {
-                        month: *month,
-                        call,
-                    });
+        for (month, tag, id, version, bytes) in &seen {
+            let record =
+                sealed::open::<MergedCallRow>(&self.keys.records, id, tag, *version, bytes)?;
+            if let Some(call) = record.call {
+                if LocalMonth::parse(&call.month) != Some(**month) {
+                    return Err(corrupt("a merged call (filed under the wrong month)"));
                 }
+                out.push(MergedCall {
+                    month: **month,
+                    call,
+                });
             }
         }
         Ok(out)

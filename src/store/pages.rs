@@ -291,11 +291,7 @@ pub fn read_pages(
     tags: &[PeriodTag],
 ) -> Result<Vec<Page>, StoreError> {
     // One snapshot for the pages and the ledger they are checked against.
-    let _snapshot = if conn.is_autocommit() {
-        Some(conn.unchecked_transaction()?)
-    } else {
-        None
-    };
+    let _snapshot = ledger::snapshot(conn)?;
     let mut pages: Vec<([u8; 16], i64, Vec<u8>)> = Vec::new();
     let mut stmt = conn.prepare_cached(
         "SELECT page, version, sealed FROM report_pages WHERE period_tag = ?1 ORDER BY page",

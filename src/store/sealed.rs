@@ -225,27 +225,21 @@ pub(super) fn read_under<T: SealedTable>(
     key: &RecordKey,
     tag: &[u8; 16],
 ) -> Result<Vec<Filed<T>>, StoreError> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT id, version, sealed FROM {} WHERE period_tag = ?1",
-        T::TABLE
-    ))?;
-    let mut rows = stmt.query(params![tag.as_slice()])?;
     let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        let id: Vec<u8> = row.get(0)?;
-        let value = open::<T>(key, &id, tag, row.get(1)?, &row.get::<_, Vec<u8>>(2)?)?;
-        let id = id.try_into().map_err(|id: Vec<u8>| damaged::<T>(&id))?;
-        out.push((id, value));
-    }
+    each_under::<T>(conn, tag, |id, version, sealed| {
+        let value = open::<T>(key, id, tag, version, sealed)?;
+        out.push((id.try_into().map_err(|_| damaged::<T>(id))?, value));
+        Ok(())
+    })?;
     Ok(out)
 }
 
 /// Calls `each` with the id, version and sealed bytes of every row filed
-/// under `tag`, without opening them.
+/// under `tag`, without opening them; the first error stops the reading.
 pub(super) fn each_under<T: SealedTable>(
     conn: &Connection,
     tag: &[u8; 16],
-    mut each: impl FnMut(&[u8], u32, &[u8]),
+    mut each: impl FnMut(&[u8], u32, &[u8]) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, version, sealed FROM {} WHERE period_tag = ?1",
@@ -255,7 +249,7 @@ pub(super) fn each_under<T: SealedTable>(
     while let Some(row) = rows.next()? {
         let id = row.get_ref(0)?.as_blob().map_err(|_| damaged::<T>(b""))?;
         let sealed = row.get_ref(2)?.as_blob().map_err(|_| damaged::<T>(id))?;
-        each(id, row.get(1)?, sealed);
+        each(id, row.get(1)?, sealed)?;
     }
     Ok(())
 }

@@ -108,11 +108,7 @@ impl<'v> SealedRecords<'v> {
         keys: &'v Keys,
         tags: &[PeriodTag],
     ) -> Result<Self, StoreError> {
-        let _snapshot = if conn.is_autocommit() {
-            Some(conn.unchecked_transaction()?)
-        } else {
-            None
-        };
+        let _snapshot = ledger::snapshot(conn)?;
         let mut records = SealedRecords::new(keys);
         let mut stmt = conn.prepare_cached(
             "SELECT period_tag, id, version, sealed FROM calls WHERE period_tag = ?1",
