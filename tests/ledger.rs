@@ -171,6 +171,18 @@ fn merge_into(vault: &mut Vault, signer_seed: &VolunteerKey, sequence: u64, minu
         .unwrap();
 }
 
+/// Deletes one row of `table` with plain SQLite, as someone with the
+/// file could while the store is unlocked.
+fn remove_one(conn: &Connection, table: &str) {
+    let removed = conn
+        .execute(
+            &format!("DELETE FROM {table} WHERE id = (SELECT id FROM {table} LIMIT 1)"),
+            [],
+        )
+        .unwrap();
+    assert_eq!(removed, 1, "{table} had no row to remove");
+}
+
 /// An edit made to a copy of the store with plain SQLite.
 type Edit = Box<dyn Fn(&Connection)>;
 
@@ -410,23 +422,13 @@ fn a_report_a_return_and_a_merge_notice_rows_changed_while_the_store_is_open() {
     assert!(matches!(refused, StoreError::Tampered { .. }), "{refused}");
     assert!(refused.to_string().contains("report pages"), "{refused}");
 
-    let merged: Vec<u8> = other
-        .query_row("SELECT id FROM merged_calls LIMIT 1", [], |r| r.get(0))
-        .unwrap();
-    other
-        .execute("DELETE FROM merged_calls WHERE id = ?1", [&merged])
-        .unwrap();
+    remove_one(&other, "merged_calls");
     assert!(matches!(
         vault.merged_calls_in_months(&months),
         Err(StoreError::Tampered { .. })
     ));
 
-    let call: Vec<u8> = other
-        .query_row("SELECT id FROM calls LIMIT 1", [], |r| r.get(0))
-        .unwrap();
-    other
-        .execute("DELETE FROM calls WHERE id = ?1", [&call])
-        .unwrap();
+    remove_one(&other, "calls");
     assert!(matches!(
         vault.calls_in_months(&months),
         Err(StoreError::Tampered { .. })
@@ -444,22 +446,12 @@ fn a_merge_and_a_return_check_what_they_read_before_relying_on_it() {
     let dir = copy_of(&made, tmp.path());
     let mut vault = Vault::open(&dir, &Passphrase::new(NEW_PASSPHRASE)).unwrap();
     let other = Connection::open(dir.join("quietline.db")).unwrap();
-    let merged: Vec<u8> = other
-        .query_row("SELECT id FROM merged_calls LIMIT 1", [], |r| r.get(0))
-        .unwrap();
-    other
-        .execute("DELETE FROM merged_calls WHERE id = ?1", [&merged])
-        .unwrap();
+    remove_one(&other, "merged_calls");
     let signer = VolunteerKey::generate().unwrap().signer();
     let refused = vault.begin_merge(&signer, "another return").err().unwrap();
     assert!(matches!(refused, StoreError::Tampered { .. }), "{refused}");
 
-    let deleted: Vec<u8> = other
-        .query_row("SELECT id FROM deleted_calls LIMIT 1", [], |r| r.get(0))
-        .unwrap();
-    other
-        .execute("DELETE FROM deleted_calls WHERE id = ?1", [&deleted])
-        .unwrap();
+    remove_one(&other, "deleted_calls");
     let coordinator = vault.settings().coordinator_key.clone().unwrap();
     let to = returns::CoordinatorKey::parse(&coordinator).unwrap();
     let today = NaiveDate::from_ymd_opt(2025, 9, 4).unwrap();
