@@ -11,7 +11,7 @@ use quietline::safeguarding::SafeguardingChecklist;
 use quietline::store::Vault;
 use quietline::themes::edit::{NewTheme, ThemeEdit};
 
-use crate::support::{PASSPHRASE, TempStore};
+use crate::support::{PASSPHRASE, TempStore, call_form};
 
 /// Typed into a call's notes and safeguarding steps: it must never reach
 /// the activity record.
@@ -24,19 +24,14 @@ fn now() -> DateTime<Utc> {
 
 fn form(at: &str) -> CallForm {
     CallForm {
-        started_at: at.into(),
-        duration_minutes: "30".into(),
-        role: "headteacher".into(),
-        setting: "special".into(),
-        region: "london".into(),
         themes: vec!["wellbeing".into()],
-        risk: "high".into(),
         safeguarding: SafeguardingChecklist {
             signposted: vec![CANARY.into()],
             ..Default::default()
         },
+        follow_up_due: String::new(),
         notes: format!("Synthetic: {CANARY}"),
-        ..CallForm::default()
+        ..call_form(at)
     }
 }
 

@@ -2,35 +2,15 @@
 //! volunteer does in one shift, through the same API the Tauri shell calls.
 
 use chrono::{DateTime, TimeZone, Utc};
-use quietline::app::{AppSettings, CallFilter, CallForm, ErrorCode, Session, store_status};
+use quietline::app::{AppSettings, CallFilter, ErrorCode, Session, store_status};
 use quietline::model::Field;
-use quietline::safeguarding::{SafeguardingChecklist, Signpost};
+use quietline::safeguarding::Signpost;
 use quietline::store::Vault;
 
-use crate::support::{PASSPHRASE, TempStore};
+use crate::support::{PASSPHRASE, TempStore, call_form as form};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 6, 10, 12, 0, 0).unwrap()
-}
-
-fn form(at: &str) -> CallForm {
-    CallForm {
-        started_at: at.into(),
-        duration_minutes: "30".into(),
-        role: "headteacher".into(),
-        setting: "special".into(),
-        region: "london".into(),
-        themes: vec!["send.ehcp".into(), "wellbeing".into()],
-        risk: "high".into(),
-        safeguarding: SafeguardingChecklist {
-            asked_directly_about_suicide: true,
-            signposted: vec!["Samaritans 116 123".into()],
-            ..Default::default()
-        },
-        follow_up_due: "2024-06-10".into(),
-        notes: "Synthetic: talked about the tribunal.".into(),
-        ..CallForm::default()
-    }
 }
 
 #[test]

@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use chrono::{DateTime, TimeZone, Utc};
+use quietline::app::CallForm;
 use quietline::crypto::Passphrase;
 use quietline::model::{
     CallDetails, CallFacts, CallType, CallerType, Employer, FollowUp, NewCall, Region, RiskLevel,
     Role, Setting,
 };
+use quietline::safeguarding::SafeguardingChecklist;
 use quietline::store::Vault;
 
 pub const PASSPHRASE: &str = "correct horse battery staple";
@@ -111,5 +113,27 @@ pub fn typical_call(started_at: DateTime<Utc>) -> NewCall {
             safeguarding: vec![],
             notes: "Talked through the inspection feedback.".into(),
         },
+    }
+}
+
+/// A typical call as typed into the app's form (high risk, two themes,
+/// a follow-up and a note).
+pub fn call_form(at: &str) -> CallForm {
+    CallForm {
+        started_at: at.into(),
+        duration_minutes: "30".into(),
+        role: "headteacher".into(),
+        setting: "special".into(),
+        region: "london".into(),
+        themes: vec!["send.ehcp".into(), "wellbeing".into()],
+        risk: "high".into(),
+        safeguarding: SafeguardingChecklist {
+            asked_directly_about_suicide: true,
+            signposted: vec!["Samaritans 116 123".into()],
+            ..Default::default()
+        },
+        follow_up_due: "2024-06-10".into(),
+        notes: "Synthetic: talked about the tribunal.".into(),
+        ..CallForm::default()
     }
 }
