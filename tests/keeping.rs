@@ -69,7 +69,7 @@ fn with_folder(vault: &mut Vault, folder: &Path, keep: u32) {
         keep,
         warn_after_days: 7,
     };
-    keeping::choose(vault, false, &choice, now()).unwrap();
+    keeping::choose(vault, &choice, now()).unwrap();
 }
 
 fn backups_in(folder: &Path) -> Vec<PathBuf> {
@@ -129,7 +129,7 @@ fn a_restored_backup_gives_the_same_report_notes_and_return() {
     let tmp = tempfile::tempdir().unwrap();
     let mut vault = store_with(&tmp.path().join("store"), &calls(300));
     let file = tmp.path().join("one.qlbackup");
-    let made = keeping::back_up_to(&mut vault, false, &file, now()).unwrap();
+    let made = keeping::back_up_to(&mut vault, &file, now()).unwrap();
     assert_eq!(made.calls, 300);
 
     let laptop = tmp.path().join("new-laptop");
@@ -173,7 +173,7 @@ fn a_store_restored_from_an_older_backup_still_sends_returns_that_merge() {
     s.coordinator_key = Some(key.to_string());
     vault.update_settings(s).unwrap();
     let file = tmp.path().join("before.qlbackup");
-    keeping::back_up_to(&mut vault, false, &file, now()).unwrap();
+    keeping::back_up_to(&mut vault, &file, now()).unwrap();
     // The lost laptop made several returns after the backup.
     for _ in 0..3 {
         let r = make_return(&mut vault, &key);
@@ -195,7 +195,7 @@ fn wrong_damaged_truncated_and_foreign_files_are_refused_and_change_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let mut vault = store_with(&tmp.path().join("store"), &calls(50));
     let file = tmp.path().join("good.qlbackup");
-    keeping::back_up_to(&mut vault, false, &file, now()).unwrap();
+    keeping::back_up_to(&mut vault, &file, now()).unwrap();
     let bytes = std::fs::read(&file).unwrap();
     let laptop = tmp.path().join("laptop");
 
@@ -252,7 +252,7 @@ fn the_recovery_key_restores_and_sets_a_new_passphrase() {
     let (mut vault, recovery) = Vault::create(&dir, &Passphrase::new(PASSPHRASE)).unwrap();
     vault.log_call(&calls(1)[0], now()).unwrap();
     let file = tmp.path().join("b.qlbackup");
-    keeping::back_up_to(&mut vault, false, &file, now()).unwrap();
+    keeping::back_up_to(&mut vault, &file, now()).unwrap();
     let laptop = tmp.path().join("laptop");
     let by_key = RestoreRequest {
         path: file.display().to_string(),
@@ -275,7 +275,7 @@ fn an_existing_log_is_replaced_only_after_the_typed_word() {
     let dir = tmp.path().join("store");
     let mut vault = store_with(&dir, &calls(40));
     let file = tmp.path().join("b.qlbackup");
-    keeping::back_up_to(&mut vault, false, &file, now()).unwrap();
+    keeping::back_up_to(&mut vault, &file, now()).unwrap();
     drop(vault);
     let mut other = store_with(&tmp.path().join("elsewhere"), &[]);
     other.log_call(&calls(1)[0], now()).unwrap();
@@ -335,7 +335,7 @@ fn a_backup_taken_while_another_process_logs_holds_every_call_committed_before_i
     for n in 0..3 {
         let before: Vec<CallId> = committed.lock().unwrap().clone();
         let file = tmp.path().join(format!("during-{n}.qlbackup"));
-        keeping::back_up_to(&mut vault, false, &file, now()).unwrap();
+        keeping::back_up_to(&mut vault, &file, now()).unwrap();
         checks.push((file, before));
     }
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -360,21 +360,21 @@ fn backups_rotate_to_the_newest_kept_and_leave_other_files_alone() {
     with_folder(&mut vault, &folder, 3);
     // Another store's backup and an unrelated file share the folder.
     let mut stranger = store_with(&tmp.path().join("stranger"), &calls(2));
-    keeping::back_up_to(&mut stranger, false, &folder.join("theirs.qlbackup"), now()).unwrap();
+    keeping::back_up_to(&mut stranger, &folder.join("theirs.qlbackup"), now()).unwrap();
     std::fs::write(folder.join("shopping.txt"), "milk").unwrap();
 
-    let status = keeping::status(&vault, false, now()).unwrap();
+    let status = keeping::status(&vault, now()).unwrap();
     assert!(status.line.starts_with("No backups yet"), "{status:?}");
     for day in 0..5 {
         let at = now() + Duration::days(day);
-        keeping::back_up_now(&mut vault, false, at).unwrap();
+        keeping::back_up_now(&mut vault, at).unwrap();
     }
     let files = backups_in(&folder);
     assert_eq!(files.len(), 4, "3 of ours and theirs: {files:?}");
     assert!(folder.join("theirs.qlbackup").exists());
     assert!(folder.join("shopping.txt").exists());
     let later = now() + Duration::days(6);
-    let status = keeping::status(&vault, false, later).unwrap();
+    let status = keeping::status(&vault, later).unwrap();
     assert_eq!(status.kept, 3);
     assert!(
         status
@@ -384,33 +384,33 @@ fn backups_rotate_to_the_newest_kept_and_leave_other_files_alone() {
         status.line
     );
     assert!(status.warning.is_empty(), "{}", status.warning);
-    let status = keeping::status(&vault, false, now() + Duration::days(12)).unwrap();
+    let status = keeping::status(&vault, now() + Duration::days(12)).unwrap();
     assert!(status.warning.contains("8 days ago"), "{}", status.warning);
     // Automatic backups: at most one a day.
     let after = now() + Duration::days(4) + Duration::hours(3);
     assert!(
-        keeping::back_up_if_due(&mut vault, false, after)
+        keeping::back_up_if_due(&mut vault, after)
             .unwrap()
             .is_none()
     );
     let next_day = now() + Duration::days(5) + Duration::hours(1);
     assert!(
-        keeping::back_up_if_due(&mut vault, false, next_day)
+        keeping::back_up_if_due(&mut vault, next_day)
             .unwrap()
             .is_some()
     );
     // An unplugged folder: a calm warning, and no automatic backup.
     std::fs::rename(&folder, tmp.path().join("unplugged")).unwrap();
-    let status = keeping::status(&vault, false, next_day).unwrap();
+    let status = keeping::status(&vault, next_day).unwrap();
     assert!(status.warning.contains("cannot be reached"), "{status:?}");
     assert!(!status.reachable);
     let much_later = next_day + Duration::days(3);
     assert!(
-        keeping::back_up_if_due(&mut vault, false, much_later)
+        keeping::back_up_if_due(&mut vault, much_later)
             .unwrap()
             .is_none()
     );
-    assert!(keeping::back_up_now(&mut vault, false, much_later).is_err());
+    assert!(keeping::back_up_now(&mut vault, much_later).is_err());
 }
 
 #[test]
@@ -419,26 +419,26 @@ fn rotation_removes_backups_older_than_the_retention_period() {
     let folder = tmp.path().join("usb");
     let mut vault = store_with(&tmp.path().join("store"), &calls(20));
     with_folder(&mut vault, &folder, 7);
-    keeping::back_up_now(&mut vault, false, now() - Duration::days(400)).unwrap();
-    keeping::back_up_now(&mut vault, false, now() - Duration::days(200)).unwrap();
+    keeping::back_up_now(&mut vault, now() - Duration::days(400)).unwrap();
+    keeping::back_up_now(&mut vault, now() - Duration::days(200)).unwrap();
     vault
         .change_keeping(|k| {
             k.retention_months = Some(12);
             Ok(())
         })
         .unwrap();
-    keeping::back_up_now(&mut vault, false, now()).unwrap();
+    keeping::back_up_now(&mut vault, now()).unwrap();
     // The 400-day-old backup holds text older than the policy allows.
     assert_eq!(backups_in(&folder).len(), 2);
-    assert_eq!(keeping::status(&vault, false, now()).unwrap().kept, 2);
+    assert_eq!(keeping::status(&vault, now()).unwrap().kept, 2);
 }
 
 #[test]
 fn the_demo_store_is_never_backed_up() {
     let tmp = tempfile::tempdir().unwrap();
     let mut vault = store_with(&tmp.path().join("store"), &calls(3));
-    let e =
-        keeping::back_up_to(&mut vault, true, &tmp.path().join("x.qlbackup"), now()).unwrap_err();
+    vault.mark_demo().unwrap();
+    let e = keeping::back_up_to(&mut vault, &tmp.path().join("x.qlbackup"), now()).unwrap_err();
     assert!(e.message.contains("demo"), "{e:?}");
     assert!(!tmp.path().join("x.qlbackup").exists());
 }
@@ -479,8 +479,8 @@ fn shredding_leaves_no_trace_of_old_notes_anywhere_and_moves_no_count() {
     let all = calls(400);
     let mut vault = store_with(&dir, &all);
     with_folder(&mut vault, &folder, 7);
-    keeping::back_up_now(&mut vault, false, now() - Duration::days(2)).unwrap();
-    keeping::back_up_now(&mut vault, false, now() - Duration::days(1)).unwrap();
+    keeping::back_up_now(&mut vault, now() - Duration::days(2)).unwrap();
+    keeping::back_up_now(&mut vault, now() - Duration::days(1)).unwrap();
     let coordinator_key = {
         let (_, key) = coordinator(&tmp.path().join("c"));
         key
@@ -623,7 +623,7 @@ fn no_policy_shreds_nothing_and_says_so() {
     let view = keeping::retention(&vault).unwrap();
     assert_eq!(view.months, 0);
     assert!(view.notice.contains("No retention policy"), "{view:?}");
-    keeping::housekeeping(&mut vault, false, now()).unwrap();
+    keeping::housekeeping(&mut vault, now()).unwrap();
     let done = keeping::shred(&mut vault, now()).unwrap();
     assert_eq!(done.calls, 0);
     assert!(
@@ -645,7 +645,7 @@ fn a_deleted_call_is_erased_from_every_backup_even_after_the_folder_was_away() {
     let mut vault = store_with(&dir, &calls(60));
     with_folder(&mut vault, &folder, 7);
     for day in 0..3 {
-        keeping::back_up_now(&mut vault, false, now() + Duration::days(day)).unwrap();
+        keeping::back_up_now(&mut vault, now() + Duration::days(day)).unwrap();
     }
     let ids: Vec<CallId> = vault.all_calls().unwrap().iter().map(|c| c.id).collect();
     let in_all = |id: CallId| {
@@ -668,7 +668,7 @@ fn a_deleted_call_is_erased_from_every_backup_even_after_the_folder_was_away() {
     assert_eq!(vault.keeping().unwrap().pending_erasures.len(), 1);
     std::fs::rename(&away, &folder).unwrap();
     assert_eq!(in_all(ids[1]), 3, "still in the backups while away");
-    keeping::housekeeping(&mut vault, false, now()).unwrap();
+    keeping::housekeeping(&mut vault, now()).unwrap();
     assert_eq!(in_all(ids[1]), 0);
     assert!(vault.keeping().unwrap().pending_erasures.is_empty());
     for backup in backups_in(&folder) {
@@ -682,8 +682,8 @@ fn a_damaged_backup_in_the_folder_stops_neither_erasure_nor_new_backups() {
     let folder = tmp.path().join("usb");
     let mut vault = store_with(&tmp.path().join("store"), &calls(30));
     with_folder(&mut vault, &folder, 7);
-    keeping::back_up_now(&mut vault, false, now()).unwrap();
-    keeping::back_up_now(&mut vault, false, now() + Duration::days(1)).unwrap();
+    keeping::back_up_now(&mut vault, now()).unwrap();
+    keeping::back_up_now(&mut vault, now() + Duration::days(1)).unwrap();
     let damaged = backups_in(&folder).remove(0);
     let mut bytes = std::fs::read(&damaged).unwrap();
     let at = bytes.len() - 100;
@@ -693,7 +693,7 @@ fn a_damaged_backup_in_the_folder_stops_neither_erasure_nor_new_backups() {
     vault.delete_call(id).unwrap();
     assert_eq!(keeping::catch_up_backups(&mut vault, now()).unwrap(), 1);
     assert!(vault.keeping().unwrap().pending_erasures.is_empty());
-    keeping::back_up_now(&mut vault, false, now() + Duration::days(2)).unwrap();
+    keeping::back_up_now(&mut vault, now() + Duration::days(2)).unwrap();
     assert_eq!(backups_in(&folder).len(), 3);
 }
 
@@ -705,11 +705,11 @@ fn restoring_an_older_backup_erases_again_what_newer_backups_know_was_deleted() 
     let mut vault = store_with(&dir, &calls(40));
     let old = tmp.path().join("old.qlbackup");
     // A backup kept outside the folder, which erasure cannot reach.
-    keeping::back_up_to(&mut vault, false, &old, now()).unwrap();
+    keeping::back_up_to(&mut vault, &old, now()).unwrap();
     with_folder(&mut vault, &folder, 7);
     let gone = vault.all_calls().unwrap()[5].id;
     vault.delete_call(gone).unwrap();
-    keeping::back_up_now(&mut vault, false, now() + Duration::days(1)).unwrap();
+    keeping::back_up_now(&mut vault, now() + Duration::days(1)).unwrap();
     // The old backup is copied into the folder, beside the newer one.
     let copied = folder.join("old-copy.qlbackup");
     std::fs::copy(&old, &copied).unwrap();
@@ -817,8 +817,8 @@ mod killed {
         let folder = tmp.path().join("usb");
         let mut vault = store_with(&dir, &calls(3000));
         with_folder(&mut vault, &folder, 2);
-        keeping::back_up_now(&mut vault, false, now() - Duration::days(3)).unwrap();
-        keeping::back_up_now(&mut vault, false, now() - Duration::days(2)).unwrap();
+        keeping::back_up_now(&mut vault, now() - Duration::days(3)).unwrap();
+        keeping::back_up_now(&mut vault, now() - Duration::days(2)).unwrap();
         drop(vault);
         // Into the folder, rotating: the folder always holds whole backups,
         // at least the two there before.
@@ -853,7 +853,7 @@ mod killed {
         let tmp = tempfile::tempdir().unwrap();
         let mut vault = store_with(&tmp.path().join("store"), &calls(3000));
         let file = tmp.path().join("b.qlbackup");
-        keeping::back_up_to(&mut vault, false, &file, now()).unwrap();
+        keeping::back_up_to(&mut vault, &file, now()).unwrap();
         drop(vault);
         let target = |i: u32| tmp.path().join(format!("laptop-{i}"));
         kill_throughout(

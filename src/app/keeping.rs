@@ -225,8 +225,8 @@ fn folder_of(keeping: &Keeping) -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-fn refuse_demo(demo: bool) -> Result<(), AppError> {
-    if demo {
+fn refuse_demo(vault: &Vault) -> Result<(), AppError> {
+    if vault.is_demo() {
         return Err(failed(
             "The demo call log holds only made-up calls, so it is not backed up.",
         ));
@@ -235,7 +235,8 @@ fn refuse_demo(demo: bool) -> Result<(), AppError> {
 }
 
 /// How the backups stand.
-pub fn status(vault: &Vault, demo: bool, now: DateTime<Utc>) -> Result<BackupStatus, AppError> {
+pub fn status(vault: &Vault, now: DateTime<Utc>) -> Result<BackupStatus, AppError> {
+    let demo = vault.is_demo();
     let keeping = vault.keeping()?;
     let tz = vault.settings().time_zone;
     let folder = folder_of(&keeping);
@@ -309,11 +310,10 @@ pub fn status(vault: &Vault, demo: bool, now: DateTime<Utc>) -> Result<BackupSta
 /// Changes the backup settings. A folder must exist and be a folder.
 pub fn choose(
     vault: &mut Vault,
-    demo: bool,
     choice: &BackupChoice,
     now: DateTime<Utc>,
 ) -> Result<BackupStatus, AppError> {
-    refuse_demo(demo)?;
+    refuse_demo(vault)?;
     let folder = choice.folder.trim();
     if !folder.is_empty() {
         let path = Path::new(folder);
@@ -348,7 +348,7 @@ pub fn choose(
         k.backup_warn_days = choice.warn_after_days;
         Ok(())
     })?;
-    status(vault, demo, now)
+    status(vault, now)
 }
 
 /// The name of a backup made at `now`: it sorts by time and says what it is.
@@ -363,11 +363,10 @@ fn backup_name(now: DateTime<Utc>, tz: Tz) -> String {
 /// `quietline backup -o FILE`.
 pub fn back_up_to(
     vault: &mut Vault,
-    demo: bool,
     target: &Path,
     now: DateTime<Utc>,
 ) -> Result<BackupMade, AppError> {
-    refuse_demo(demo)?;
+    refuse_demo(vault)?;
     let target = super::files::with_own_extension(target, BACKUP_EXTENSION)?;
     let written = vault
         .write_backup(&target, now, IfTaken::Refuse)
@@ -413,12 +412,8 @@ fn backup_failed(target: &Path, e: StoreError) -> AppError {
 /// folder's backups still owe are applied first, then a new backup is
 /// written and checked, and only then are old ones removed (beyond the
 /// number kept, or older than the retention period), never the new one.
-pub fn back_up_now(
-    vault: &mut Vault,
-    demo: bool,
-    now: DateTime<Utc>,
-) -> Result<BackupMade, AppError> {
-    refuse_demo(demo)?;
+pub fn back_up_now(vault: &mut Vault, now: DateTime<Utc>) -> Result<BackupMade, AppError> {
+    refuse_demo(vault)?;
     let keeping = vault.keeping()?;
     let Some(folder) = folder_of(&keeping) else {
         return Err(AppError::invalid(
@@ -547,10 +542,9 @@ pub fn catch_up_backups(vault: &mut Vault, now: DateTime<Utc>) -> Result<usize, 
 /// nothing when the folder cannot be reached: the warning says so.
 pub fn back_up_if_due(
     vault: &mut Vault,
-    demo: bool,
     now: DateTime<Utc>,
 ) -> Result<Option<BackupMade>, AppError> {
-    if demo {
+    if vault.is_demo() {
         return Ok(None);
     }
     let keeping = vault.keeping()?;
@@ -567,7 +561,7 @@ pub fn back_up_if_due(
         catch_up_backups(vault, now)?;
         return Ok(None);
     }
-    back_up_now(vault, demo, now).map(Some)
+    back_up_now(vault, now).map(Some)
 }
 
 // ---------------------------------------------------------------- restore
@@ -979,12 +973,12 @@ pub fn shred(vault: &mut Vault, now: DateTime<Utc>) -> Result<ShredDone, AppErro
 
 /// What runs at unlock and daily while open: the retention policy, once a
 /// day, and whatever the backups are still owed.
-pub fn housekeeping(vault: &mut Vault, demo: bool, now: DateTime<Utc>) -> Result<(), AppError> {
+pub fn housekeeping(vault: &mut Vault, now: DateTime<Utc>) -> Result<(), AppError> {
     let keeping = vault.keeping()?;
     if keeping.retention_months.is_some() && keeping.last_shred_on != Some(today(vault, now)) {
         shred(vault, now)?;
     }
-    if !demo {
+    if !vault.is_demo() {
         catch_up_backups(vault, now)?;
     }
     Ok(())
@@ -1094,6 +1088,10 @@ mod tests {
 
         let (mut vault, recovery) =
             Vault::create(&store_dir, &Passphrase::new(PASSPHRASE)).unwrap();
+        // The demo log, as the app opens it, for what it is refused.
+        let (mut demo, _) =
+            Vault::create(&root.path().join("demo"), &Passphrase::new(PASSPHRASE)).unwrap();
+        demo.mark_demo().unwrap();
         let mut batch = vault.begin_import(now()).unwrap();
         for call in SyntheticCalls::new(11, 2024, 3)
             .filter(|c| c.facts.started_at < now())
@@ -1107,12 +1105,12 @@ mod tests {
         put(
             &mut status_views,
             "not_set_up",
-            to(&status(&vault, false, now()).unwrap()),
+            to(&status(&vault, now()).unwrap()),
         );
         put(
             &mut status_views,
             "demo",
-            to(&status(&vault, true, now()).unwrap()),
+            to(&status(&demo, now()).unwrap()),
         );
         let choice = |folder: &str, keep: u32, warn_after_days: u32| BackupChoice {
             folder: folder.into(),
@@ -1122,7 +1120,7 @@ mod tests {
         put(
             &mut refusals,
             "no_folder_chosen",
-            refused(back_up_now(&mut vault, false, now())),
+            refused(back_up_now(&mut vault, now())),
         );
         let usb_text = usb.display().to_string();
         for (name, folder, keep, warn) in [
@@ -1139,49 +1137,44 @@ mod tests {
             put(
                 &mut refusals,
                 name,
-                refused(choose(
-                    &mut vault,
-                    false,
-                    &choice(&folder, keep, warn),
-                    now(),
-                )),
+                refused(choose(&mut vault, &choice(&folder, keep, warn), now())),
             );
         }
         put(
             &mut refusals,
             "demo",
-            refused(choose(&mut vault, true, &choice(&usb_text, 7, 7), now())),
+            refused(choose(&mut demo, &choice(&usb_text, 7, 7), now())),
         );
         put(
             &mut status_views,
             "no_backups",
-            to(&choose(&mut vault, false, &choice(&usb_text, 7, 7), now()).unwrap()),
+            to(&choose(&mut vault, &choice(&usb_text, 7, 7), now()).unwrap()),
         );
-        let older = back_up_now(&mut vault, false, now() - Duration::days(3)).unwrap();
-        let made = back_up_now(&mut vault, false, now()).unwrap();
+        let older = back_up_now(&mut vault, now() - Duration::days(3)).unwrap();
+        let made = back_up_now(&mut vault, now()).unwrap();
         put(&mut said, "older", to(&older));
         put(&mut said, "made", to(&made));
         put(
             &mut status_views,
             "backed_up",
-            to(&status(&vault, false, now()).unwrap()),
+            to(&status(&vault, now()).unwrap()),
         );
         put(
             &mut status_views,
             "stale",
-            to(&status(&vault, false, now() + Duration::days(10)).unwrap()),
+            to(&status(&vault, now() + Duration::days(10)).unwrap()),
         );
         let away = root.path().join("usb-away");
         std::fs::rename(&usb, &away).unwrap();
         put(
             &mut status_views,
             "unreachable",
-            to(&status(&vault, false, now()).unwrap()),
+            to(&status(&vault, now()).unwrap()),
         );
         put(
             &mut refusals,
             "unreachable",
-            refused(back_up_now(&mut vault, false, now())),
+            refused(back_up_now(&mut vault, now())),
         );
         std::fs::rename(&away, &usb).unwrap();
 

@@ -125,7 +125,6 @@ pub fn store_status(dir: &Path) -> StoreStatus {
 
 pub struct Session {
     vault: Vault,
-    demo: bool,
     /// Whether the call being logged has its timer running, as its draft
     /// last said: the idle lock then waits longer.
     timer_running: bool,
@@ -138,10 +137,8 @@ fn call_id(text: &str) -> Result<CallId, AppError> {
 
 impl Session {
     fn new(vault: Vault) -> Session {
-        let demo = vault.is_demo();
         let mut session = Session {
             vault,
-            demo,
             timer_running: false,
         };
         // A call whose timer ran when the app was locked or closed is
@@ -227,7 +224,7 @@ impl Session {
         StoreStatus {
             exists: true,
             unlocked: true,
-            demo: self.demo,
+            demo: self.vault.is_demo(),
             demo_note: super::demo::demo_note(&self.vault),
         }
     }
@@ -293,7 +290,7 @@ impl Session {
         let mut restored = form.clone();
         restored.id = CallId::random().to_string();
         restored.draft_generation = self.vault.draft_generation()?;
-        if !self.demo {
+        if !self.vault.is_demo() {
             self.save_draft(&restored)?;
         }
         Ok(restored)
@@ -360,7 +357,7 @@ impl Session {
     }
 
     pub fn backup_status(&self, now: DateTime<Utc>) -> Result<BackupStatus, AppError> {
-        keeping::status(&self.vault, self.demo, now)
+        keeping::status(&self.vault, now)
     }
 
     pub fn choose_backups(
@@ -368,26 +365,26 @@ impl Session {
         choice: &BackupChoice,
         now: DateTime<Utc>,
     ) -> Result<BackupStatus, AppError> {
-        keeping::choose(&mut self.vault, self.demo, choice, now)
+        keeping::choose(&mut self.vault, choice, now)
     }
 
     pub fn back_up_now(&mut self, now: DateTime<Utc>) -> Result<BackupMade, AppError> {
-        keeping::back_up_now(&mut self.vault, self.demo, now)
+        keeping::back_up_now(&mut self.vault, now)
     }
 
     /// `quietline backup -o FILE`.
     pub fn back_up_to(&mut self, path: &Path, now: DateTime<Utc>) -> Result<BackupMade, AppError> {
-        keeping::back_up_to(&mut self.vault, self.demo, path, now)
+        keeping::back_up_to(&mut self.vault, path, now)
     }
 
     /// On locking and while open: backs up when a day has passed.
     pub fn back_up_if_due(&mut self, now: DateTime<Utc>) -> Result<Option<BackupMade>, AppError> {
-        keeping::back_up_if_due(&mut self.vault, self.demo, now)
+        keeping::back_up_if_due(&mut self.vault, now)
     }
 
     /// At unlock and daily: the retention policy and what backups owe.
     pub fn housekeeping(&mut self, now: DateTime<Utc>) -> Result<(), AppError> {
-        keeping::housekeeping(&mut self.vault, self.demo, now)
+        keeping::housekeeping(&mut self.vault, now)
     }
 
     pub fn retention(&self) -> Result<RetentionView, AppError> {
@@ -497,7 +494,7 @@ impl Session {
 
     /// Changes the passphrase after checking the current one.
     pub fn change_passphrase(&mut self, current: &str, new: &str) -> Result<(), AppError> {
-        if self.demo {
+        if self.vault.is_demo() {
             return Err(AppError::new(
                 ErrorCode::Failed,
                 "The demo store's passphrase cannot be changed; it holds only synthetic calls.",
@@ -609,7 +606,7 @@ impl Session {
     /// Keeps the form being typed, sealed. A write from a form that has
     /// been saved or cleared since is dropped: returns whether it was kept.
     pub fn save_draft(&mut self, form: &CallForm) -> Result<bool, AppError> {
-        if self.demo {
+        if self.vault.is_demo() {
             // The idle lock still waits longer while a call's timer runs.
             self.timer_running = form.timer_started_ms.is_some();
             refuse_in_demo(&self.vault, DemoAction::KeepDraft)?;

@@ -48,14 +48,13 @@ pub fn settings(
     out: &mut impl Write,
 ) -> Result<(), CliError> {
     if args.backup_folder.is_some() || args.keep_backups.is_some() {
-        let current = keeping::status(vault, vault.is_demo(), now)?;
+        let current = keeping::status(vault, now)?;
         let choice = BackupChoice {
             folder: args.backup_folder.clone().unwrap_or(current.folder),
             keep: args.keep_backups.unwrap_or(current.keep),
             warn_after_days: current.warn_after_days,
         };
-        let demo = vault.is_demo();
-        keeping::choose(vault, demo, &choice, now)?;
+        keeping::choose(vault, &choice, now)?;
         eprintln!("Backup settings saved.");
     }
     if let Some(months) = args.retention_months {
@@ -67,7 +66,7 @@ pub fn settings(
             eprintln!("Nothing was changed.");
         }
     }
-    let status = keeping::status(vault, vault.is_demo(), now)?;
+    let status = keeping::status(vault, now)?;
     let retention = keeping::retention(vault)?;
     let shown = |v: &str| {
         if v.is_empty() {
@@ -92,10 +91,9 @@ pub fn settings(
 /// `quietline backup [-o FILE]`: to a file, or into the backup folder.
 pub fn backup(dir: &Path, output: Option<&Path>, now: DateTime<Utc>) -> Result<(), CliError> {
     let mut vault = unlock(dir)?;
-    let demo = vault.is_demo();
     let made = match output {
-        Some(path) => keeping::back_up_to(&mut vault, demo, path, now)?,
-        None => keeping::back_up_now(&mut vault, demo, now)?,
+        Some(path) => keeping::back_up_to(&mut vault, path, now)?,
+        None => keeping::back_up_now(&mut vault, now)?,
     };
     eprintln!("{}", made.message);
     println!("{}", made.path);

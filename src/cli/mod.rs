@@ -510,8 +510,7 @@ fn unlock(dir: &Path) -> Result<Vault, CliError> {
     // What runs at every unlock: the retention policy (once a day) and
     // what the backups are owed. A failure here must not stop the command
     // asked for; it is tried again at the next unlock.
-    let demo = vault.is_demo();
-    let _ = quietline::app::keeping::housekeeping(&mut vault, demo, Utc::now());
+    let _ = quietline::app::keeping::housekeeping(&mut vault, Utc::now());
     Ok(vault)
 }
 
