@@ -50,7 +50,7 @@ export class Driver {
   async findByText(css, text, { timeoutMs = 15_000 } = {}) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const found = await this.script(
+      const found = await this.scriptWhileLoading(
         "return [...document.querySelectorAll(arguments[0])].find(e => e.textContent.trim() === arguments[1]) ?? null",
         [css, text],
       );
@@ -65,10 +65,11 @@ export class Driver {
     const deadline = Date.now() + timeoutMs;
     let seen = "";
     while (Date.now() < deadline) {
-      seen = await this.script(
-        "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText).join('\\n')",
-        [css],
-      );
+      seen =
+        (await this.scriptWhileLoading(
+          "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText).join('\\n')",
+          [css],
+        )) ?? "";
       if (seen.includes(text)) return seen;
       await sleep(150);
     }
@@ -108,6 +109,18 @@ export class Driver {
 
   async script(body, args = []) {
     return (await call(this.url("/execute/sync"), "POST", { script: body, args })).value;
+  }
+
+  /** Like `script`, for polling loops: the page polled may be reloading
+   *  (locking reloads the web view), and a script cut off by the unload
+   *  answers `null` so the loop asks again. */
+  async scriptWhileLoading(body, args = []) {
+    try {
+      return await this.script(body, args);
+    } catch (e) {
+      if (String(e).includes("unload")) return null;
+      throw e;
+    }
   }
 
   async setWindowSize(width, height) {
