@@ -30,7 +30,7 @@ use crate::crypto::CryptoError;
 /// The envelope format this build writes and reads.
 pub const RETURN_FORMAT: u64 = 1;
 /// No return file is larger: files over it are refused before decrypting.
-pub const MAX_RETURN_BYTES: u64 = 16 * 1024 * 1024;
+pub const MAX_RETURN_BYTES: u64 = 64 * 1024 * 1024;
 /// Generous upper bounds on the payload's size for its counts.
 const MAX_CALL_BYTES: usize = 512;
 const MAX_DELETION_BYTES: usize = 40;
@@ -274,7 +274,11 @@ mod tests {
         let text = String::from_utf8(bytes).unwrap();
         let many = text.replacen("\ncalls 2\n", "\ncalls 999999\n", 1);
         let e = read_signed(many.as_bytes()).unwrap_err();
-        assert!(e.to_string().contains("more than the 50000"), "{e}");
+        assert!(
+            e.to_string()
+                .contains(&format!("more than the {MAX_CALLS}")),
+            "{e}"
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::themes::{ThemeCatalogue, ThemeList};
 pub const PAYLOAD_FORMAT: u32 = 1;
 /// At most this many calls, and this many deletions, in one return; the
 /// envelope refuses a header that claims more before decrypting.
-pub const MAX_CALLS: usize = 50_000;
+pub const MAX_CALLS: usize = 200_000;
 pub const MAX_DELETED: usize = 50_000;
 /// A display name in a return is at most this long.
 pub const MAX_VOLUNTEER_NAME_CHARS: usize = 80;
