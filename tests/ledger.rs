@@ -36,6 +36,7 @@ const TABLES: &[(&str, &str)] = &[
     ("volunteers", "id"),
     ("merged_returns", "id"),
     ("merged_calls", "id"),
+    ("merged_pages", "hex(period_tag) || '/' || page"),
     ("settings", "name"),
     ("key_slots", "slot"),
     ("activity", "id"),
@@ -88,7 +89,7 @@ fn moved(table: &str, row: &[Value]) -> Vec<Value> {
     let mut row = row.to_vec();
     let key_column = match table {
         // rowid, period_tag, page, ...: a new rowid and page number.
-        "report_pages" => {
+        "report_pages" | "merged_pages" => {
             row[0] = Value::Integer(7_777_777);
             2
         }
@@ -421,6 +422,21 @@ fn a_report_a_return_and_a_merge_notice_rows_changed_while_the_store_is_open() {
     let refused = vault.report_pages(&months).unwrap_err();
     assert!(matches!(refused, StoreError::Tampered { .. }), "{refused}");
     assert!(refused.to_string().contains("report pages"), "{refused}");
+
+    assert!(vault.merged_report_pages(&months).is_ok());
+    let merged_page: Vec<u8> = other
+        .query_row("SELECT period_tag FROM merged_pages LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    other
+        .execute(
+            "DELETE FROM merged_pages WHERE period_tag = ?1",
+            [&merged_page],
+        )
+        .unwrap();
+    let refused = vault.merged_report_pages(&months).unwrap_err();
+    assert!(matches!(refused, StoreError::Tampered { .. }), "{refused}");
 
     remove_one(&other, "merged_calls");
     assert!(matches!(

@@ -222,6 +222,92 @@ fn a_deletion_and_an_edit_reach_the_coordinator_with_the_next_return() {
     assert_eq!(Report::for_vault(&coordinator, period).unwrap(), report);
 }
 
+/// The merged calls' records and the merged report pages as SQLite holds
+/// them, each row whole.
+fn merged_rows(store: &TempStore) -> Vec<Vec<rusqlite::types::Value>> {
+    let raw = rusqlite::Connection::open(store.dir.join(quietline::store::DB_FILE)).unwrap();
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT * FROM merged_calls ORDER BY id",
+        "SELECT * FROM merged_pages ORDER BY period_tag, page",
+    ] {
+        let mut stmt = raw.prepare(sql).unwrap();
+        let width = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| (0..width).map(|i| r.get(i)).collect())
+            .unwrap();
+        out.extend(rows.map(Result::unwrap));
+    }
+    out
+}
+
+#[test]
+fn a_return_made_again_unchanged_writes_no_merged_call_and_later_changes_still_land() {
+    let (store, mut coordinator, key) = coordinator();
+    let (_v, mut volunteer) = volunteer("Volunteer A", 7, 150, &key);
+    let (_w, mut other) = volunteer_b(&key);
+    let period = academic(2024);
+    for year in [academic(2023), period] {
+        merged_counts(merge(&mut coordinator, &make(&mut volunteer, year), true));
+        merged_counts(merge(&mut coordinator, &make(&mut other, year), true));
+    }
+    let in_period = volunteer.calls_in_months(&period.months()).unwrap();
+    assert!(in_period.len() >= 3, "the test needs calls in the period");
+    let expected = union_report(period, &[&coordinator, &volunteer, &other]);
+    assert_eq!(Report::for_vault(&coordinator, period).unwrap(), expected);
+
+    // Made again with nothing changed: a new return, every call as it was.
+    let before = merged_rows(&store);
+    let again = make(&mut volunteer, period);
+    let counts = merged_counts(merge(&mut coordinator, &again, false));
+    assert_eq!(counts.unchanged as usize, in_period.len(), "{counts:?}");
+    assert_eq!((counts.added, counts.updated, counts.removed), (0, 0, 0));
+    assert_eq!(merged_rows(&store), before, "no merged call was written");
+    assert_eq!(Report::for_vault(&coordinator, period).unwrap(), expected);
+    assert_eq!(
+        Report::for_vault_from_records(&coordinator, period).unwrap(),
+        expected
+    );
+
+    // An edit and a deletion after it still land, and the return the
+    // unchanged one replaced can no longer bring anything back.
+    let unsent = make(&mut volunteer, period);
+    volunteer.delete_call(in_period[0].id).unwrap();
+    edit_region(&mut volunteer, &in_period[1]);
+    let counts = merged_counts(merge(
+        &mut coordinator,
+        &make(&mut volunteer, period),
+        false,
+    ));
+    assert_eq!((counts.removed, counts.updated), (1, 1), "{counts:?}");
+    let expected = union_report(period, &[&coordinator, &volunteer, &other]);
+    assert_eq!(Report::for_vault(&coordinator, period).unwrap(), expected);
+    assert_eq!(
+        Report::for_vault_from_records(&coordinator, period).unwrap(),
+        expected
+    );
+    let e = merge(&mut coordinator, &unsent, false).unwrap_err();
+    assert!(matches!(e, ReturnError::Superseded { .. }), "{e}");
+
+    // Purging the volunteer takes their calls out of the pages too: the
+    // report is the other volunteer's and the coordinator's own.
+    let fingerprint = coordinator.volunteers().unwrap()[0].fingerprint();
+    let signer = coordinator.volunteers().unwrap()[0].signer().unwrap();
+    assert!(!fingerprint.is_empty());
+    coordinator.purge_volunteer_calls(&signer).unwrap();
+    assert_eq!(
+        Report::for_vault(&coordinator, period).unwrap(),
+        union_report(period, &[&coordinator, &other])
+    );
+    drop(coordinator);
+    let coordinator = store.open();
+    assert!(coordinator.check_every_record().is_ok());
+}
+
+fn volunteer_b(key: &CoordinatorKey) -> (TempStore, Vault) {
+    volunteer("Volunteer B", 8, 90, key)
+}
+
 #[test]
 fn a_store_makes_no_deletion_markers_before_its_first_return() {
     let (_store, _coordinator, key) = coordinator();

@@ -108,6 +108,12 @@ fn versions_seen<'c>(
     Ok(seen)
 }
 
+fn damaged_merged_page() -> ReportError {
+    ReportError::Store(StoreError::Corrupt {
+        record: "a merged report page (a value out of range)".into(),
+    })
+}
+
 fn damaged_page() -> ReportError {
     ReportError::Store(StoreError::Corrupt {
         record: "a report page (a value out of range)".into(),
@@ -166,7 +172,7 @@ impl Report {
         let mut months = period.months().to_vec();
         months.extend_from_slice(&period.previous().months());
         let pages = vault.report_pages(&months)?;
-        let merged = vault.merged_calls_in_months(&months)?;
+        let merged = vault.merged_report_pages(&months)?;
         let (catalogue, calendar) = (
             vault.themes(),
             Calendar::new(period, vault.settings().time_zone),
@@ -177,9 +183,21 @@ impl Report {
         let current = catalogue.current().version;
         let all_current = pages
             .iter()
-            .flat_map(|page| page.theme_list_versions())
-            .chain(merged.iter().map(|m| &m.call.theme_list_version))
-            .all(|v| *v == current);
+            .flat_map(|page| page.theme_list_versions().iter().copied())
+            .chain(
+                merged
+                    .iter()
+                    .flat_map(|(_, page)| page.theme_list_versions()),
+            )
+            .all(|v| v == current);
+        let merged_calls = || {
+            merged.iter().flat_map(|(month, page)| {
+                page.calls().map(|call| {
+                    call.map(|c| ReportFacts::merged_on_page(*month, c))
+                        .map_err(|()| damaged_merged_page())
+                })
+            })
+        };
         let seen = if all_current {
             VersionsSeen::only(current)
         } else {
@@ -187,11 +205,7 @@ impl Report {
                 .iter()
                 .flat_map(|page| page.calls())
                 .map(|call| call.map(ReportFacts::on_page).map_err(|()| damaged_page()));
-            versions_seen(
-                &calendar,
-                catalogue,
-                stored.chain(merged.iter().map(facts_of)),
-            )?
+            versions_seen(&calendar, catalogue, stored.chain(merged_calls()))?
         };
         let mut counting = Counting::new(calendar, catalogue, seen);
         for page in &pages {
@@ -199,14 +213,15 @@ impl Report {
                 counting.add(ReportFacts::on_page(call.map_err(|()| damaged_page())?))?;
             }
         }
-        for call in &merged {
-            counting.add(call.facts())?;
+        for call in merged_calls() {
+            counting.add(call?)?;
         }
         Ok(counting.finish())
     }
 
-    /// The same report computed from every call's full record instead of
-    /// the report pages: slower, and a cross-check that the two agree.
+    /// The same report computed from every call's full record (the store's
+    /// own and the merged ones) instead of the report pages: slower, and a
+    /// cross-check that the two agree.
     pub fn for_vault_from_records(vault: &Vault, period: Period) -> Result<Report, ReportError> {
         let mut months = period.months().to_vec();
         months.extend_from_slice(&period.previous().months());

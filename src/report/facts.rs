@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::model::{CallSummary, CallType, CallerType, Employer, Region, RiskLevel, Role, Setting};
 use crate::period::LocalMonth;
-use crate::store::{CountedCall, MergedCall};
+use crate::store::{CountedCall, MergedCall, PagedFacts};
 
 /// When a call happened, as precisely as the report is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +28,8 @@ pub enum Source<'a> {
     Stored(crate::model::CallId),
     /// A call merged from a return, by its export id.
     Merged(&'a str),
+    /// A call merged from a return as its merged report page holds it.
+    MergedOnPage([u8; 16]),
 }
 
 impl std::fmt::Display for Source<'_> {
@@ -35,6 +37,11 @@ impl std::fmt::Display for Source<'_> {
         match self {
             Source::Stored(id) => write!(f, "{id}"),
             Source::Merged(id) => write!(f, "{id} (merged from a return)"),
+            Source::MergedOnPage(id) => write!(
+                f,
+                "{} (merged from a return)",
+                data_encoding::HEXLOWER.encode(id)
+            ),
         }
     }
 }
@@ -45,6 +52,11 @@ pub enum Themes<'a> {
     Listed(&'a [String]),
     /// As a report page keeps them: indices into the page's list of ids.
     OnPage(CountedCall<'a>),
+    /// As a merged report page keeps them: indices into `ids`.
+    Indexed {
+        ids: &'a [String],
+        refs: &'a [u8],
+    },
 }
 
 impl<'a> Themes<'a> {
@@ -53,6 +65,7 @@ impl<'a> Themes<'a> {
         match self {
             Themes::Listed(ids) => ids.iter().try_for_each(|id| f(id)),
             Themes::OnPage(call) => call.themes().try_for_each(f),
+            Themes::Indexed { ids, refs } => refs.iter().try_for_each(|r| f(&ids[usize::from(*r)])),
         }
     }
 }
@@ -155,6 +168,30 @@ impl Countable for MergedCall {
             follow_up_needed: call.follow_up,
             theme_list_version: call.theme_list_version,
             themes: Themes::Listed(&call.themes),
+        }
+    }
+}
+
+impl<'p> ReportFacts<'p> {
+    /// A merged report page's call, in the month its page is filed under.
+    pub fn merged_on_page(month: LocalMonth, call: PagedFacts<'p>) -> ReportFacts<'p> {
+        ReportFacts {
+            source: Source::MergedOnPage(call.export_id),
+            when: When::InMonth(month),
+            duration_minutes: call.minutes,
+            call_type: call.call_type,
+            risk: call.risk,
+            role: call.role,
+            setting: call.setting,
+            employer: call.employer,
+            region: call.region,
+            caller_type: call.caller,
+            follow_up_needed: call.follow_up,
+            theme_list_version: call.theme_list_version,
+            themes: Themes::Indexed {
+                ids: call.theme_ids,
+                refs: call.theme_refs,
+            },
         }
     }
 }

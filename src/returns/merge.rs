@@ -111,14 +111,22 @@ pub fn plan(
         mut elsewhere,
     } = held;
     for call in &payload.calls {
-        let existing = before
-            .remove(&call.id)
-            .or_else(|| elsewhere.remove(&call.id));
+        let (existing, in_period) = match before.remove(&call.id) {
+            Some(held) => (Some(held), true),
+            None => (elsewhere.remove(&call.id), false),
+        };
         if existing.as_ref().is_some_and(|e| e.sequence > sequence) {
             continue;
         }
         match existing.as_ref().and_then(|e| e.call.as_ref()) {
-            Some(old) if old == call => counts.unchanged += 1,
+            Some(old) if old == call => {
+                counts.unchanged += 1;
+                // Left as it is: filed in the return's months, it is as of
+                // this return once the volunteer's months say so (below).
+                if in_period {
+                    continue;
+                }
+            }
             Some(_) => counts.updated += 1,
             None => counts.added += 1,
         }
@@ -329,10 +337,11 @@ mod tests {
             .iter()
             .map(|(id, h)| (id.as_str(), h.sequence, h.call.is_some()))
             .collect();
+        // calls[0] is unchanged and filed in the period: left as it is,
+        // and as of this return once the volunteer's months say so.
         assert_eq!(
             filed,
             [
-                (calls[0].id.as_str(), 5, true),
                 (calls[1].id.as_str(), 5, true),
                 (deleted.as_str(), 5, false)
             ]

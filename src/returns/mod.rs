@@ -346,7 +346,7 @@ pub fn merge_checked(
             record: "the return's period".into(),
         })?
         .months();
-    let merge = vault.begin_merge(&signed.signer, &signed.payload.return_id)?;
+    let mut merge = vault.begin_merge(&signed.signer, &signed.payload.return_id)?;
     let admitted = merge::admit(
         signed,
         merge.volunteer()?,

@@ -83,6 +83,11 @@ const COVERED: &[Covered] = &[
     row("volunteers", "the list of trusted volunteers"),
     row("merged_returns", "the list of merged returns"),
     monthly("merged_calls", "the merged calls of one month", "{r}.id"),
+    monthly(
+        "merged_pages",
+        "the merged calls' report pages of one month",
+        "CAST({r}.page AS TEXT)",
+    ),
     Covered {
         key: "{r}.name",
         only: "{r}.name <> 'ledger'",
@@ -421,7 +426,12 @@ fn compare(expected: &Tallies, found: &Tallies, only: Option<&[&str]>) -> Result
 }
 
 /// The tables a merge reads and writes.
-pub(super) const MERGED_TABLES: &[&str] = &["volunteers", "merged_returns", "merged_calls"];
+pub(super) const MERGED_TABLES: &[&str] = &[
+    "volunteers",
+    "merged_returns",
+    "merged_calls",
+    "merged_pages",
+];
 
 /// A read transaction if none is open, so that the ledger and the rows
 /// checked against it are read from one snapshot. Held by whoever reads
@@ -554,9 +564,15 @@ pub(super) fn check_months<'a>(
 
 /// How many calls the ledger holds for the month tagged `tag`.
 pub(super) fn calls_in_month(ledger: &Ledger, tag: &PeriodTag) -> u64 {
+    rows_in_month(ledger, "calls", tag)
+}
+
+/// How many rows of the monthly `table` the ledger holds for the month
+/// tagged `tag`.
+pub(super) fn rows_in_month(ledger: &Ledger, table: &str, tag: &PeriodTag) -> u64 {
     ledger
         .tallies
-        .get("calls")
+        .get(table)
         .and_then(|m| m.get(tag.0.as_slice()))
         .map_or(0, |t| t.count)
 }

@@ -15,10 +15,11 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
+use super::merged_pages::{MergedPage, PagedCall};
+pub use super::returned_call::ReturnedCall;
 use super::sealed::{self, SealedTable};
 use super::{Keys, StoreError, Vault};
 use crate::crypto::{Fingerprint, SignerKey};
-use crate::model::{CallType, CallerType, Employer, Region, RiskLevel, Role, Setting};
 use crate::period::LocalMonth;
 
 /// Tombstones are filed under this tag's month-like name, which no report reads.
@@ -68,42 +69,6 @@ impl Volunteer {
             .map(|s| s.fingerprint().to_string())
             .unwrap_or_default()
     }
-}
-
-/// One call as it leaves a volunteer's laptop: never notes, safeguarding
-/// steps, names or times finer than the month. The return format
-/// (`returns::payload`) carries these, and a coordinator's store keeps them
-/// as they came, so the type lives here, below both.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReturnedCall {
-    /// The export id: 32 lowercase hex digits, a keyed hash of the call id.
-    pub id: String,
-    /// The local month the call started in, `YYYY-MM`.
-    pub month: String,
-    pub minutes: u32,
-    pub call_type: CallType,
-    pub role: Role,
-    pub setting: Setting,
-    pub employer: Option<Employer>,
-    pub region: Region,
-    pub caller: CallerType,
-    /// The theme list version the call was logged under. Left out when it
-    /// is 1, so returns made before theme lists had versions read the same.
-    #[serde(default = "first_version", skip_serializing_if = "is_first_version")]
-    pub theme_list_version: u32,
-    /// Theme ids, main theme first.
-    pub themes: Vec<String>,
-    pub risk: RiskLevel,
-    pub follow_up: bool,
-}
-
-fn first_version() -> u32 {
-    1
-}
-
-fn is_first_version(version: &u32) -> bool {
-    *version == 1
 }
 
 /// A merged call as the report counts it.
@@ -290,6 +255,13 @@ fn put_record(
     sealed::write_tagged::<MergedCallRow>(conn, &keys.records, &tag.0, id, record, true)
 }
 
+/// The month a merged call is filed under, `None` for a tombstone.
+fn filed_month(month: Option<&str>) -> Result<Option<LocalMonth>, StoreError> {
+    month
+        .map(|m| LocalMonth::parse(m).ok_or_else(|| corrupt("a merged call")))
+        .transpose()
+}
+
 fn call_row_id(keys: &Keys, signer: &SignerKey, export_id: &str) -> [u8; 16] {
     keys.lookup
         .row_id(b"call", &[&signer.to_bytes(), export_id.as_bytes()])
@@ -369,6 +341,7 @@ impl Vault {
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         let mut removed = 0;
+        let mut months = std::collections::BTreeSet::new();
         for tag in tags {
             let tag: [u8; 16] = tag.try_into().map_err(|_| corrupt("a merged call's tag"))?;
             for (id, record) in records_under(&tx, &self.keys, &tag)? {
@@ -376,8 +349,18 @@ impl Vault {
                     continue;
                 }
                 sealed::delete::<MergedCallRow>(&tx, id.as_slice())?;
-                removed += u64::from(record.call.is_some());
+                if let Some(call) = &record.call {
+                    removed += 1;
+                    months.insert(
+                        LocalMonth::parse(&call.month).ok_or_else(|| corrupt("a merged call"))?,
+                    );
+                }
             }
+        }
+        for month in months {
+            let mut calls = super::merged_pages::read_month(&tx, &self.keys, month)?;
+            calls.retain(|c| c.volunteer != volunteer);
+            super::merged_pages::write_month(&tx, &self.keys, month, &mut calls)?;
         }
         super::ledger::commit(tx, &self.keys)?;
         Ok(removed)
@@ -423,7 +406,64 @@ impl Vault {
         Ok(out)
     }
 
-    /// The merged calls of `months`, for the report.
+    /// The merged report pages of `months`, each with its month: what a
+    /// report counts of the merged calls, opened.
+    pub fn merged_report_pages(
+        &self,
+        months: &[LocalMonth],
+    ) -> Result<Vec<(LocalMonth, MergedPage)>, StoreError> {
+        super::merged_pages::read_for_report(&self.conn, &self.keys, months)
+    }
+
+    /// Fills the merged report pages from the merged calls when a
+    /// migration has just added them (they need the key, so SQL alone
+    /// cannot).
+    pub(super) fn build_merged_pages_if_missing(&mut self) -> Result<(), StoreError> {
+        let built: i64 = self.conn.query_row(
+            "SELECT value FROM meta WHERE name = 'merged_pages_built'",
+            [],
+            |r| r.get(0),
+        )?;
+        if built == 1 {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM merged_pages", [])?;
+        let mut by_month: BTreeMap<LocalMonth, Vec<PagedCall>> = BTreeMap::new();
+        let tags: Vec<Vec<u8>> = tx
+            .prepare_cached("SELECT DISTINCT period_tag FROM merged_calls")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut records = Vec::new();
+        for tag in tags {
+            let tag: [u8; 16] = tag.try_into().map_err(|_| corrupt("a merged call's tag"))?;
+            records.extend(records_under(&tx, &self.keys, &tag)?);
+        }
+        for (_, record) in records {
+            let Some(call) = record.call else { continue };
+            let month = LocalMonth::parse(&call.month).ok_or_else(|| corrupt("a merged call"))?;
+            by_month.entry(month).or_default().push(PagedCall {
+                volunteer: record.volunteer,
+                export_id: super::merged_pages::export_id_bytes(&call)?,
+                sequence: record.sequence,
+                call,
+            });
+        }
+        for (month, mut calls) in by_month {
+            super::merged_pages::write_month(&tx, &self.keys, month, &mut calls)?;
+        }
+        tx.execute(
+            "UPDATE meta SET value = 1 WHERE name = 'merged_pages_built'",
+            [],
+        )?;
+        super::ledger::commit(tx, &self.keys)?;
+        Ok(())
+    }
+
+    /// The merged calls of `months`, each opened from its own record: what
+    /// the merged report pages are checked against.
     pub fn merged_calls_in_months(
         &self,
         months: &[LocalMonth],
@@ -486,14 +526,23 @@ impl Vault {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Nothing the merge reads may be missing, doubled or older.
-        super::ledger::check_tables(&tx, &self.keys, super::ledger::MERGED_TABLES)?;
+        // Nothing the merge reads may be missing, doubled or older. The
+        // whole store was checked at unlock, and every write since by this
+        // vault kept the ledger; only another program's write (SQLite's
+        // data version moves) means checking again.
+        let version = super::data_version(&tx)?;
+        if self.checked_at_version != Some(version) {
+            super::ledger::check_tables(&tx, &self.keys, super::ledger::MERGED_TABLES)?;
+            self.checked_at_version = Some(version);
+        }
         Ok(ReturnMerge {
             tx,
             keys: &self.keys,
             signer: *signer,
             volunteer_id,
             return_row,
+            months: BTreeMap::new(),
+            held_months: BTreeMap::new(),
         })
     }
 }
@@ -506,6 +555,12 @@ pub struct ReturnMerge<'v> {
     signer: SignerKey,
     volunteer_id: [u8; 16],
     return_row: [u8; 16],
+    /// Every merged call of each month read, from the merged pages.
+    months: BTreeMap<LocalMonth, Vec<PagedCall>>,
+    /// The month each of the signer's calls read was filed in, by export
+    /// id (`None` for a tombstone or no call), so its old month's pages
+    /// can be rewritten when it moves or goes.
+    held_months: BTreeMap<String, Option<LocalMonth>>,
 }
 
 impl ReturnMerge<'_> {
@@ -523,35 +578,108 @@ impl ReturnMerge<'_> {
 
     /// The signer's merged calls filed in `months`, and every other call or
     /// tombstone of theirs among `named` (export ids), wherever filed.
+    ///
+    /// A call's sequence is the newer of the return that last wrote it and
+    /// the newest merged return covering its month: a return is a complete
+    /// account of its months, so every call it left as it was is as of it.
     pub fn held_calls<'a>(
-        &self,
+        &mut self,
         months: &[LocalMonth],
         named: impl IntoIterator<Item = &'a str>,
     ) -> Result<HeldCalls, StoreError> {
+        let covered = self.volunteer()?.map(|v| v.months).unwrap_or_default();
+        let as_of = |sequence: u64, month: Option<&str>| {
+            month
+                .and_then(|m| covered.get(m))
+                .map_or(sequence, |&newest| newest.max(sequence))
+        };
         let mut held = HeldCalls::default();
         for month in months {
-            let tag = self.keys.period_tags.tag(&month.to_string());
-            for (_, record) in records_under(&self.tx, self.keys, &tag.0)? {
-                if record.volunteer == self.volunteer_id {
-                    held.in_period
-                        .insert(record.export_id.clone(), record.held());
-                }
+            let calls = super::merged_pages::read_month(&self.tx, self.keys, *month)?;
+            for paged in calls.iter().filter(|c| c.volunteer == self.volunteer_id) {
+                let sequence = as_of(paged.sequence, Some(&paged.call.month));
+                self.held_months.insert(paged.call.id.clone(), Some(*month));
+                held.in_period.insert(
+                    paged.call.id.clone(),
+                    HeldCall {
+                        sequence,
+                        call: Some(paged.call.clone()),
+                    },
+                );
             }
+            self.months.insert(*month, calls);
         }
         for export_id in named {
             if held.in_period.contains_key(export_id) || held.elsewhere.contains_key(export_id) {
                 continue;
             }
             let id = call_row_id(self.keys, &self.signer, export_id);
-            if let Some(record) = record_by_id(&self.tx, self.keys, &id)? {
-                held.elsewhere.insert(export_id.to_string(), record.held());
+            let record = record_by_id(&self.tx, self.keys, &id)?;
+            let month = record
+                .as_ref()
+                .and_then(|r| r.call.as_ref())
+                .map(|c| c.month.clone());
+            self.held_months
+                .insert(export_id.to_string(), filed_month(month.as_deref())?);
+            if let Some(record) = record {
+                let mut call = record.held();
+                call.sequence = as_of(call.sequence, month.as_deref());
+                held.elsewhere.insert(export_id.to_string(), call);
             }
         }
         Ok(held)
     }
 
     /// Writes `plan` and commits: all of it, or (on any error) none.
-    pub fn apply(self, plan: MergePlan) -> Result<(), StoreError> {
+    pub fn apply(mut self, plan: MergePlan) -> Result<(), StoreError> {
+        // The months whose pages change: where each call filed or removed
+        // was, and where each call filed goes.
+        let mut changed = std::collections::BTreeSet::new();
+        let mut leaving = std::collections::BTreeSet::new();
+        for export_id in plan.remove.iter().chain(plan.file.iter().map(|(id, _)| id)) {
+            let was = match self.held_months.get(export_id) {
+                Some(month) => *month,
+                // Not read by `held_calls`: found by its record.
+                None => {
+                    let id = call_row_id(self.keys, &self.signer, export_id);
+                    let record = record_by_id(&self.tx, self.keys, &id)?;
+                    filed_month(
+                        record
+                            .as_ref()
+                            .and_then(|r| r.call.as_ref())
+                            .map(|c| c.month.as_str()),
+                    )?
+                }
+            };
+            if let Some(month) = was {
+                changed.insert(month);
+            }
+            leaving.insert(export_id.as_str());
+        }
+        let mut arriving: BTreeMap<LocalMonth, Vec<PagedCall>> = BTreeMap::new();
+        for (export_id, held) in &plan.file {
+            let Some(call) = &held.call else { continue };
+            let month = LocalMonth::parse(&call.month).ok_or_else(|| corrupt("a merged call"))?;
+            changed.insert(month);
+            arriving.entry(month).or_default().push(PagedCall {
+                volunteer: self.volunteer_id,
+                export_id: super::merged_pages::export_id_bytes(call)?,
+                sequence: held.sequence,
+                call: call.clone(),
+            });
+            debug_assert_eq!(&call.id, export_id);
+        }
+        for month in &changed {
+            let mut calls = match self.months.remove(month) {
+                Some(calls) => calls,
+                None => super::merged_pages::read_month(&self.tx, self.keys, *month)?,
+            };
+            calls.retain(|c| {
+                c.volunteer != self.volunteer_id || !leaving.contains(c.call.id.as_str())
+            });
+            calls.extend(arriving.remove(month).unwrap_or_default());
+            super::merged_pages::write_month(&self.tx, self.keys, *month, &mut calls)?;
+        }
         for export_id in &plan.remove {
             let id = call_row_id(self.keys, &self.signer, export_id);
             sealed::delete::<MergedCallRow>(&self.tx, id.as_slice())?;

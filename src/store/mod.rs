@@ -18,10 +18,12 @@ mod keeping;
 mod keyslots;
 mod ledger;
 mod merged;
+mod merged_pages;
 mod pages;
 mod parallel;
 mod profile;
 mod return_keys;
+mod returned_call;
 mod schema;
 mod sealed;
 mod sealed_rows;
@@ -54,6 +56,7 @@ pub use keeping::{
 pub use merged::{
     HeldCall, HeldCalls, MergePlan, MergedCall, MergedReturn, ReturnMerge, ReturnedCall, Volunteer,
 };
+pub use merged_pages::{MergedPage, PagedFacts};
 pub use pages::{CountedCall, Page};
 pub use profile::{ProfileChange, ProfileRecord};
 pub use schema::DB_FILE;
@@ -173,6 +176,15 @@ pub struct Vault {
     demo: bool,
     /// What to warn about from opening it (see [`Vault::opening_warning`]).
     opening_warning: Option<String>,
+    /// SQLite's data version when every row was last checked against the
+    /// ledger: while it stands, no other program has written since, and
+    /// this vault's own writes all kept the ledger.
+    checked_at_version: Option<i64>,
+}
+
+/// SQLite's data version: moves whenever another connection commits.
+fn data_version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
 }
 
 impl Vault {
@@ -220,9 +232,11 @@ impl Vault {
             "INSERT INTO meta (name, value) VALUES ('format', ?1), ('store_id', ?2)",
             params![STORE_FORMAT, store_id.as_slice()],
         )?;
-        // A new store has no calls, so its (empty) report pages are complete.
+        // A new store has no calls, so its (empty) report pages and merged
+        // report pages are complete.
         tx.execute(
-            "UPDATE meta SET value = 1 WHERE name = 'report_pages_built'",
+            "UPDATE meta SET value = 1
+             WHERE name IN ('report_pages_built', 'merged_pages_built')",
             [],
         )?;
         keyslots::write(
@@ -260,6 +274,7 @@ impl Vault {
             page_tails: pages::WrittenTails::default(),
             demo: false,
             opening_warning: None,
+            checked_at_version: None,
         };
         Ok((vault, recovery))
     }
@@ -309,6 +324,9 @@ impl Vault {
         let keys = Keys::from_data_key(data_key);
         // Before anything relies on the rows: none removed, duplicated or
         // put back since the last write.
+        // Read first: a write by another program after it means checking
+        // again before a merge.
+        let checked_at_version = Some(data_version(&conn)?);
         ledger::check_all(&conn, &keys)?;
         let settings = settings::read(&conn, &keys.records)?;
         let themes = profile::read_themes(&conn, &keys.records)?;
@@ -323,8 +341,10 @@ impl Vault {
             page_tails: pages::WrittenTails::default(),
             demo,
             opening_warning: None,
+            checked_at_version,
         };
         vault.build_report_pages_if_missing()?;
+        vault.build_merged_pages_if_missing()?;
         Ok(vault)
     }
 

@@ -416,7 +416,7 @@ impl LoadedPage {
 
 /// A random rowid for a new page: sequential rowids would record the order
 /// in which pages, and so months' calls, were written.
-fn random_row_id() -> Result<i64, StoreError> {
+pub(super) fn random_row_id() -> Result<i64, StoreError> {
     let bytes: [u8; 8] = crypto::random_bytes()?;
     // A collision among 2^63 values is not a practical concern; were one to
     // happen, the insert fails and the whole write rolls back unharmed.

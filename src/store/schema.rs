@@ -139,6 +139,22 @@ CREATE TABLE activity (
     sealed  BLOB NOT NULL
 ) WITHOUT ROWID;
 "#,
+    r#"
+-- A coordinator's merged calls packed into sealed pages by month, as the
+-- store's own calls are into report pages (see merged_pages.rs), so a
+-- report opens a few hundred pages rather than every merged call. Random
+-- row ids, as for report pages. Filled from the merged calls after
+-- unlocking (the key is needed), hence the flag.
+CREATE TABLE merged_pages (
+    id         INTEGER PRIMARY KEY,
+    period_tag BLOB NOT NULL,
+    page       INTEGER NOT NULL,
+    version    INTEGER NOT NULL,
+    sealed     BLOB NOT NULL
+);
+CREATE UNIQUE INDEX merged_pages_by_month ON merged_pages (period_tag, page);
+INSERT INTO meta (name, value) VALUES ('merged_pages_built', 0);
+"#,
 ];
 
 pub const DB_FILE: &str = "quietline.db";

@@ -454,6 +454,9 @@ mod tests {
         let pages = "SELECT 'report_pages', CAST(period_tag || zeroblob(8) AS BLOB), x'', version,
              sealed FROM report_pages";
         assert_eq!(count(pages), 1);
+        let merged_pages = "SELECT 'merged_pages', CAST(period_tag || zeroblob(8) AS BLOB), x'',
+             version, sealed FROM merged_pages";
+        assert_eq!(count(merged_pages), 1);
         assert!(vault.call(kept).is_ok());
         // A backup's check opens every one of these rows too.
         let checked = vault.check_every_record().unwrap();

@@ -106,6 +106,7 @@ impl Vault {
             + sealed::open_every::<MergedCallRow>(&self.conn, key, true)?
             + named_rows(&self.conn, key)?
             + report_pages(self)?
+            + super::merged_pages::open_every(&self.conn, &self.keys)?
             + activity::read(&self.conn, key)?.len();
         Ok(Checked { calls, records })
     }
