@@ -1,6 +1,7 @@
 //! What encryption costs, measured against plain SQLite in the same run.
 //!
-//! `cargo bench --bench vault [-- --calls N] [--runs R] [--large]`
+//! `cargo bench --bench vault [-- --calls N] [--runs R] [--large]
+//! [--coordinator VxC] [--coordinator-only]`
 //!
 //! Prints a table and writes the same figures to `target/bench/vault.json`.
 //! Every ratio is against a baseline measured here, now, on the same data.
@@ -22,6 +23,9 @@ use quietline::themes::ThemeList;
 use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
+#[path = "vault/coordinator.rs"]
+mod coordinator;
+
 const PASSPHRASE: &str = "benchmark passphrase, synthetic data";
 const FIRST_YEAR: i32 = 2015;
 const YEARS: u32 = 10;
@@ -33,6 +37,9 @@ struct Options {
     runs: usize,
     large: bool,
     log_samples: usize,
+    coordinator: coordinator::Shape,
+    /// Only the coordinator scenario (for working on it).
+    coordinator_only: bool,
 }
 
 fn parse_options() -> Options {
@@ -41,6 +48,8 @@ fn parse_options() -> Options {
         runs: 7,
         large: false,
         log_samples: 1000,
+        coordinator: coordinator::Shape::default(),
+        coordinator_only: false,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -64,6 +73,16 @@ fn parse_options() -> Options {
                 i += 1;
             }
             "--large" => options.large = true,
+            "--coordinator-only" => options.coordinator_only = true,
+            "--coordinator" => {
+                options.coordinator = args
+                    .get(i + 1)
+                    .and_then(|v| coordinator::Shape::parse(v))
+                    .unwrap_or_else(|| {
+                        panic!("--coordinator needs volunteers x calls, e.g. 5x20000")
+                    });
+                i += 1;
+            }
             // cargo bench passes --bench; ignore anything else it adds.
             _ => {}
         }
@@ -464,6 +483,10 @@ fn main() {
         memory_probe(Path::new(&args[i + 1]));
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--merge-probe") {
+        coordinator::merge_probe(Path::new(&args[i + 1]), Path::new(&args[i + 2]));
+        return;
+    }
     let options = parse_options();
     let work = tempfile::tempdir().unwrap();
     let mut json = BTreeMap::<String, Value>::new();
@@ -491,6 +514,16 @@ fn main() {
             .unwrap_or_else(|| "unknown CPU".into())
     );
     println!();
+    if options.coordinator_only {
+        coordinator::run(
+            work.path(),
+            options.coordinator,
+            options.runs,
+            options.large,
+            &mut json,
+        );
+        return;
+    }
 
     // 5. Unlock.
     let unlock_dir = work.path().join("unlock");
@@ -662,6 +695,15 @@ fn main() {
         }));
     }
     json.insert("scaling".into(), Value::Array(scaling));
+
+    // 7. The coordinator at scale.
+    coordinator::run(
+        work.path(),
+        options.coordinator,
+        options.runs,
+        options.large,
+        &mut json,
+    );
 
     let out_dir = target_dir().join("bench");
     std::fs::create_dir_all(&out_dir).unwrap();
