@@ -15,12 +15,16 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
-use super::merged_pages::{MergedPage, PagedCall};
+use super::merged_pages::{MergedPage, MonthPages, PagedCall};
 pub use super::returned_call::ReturnedCall;
 use super::sealed::{self, SealedTable};
 use super::{Keys, StoreError, Vault};
 use crate::crypto::{Fingerprint, SignerKey};
 use crate::period::LocalMonth;
+
+/// SQLite's page cache while merging, in KiB as `cache_size` takes it
+/// (negative): about what a 20,000-call return dirties.
+const MERGE_CACHE_KIB: i64 = -16 * 1024;
 
 /// Tombstones are filed under this tag's month-like name, which no report reads.
 const TOMBSTONE_MONTH: &str = "erased";
@@ -239,20 +243,14 @@ fn corrupt(what: &str) -> StoreError {
     }
 }
 
-/// Files `record` as row `id` under its month's tag, replacing any earlier
-/// row of the same call.
-fn put_record(
-    conn: &Connection,
-    keys: &Keys,
-    id: &[u8; 16],
-    record: &MergedRecord,
-) -> Result<(), StoreError> {
+/// The tag a merged call's row is filed under: its month's, or for a
+/// tombstone that of [`TOMBSTONE_MONTH`].
+fn filed_tag(keys: &Keys, record: &MergedRecord) -> crate::crypto::PeriodTag {
     let month = record
         .call
         .as_ref()
         .map_or(TOMBSTONE_MONTH, |c| c.month.as_str());
-    let tag = keys.period_tags.tag(month);
-    sealed::write_tagged::<MergedCallRow>(conn, &keys.records, &tag.0, id, record, true)
+    keys.period_tags.tag(month)
 }
 
 /// The month a merged call is filed under, `None` for a tombstone.
@@ -523,6 +521,10 @@ impl Vault {
     ) -> Result<ReturnMerge<'_>, StoreError> {
         let volunteer_id = self.volunteer_row_id(signer);
         let return_row = return_row_id(&self.keys, signer, return_id);
+        // A merge writes a return's calls in one transaction: room for them
+        // in SQLite's cache, so its pages are not spilled and read back.
+        self.conn
+            .pragma_update(None, "cache_size", MERGE_CACHE_KIB)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -555,8 +557,8 @@ pub struct ReturnMerge<'v> {
     signer: SignerKey,
     volunteer_id: [u8; 16],
     return_row: [u8; 16],
-    /// Every merged call of each month read, from the merged pages.
-    months: BTreeMap<LocalMonth, Vec<PagedCall>>,
+    /// The merged pages of each month read.
+    months: BTreeMap<LocalMonth, MonthPages>,
     /// The month each of the signer's calls read was filed in, by export
     /// id (`None` for a tombstone or no call), so its old month's pages
     /// can be rewritten when it moves or goes.
@@ -595,19 +597,15 @@ impl ReturnMerge<'_> {
         };
         let mut held = HeldCalls::default();
         for month in months {
-            let calls = super::merged_pages::read_month(&self.tx, self.keys, *month)?;
-            for paged in calls.iter().filter(|c| c.volunteer == self.volunteer_id) {
+            let pages = MonthPages::read(&self.tx, self.keys, *month)?;
+            for paged in pages.calls(Some(&self.volunteer_id))? {
                 let sequence = as_of(paged.sequence, Some(&paged.call.month));
-                self.held_months.insert(paged.call.id.clone(), Some(*month));
-                held.in_period.insert(
-                    paged.call.id.clone(),
-                    HeldCall {
-                        sequence,
-                        call: Some(paged.call.clone()),
-                    },
-                );
+                let id = paged.call.id.clone();
+                self.held_months.insert(id.clone(), Some(*month));
+                let call = Some(paged.call);
+                held.in_period.insert(id, HeldCall { sequence, call });
             }
-            self.months.insert(*month, calls);
+            self.months.insert(*month, pages);
         }
         for export_id in named {
             if held.in_period.contains_key(export_id) || held.elsewhere.contains_key(export_id) {
@@ -671,7 +669,7 @@ impl ReturnMerge<'_> {
         }
         for month in &changed {
             let mut calls = match self.months.remove(month) {
-                Some(calls) => calls,
+                Some(pages) => pages.calls(None)?,
                 None => super::merged_pages::read_month(&self.tx, self.keys, *month)?,
             };
             calls.retain(|c| {
@@ -680,19 +678,46 @@ impl ReturnMerge<'_> {
             calls.extend(arriving.remove(month).unwrap_or_default());
             super::merged_pages::write_month(&self.tx, self.keys, *month, &mut calls)?;
         }
-        for export_id in &plan.remove {
-            let id = call_row_id(self.keys, &self.signer, export_id);
+        let mut gone: Vec<[u8; 16]> = plan
+            .remove
+            .iter()
+            .map(|export_id| call_row_id(self.keys, &self.signer, export_id))
+            .collect();
+        gone.sort_unstable();
+        for id in gone {
             sealed::delete::<MergedCallRow>(&self.tx, id.as_slice())?;
         }
-        for (export_id, held) in plan.file {
-            let id = call_row_id(self.keys, &self.signer, &export_id);
-            let record = MergedRecord {
-                volunteer: self.volunteer_id,
-                export_id,
-                sequence: held.sequence,
-                call: held.call,
-            };
-            put_record(&self.tx, self.keys, &id, &record)?;
+        // Written in key order, so that each insert lands beside the last
+        // rather than on a random page of the table.
+        let mut tags: BTreeMap<Option<String>, [u8; 16]> = BTreeMap::new();
+        let mut records: Vec<([u8; 16], [u8; 16], MergedRecord)> = plan
+            .file
+            .into_iter()
+            .map(|(export_id, held)| {
+                let id = call_row_id(self.keys, &self.signer, &export_id);
+                let record = MergedRecord {
+                    volunteer: self.volunteer_id,
+                    export_id,
+                    sequence: held.sequence,
+                    call: held.call,
+                };
+                let month = record.call.as_ref().map(|c| c.month.clone());
+                let tag = *tags
+                    .entry(month)
+                    .or_insert_with(|| filed_tag(self.keys, &record).0);
+                (tag, id, record)
+            })
+            .collect();
+        records.sort_unstable_by_key(|(tag, id, _)| (*tag, *id));
+        for (tag, id, record) in &records {
+            sealed::write_tagged::<MergedCallRow>(
+                &self.tx,
+                &self.keys.records,
+                tag,
+                id,
+                record,
+                true,
+            )?;
         }
         let records = &self.keys.records;
         sealed::write::<VolunteerRow>(

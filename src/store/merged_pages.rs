@@ -192,12 +192,25 @@ impl MergedPage {
         })
     }
 
-    /// Every call on the page in full, as a merge compares them.
-    fn paged_calls(&self, month: LocalMonth) -> Result<Vec<PagedCall>, ()> {
+    /// Every call on the page in full, as a merge compares them; only
+    /// those of the volunteer `only`, if given.
+    fn paged_calls(
+        &self,
+        month: LocalMonth,
+        only: Option<&[u8; 16]>,
+    ) -> Result<Vec<PagedCall>, ()> {
+        let wanted = match only {
+            None => None,
+            Some(volunteer) => match self.volunteers.iter().position(|v| v == volunteer) {
+                Some(i) => Some(i as u16),
+                None => return Ok(Vec::new()),
+            },
+        };
         let month = month.to_string();
         self.entries
             .iter()
             .zip(self.calls())
+            .filter(|(e, _)| wanted.is_none_or(|w| e.volunteer == w))
             .map(|(e, facts)| {
                 let f = facts?;
                 let volunteer = *self.volunteers.get(usize::from(e.volunteer)).ok_or(())?;
@@ -317,25 +330,51 @@ fn read_sealed(conn: &Connection, tag: &[u8]) -> Result<Vec<(i64, u32, Vec<u8>)>
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The pages of one month, opened.
+pub(super) struct MonthPages {
+    month: LocalMonth,
+    tag: [u8; 16],
+    pages: Vec<(i64, MergedPage)>,
+}
+
+impl MonthPages {
+    pub(super) fn read(
+        conn: &Connection,
+        keys: &Keys,
+        month: LocalMonth,
+    ) -> Result<MonthPages, StoreError> {
+        let tag = keys.period_tags.tag(&month.to_string()).0;
+        let mut pages = Vec::new();
+        for (page, version, bytes) in read_sealed(conn, &tag)? {
+            sealed::check_version::<MergedPageRow>(&page_id(&tag, page), version)?;
+            pages.push((page, open_page(keys, &tag, page, &bytes)?));
+        }
+        Ok(MonthPages { month, tag, pages })
+    }
+
+    /// The month's calls in full; only those of the volunteer `only`, if
+    /// given.
+    pub(super) fn calls(&self, only: Option<&[u8; 16]>) -> Result<Vec<PagedCall>, StoreError> {
+        let mut out = Vec::new();
+        for (page, opened) in &self.pages {
+            let calls = opened
+                .paged_calls(self.month, only)
+                .map_err(|()| StoreError::Corrupt {
+                    record: MergedPageRow::describe(&page_id(&self.tag, *page)),
+                })?;
+            out.extend(calls);
+        }
+        Ok(out)
+    }
+}
+
 /// Every call in the pages of `month`, opened.
 pub(super) fn read_month(
     conn: &Connection,
     keys: &Keys,
     month: LocalMonth,
 ) -> Result<Vec<PagedCall>, StoreError> {
-    let tag = keys.period_tags.tag(&month.to_string());
-    let mut out = Vec::new();
-    for (page, version, bytes) in read_sealed(conn, &tag.0)? {
-        sealed::check_version::<MergedPageRow>(&page_id(&tag.0, page), version)?;
-        let opened = open_page(keys, &tag.0, page, &bytes)?;
-        let calls = opened
-            .paged_calls(month)
-            .map_err(|()| StoreError::Corrupt {
-                record: MergedPageRow::describe(&page_id(&tag.0, page)),
-            })?;
-        out.extend(calls);
-    }
-    Ok(out)
+    MonthPages::read(conn, keys, month)?.calls(None)
 }
 
 /// Replaces the pages of `month` with pages of `calls`, sorted by
@@ -496,7 +535,7 @@ mod tests {
         assert_eq!(pages.len(), 1);
         let back: Vec<PagedCall> = pages
             .iter()
-            .flat_map(|p| p.paged_calls(month).unwrap())
+            .flat_map(|p| p.paged_calls(month, None).unwrap())
             .collect();
         assert_eq!(back, calls);
         let bytes = postcard::to_stdvec(&pages[0]).unwrap();
@@ -594,6 +633,6 @@ mod tests {
             year: 2024,
             month: 3,
         };
-        assert!(page.paged_calls(month).is_err());
+        assert!(page.paged_calls(month, None).is_err());
     }
 }
