@@ -310,6 +310,7 @@ function initial(): MockState {
       ],
       coordinator_key: "",
       coordinator_key_fingerprint: "",
+      check_for_updates: false,
     },
     saved: [],
     returnsSaved: [],
