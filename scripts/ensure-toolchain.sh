@@ -54,3 +54,19 @@ fi
 cargo_target_dir() {
   cargo metadata --format-version 1 --no-deps | sed -E 's/.*"target_directory":"([^"]*)".*/\1/'
 }
+
+# The release binaries are shipped (scripts/package.sh), so they must not
+# name paths of the machine that built them (cargo's registry under the
+# home folder, the target directory) in their panic locations: every
+# script's build maps those to /cargo and /target. All the scripts use the
+# same flags, so they share one build; a `cargo` command typed by hand
+# without them rebuilds (and the next script run rebuilds again).
+quietline_cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+case " ${RUSTFLAGS:-} " in
+  *" --remap-path-prefix=$quietline_cargo_home=/cargo "*) ;;
+  *)
+    RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }--remap-path-prefix=$quietline_cargo_home=/cargo"
+    RUSTFLAGS="$RUSTFLAGS --remap-path-prefix=${CARGO_TARGET_DIR:-$PWD/target}=/target"
+    export RUSTFLAGS
+    ;;
+esac

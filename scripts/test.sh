@@ -38,8 +38,8 @@ npm --prefix ui run check
 npm --prefix ui test
 npm --prefix ui run test:browser
 
-echo "== the real app end to end (tauri-driver, Xvfb)" >&2
-bash scripts/e2e.sh
+echo "== the packages: build the .deb and .rpm, inspect, install, the real app end to end (tauri-driver, Xvfb) against the installed binaries, remove" >&2
+bash scripts/test-package.sh
 
 # In release mode so that build scripts and proc macros compiled for the
 # app above are reused.

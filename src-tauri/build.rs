@@ -58,6 +58,8 @@ const COMMANDS: &[&str] = &[
     "check_backup_file",
     "preview_restore",
     "restore_backup",
+    "check_for_update",
+    "install_update",
 ];
 
 fn main() {

@@ -114,10 +114,15 @@ fn settings_are_kept_and_checked() {
     assert_eq!(defaults.idle_lock_minutes, 5);
     assert_eq!(defaults.time_zone, "Europe/London");
     assert!(defaults.signposting.iter().any(|s| s.contact == "116 123"));
+    assert!(
+        !defaults.check_for_updates,
+        "a new store never checks for updates until the volunteer says so"
+    );
 
     let mut wanted = AppSettings {
         display_name: " Volunteer A ".into(),
         idle_lock_minutes: 10,
+        check_for_updates: true,
         ..defaults.clone()
     };
     wanted.signposting.push(Signpost {
@@ -129,6 +134,7 @@ fn settings_are_kept_and_checked() {
     drop(session);
     let session = Session::unlock(&store.dir, PASSPHRASE).unwrap();
     assert_eq!(session.settings(), saved);
+    assert!(session.settings().check_for_updates);
 
     let mut session = session;
     for (field, bad) in [

@@ -8,6 +8,7 @@
 mod commands;
 mod secret;
 mod session;
+mod updates;
 
 use std::path::PathBuf;
 
@@ -58,12 +59,18 @@ pub fn run() {
         eprintln!("quietline: warning: core dumps could not be turned off ({e})");
     }
     let holder = SessionHolder::new(store_dir());
+    let mut context = tauri::generate_context!();
+    updates::use_test_endpoint(&mut context);
     tauri::Builder::default()
         // Only for "Choose…" on the Returns, Settings and first screens
         // (returns, a profile, the backup folder, a backup to restore): the
         // dialog hands back paths, and the commands read the files themselves.
         .plugin(tauri_plugin_dialog::init())
+        // Signed updates; the web view reaches them only through the two
+        // update commands below, never the plugin's own (not granted).
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(holder)
+        .manage(updates::PendingUpdate::default())
         .setup(|app| {
             // The window title never changes: it shows in task switchers and
             // screen shares, so it must never carry call content.
@@ -139,8 +146,10 @@ pub fn run() {
             commands::keeping::check_backup_file,
             commands::keeping::preview_restore,
             commands::keeping::restore_backup,
+            commands::updates::check_for_update,
+            commands::updates::install_update,
         ])
-        .run(tauri::generate_context!())
+        .run(context)
         .unwrap_or_else(|e| {
             eprintln!("quietline: the window could not be opened: {e}");
             std::process::exit(1);

@@ -31,6 +31,7 @@ mod returns;
 mod session;
 mod strength;
 pub mod themes;
+mod updates;
 mod vocabulary;
 
 pub use activity::{ActivityList, ActivityRow};
@@ -63,6 +64,7 @@ pub use strength::{
     suggest_passphrase,
 };
 pub use themes::{CrosswalkRow, Labelled, ThemeDraftEdit, ThemeDraftView, ThemeLine};
+pub use updates::{UpdateCheck, UpdateFailure, update_check, update_error};
 pub use vocabulary::{
     Bounds, ChecklistChoice, Choice, FollowUpLabel, Rules, ShortCallKey, ThemeChoice, Vocabulary,
 };

@@ -111,6 +111,9 @@ pub struct AppSettings {
     /// it to them (see [`confirmed_coordinator_key`]).
     #[serde(default)]
     pub coordinator_key_fingerprint: String,
+    /// Check for a newer Quietline after each unlock (off until turned on).
+    #[serde(default)]
+    pub check_for_updates: bool,
 }
 
 /// Whether a store exists in `dir`, for the screen shown before unlocking.
@@ -453,6 +456,7 @@ impl Session {
             coordinator_key_fingerprint: profile::shown_key_fingerprint(
                 s.coordinator_key.as_deref(),
             ),
+            check_for_updates: s.check_for_updates,
         }
     }
 
@@ -479,6 +483,7 @@ impl Session {
             display_name: typed_display_name(&new.display_name),
             idle_lock_minutes: new.idle_lock_minutes,
             call_idle_lock_minutes: new.call_idle_lock_minutes,
+            check_for_updates: new.check_for_updates,
             signposting: new
                 .signposting
                 .iter()

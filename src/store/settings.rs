@@ -40,6 +40,10 @@ pub struct Settings {
     pub signposting: Vec<Signpost>,
     /// The coordinator's public key (`age1…`) that returns are encrypted to.
     pub coordinator_key: Option<String>,
+    /// Whether the app asks the helpline's update server for a newer
+    /// Quietline after unlocking. Off until the volunteer turns it on: a
+    /// check tells that server this laptop runs Quietline.
+    pub check_for_updates: bool,
 }
 
 impl Default for Settings {
@@ -51,6 +55,7 @@ impl Default for Settings {
             call_idle_lock_minutes: DEFAULT_CALL_IDLE_LOCK_MINUTES,
             signposting: default_directory(),
             coordinator_key: None,
+            check_for_updates: false,
         }
     }
 }
@@ -74,6 +79,8 @@ struct SealedSettingsV1 {
     /// rather than begun again.
     #[serde(default)]
     ledger: bool,
+    #[serde(default)]
+    check_for_updates: bool,
 }
 
 fn default_idle_lock_minutes() -> u32 {
@@ -102,6 +109,7 @@ impl SealedTable for SettingsRow {
             signposting: settings.signposting.clone(),
             coordinator_key: settings.coordinator_key.clone(),
             ledger: true,
+            check_for_updates: settings.check_for_updates,
         })
         .ok()
     }
@@ -115,6 +123,7 @@ impl SealedTable for SettingsRow {
             call_idle_lock_minutes: stored.call_idle_lock_minutes,
             signposting: stored.signposting,
             coordinator_key: stored.coordinator_key,
+            check_for_updates: stored.check_for_updates,
         })
     }
 

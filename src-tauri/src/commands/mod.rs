@@ -9,6 +9,7 @@ pub mod report;
 pub mod returns;
 pub mod settings;
 pub mod store;
+pub mod updates;
 
 use quietline::app::{AppError, ErrorCode};
 use tauri::{AppHandle, Manager};

@@ -40,7 +40,7 @@ pub async fn create_store(app: AppHandle, passphrase: Secret) -> Result<Created,
 
 #[tauri::command]
 pub async fn unlock(app: AppHandle, passphrase: Secret) -> Result<StoreStatus, AppError> {
-    off_main_thread(app, "unlock", move |h| {
+    let status = off_main_thread(app.clone(), "unlock", move |h| {
         let session = Session::unlock(h.store_dir(), passphrase.expose())?;
         if let Some(warning) = session.opening_warning() {
             eprintln!("quietline: warning: {warning}");
@@ -51,7 +51,10 @@ pub async fn unlock(app: AppHandle, passphrase: Secret) -> Result<StoreStatus, A
         h.keep_quietly(false);
         Ok(status)
     })
-    .await
+    .await?;
+    // Only if the volunteer turned automatic update checks on.
+    crate::updates::check_after_unlock(app);
+    Ok(status)
 }
 
 #[tauri::command]

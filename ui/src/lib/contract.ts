@@ -41,6 +41,7 @@ import type { ShredDone } from "./bindings/ShredDone";
 import type { ShredPreview } from "./bindings/ShredPreview";
 import type { StoreStatus } from "./bindings/StoreStatus";
 import type { ThemeDraftEdit } from "./bindings/ThemeDraftEdit";
+import type { UpdateCheck } from "./bindings/UpdateCheck";
 import type { ThemeDraftView } from "./bindings/ThemeDraftView";
 import type { Vocabulary } from "./bindings/Vocabulary";
 import type { VolunteerRow } from "./bindings/VolunteerRow";
@@ -147,6 +148,11 @@ export interface Backend {
   previewRestore(request: RestoreRequest): Promise<RestorePreview>;
   /** Restores a backup as this computer's call log and unlocks it. */
   restoreBackup(request: RestoreRequest): Promise<Restored>;
+  /** Asks the helpline's update server now: a newer version and its notes, or none. */
+  checkForUpdate(): Promise<UpdateCheck>;
+  /** Installs the version the last check found once its signature verifies; the
+   *  store locks first and the app restarts. Returns only if it was not installed. */
+  installUpdate(): Promise<void>;
   /** Asks for the backup folder with the system's folder chooser; null if cancelled. */
   chooseBackupFolder(): Promise<string | null>;
   /** Asks for one backup file with the system's file chooser; null if cancelled. */
@@ -157,6 +163,8 @@ export interface Backend {
   onLocked(handler: () => void): Promise<() => void>;
   /** Calls `handler` with the seconds left shortly before an idle lock. */
   onLockingSoon(handler: (seconds: number) => void): Promise<() => void>;
+  /** Calls `handler` when the check after unlocking (if turned on) found a newer version. */
+  onUpdateAvailable(handler: (found: UpdateCheck) => void): Promise<() => void>;
 }
 
 export function isAppError(e: unknown): e is AppError {

@@ -5,9 +5,11 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open } from "@tauri-apps/plugin-dialog";
 import type { Backend } from "./contract";
+import type { UpdateCheck } from "./bindings/UpdateCheck";
 
 const LOCKED_EVENT = "quietline://locked";
 const LOCKING_SOON_EVENT = "quietline://locking-soon";
+const UPDATE_AVAILABLE_EVENT = "quietline://update-available";
 
 export const backend: Backend = {
   status: () => invoke("status"),
@@ -99,6 +101,8 @@ export const backend: Backend = {
       newPassphrase: request.new_passphrase,
       confirm: request.confirm,
     }),
+  checkForUpdate: () => invoke("check_for_update"),
+  installUpdate: () => invoke("install_update"),
   chooseBackupFolder: async () =>
     await open({ title: "Choose the backup folder", multiple: false, directory: true }),
   chooseBackupFile: async () =>
@@ -116,4 +120,6 @@ export const backend: Backend = {
     }),
   onLocked: (handler) => listen(LOCKED_EVENT, () => handler()),
   onLockingSoon: (handler) => listen<number>(LOCKING_SOON_EVENT, (e) => handler(e.payload)),
+  onUpdateAvailable: (handler) =>
+    listen<UpdateCheck>(UPDATE_AVAILABLE_EVENT, (e) => handler(e.payload)),
 };

@@ -45,17 +45,18 @@ export function cli(dir, ...args) {
 
 /**
  * Starts tauri-driver and the app on a new temporary store (or one the
- * CLI has just created). Returns
- * `{ driver, root, store, stop }`; `stop()` ends both and removes the store.
+ * CLI has just created), with `env` added to the app's environment.
+ * Returns `{ driver, root, store, stop }`; `stop()` ends both and removes
+ * the store.
  */
-export async function startApp({ created = false } = {}) {
+export async function startApp({ created = false, env = {} } = {}) {
   assert.ok(APP && CLI, "set QUIETLINE_APP_BIN and QUIETLINE_CLI_BIN (scripts/e2e.sh does)");
   const root = mkdtempSync(join(tmpdir(), "quietline-e2e-"));
   const store = join(root, "store");
   // With `created`, the store exists (made by the CLI) and the app opens on Unlock.
   if (created) cli(store, "init");
   const driverProcess = spawn("tauri-driver", ["--port", String(PORT)], {
-    env: { ...process.env, QUIETLINE_STORE: store },
+    env: { ...process.env, ...env, QUIETLINE_STORE: store },
     stdio: ["ignore", "inherit", "inherit"],
   });
   await waitForDriver();

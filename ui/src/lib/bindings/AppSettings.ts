@@ -19,4 +19,8 @@ coordinator_key: string,
  * volunteer typed to confirm a changed key, as the coordinator read
  * it to them (see [`confirmed_coordinator_key`]).
  */
-coordinator_key_fingerprint: string, };
+coordinator_key_fingerprint: string, 
+/**
+ * Check for a newer Quietline after each unlock (off until turned on).
+ */
+check_for_updates: boolean, };

@@ -33,6 +33,7 @@ import type { ShredDone } from "../bindings/ShredDone";
 import type { ShredPreview } from "../bindings/ShredPreview";
 import type { ThemeDraftView } from "../bindings/ThemeDraftView";
 import type { ThemeEdit } from "../bindings/ThemeEdit";
+import type { UpdateCheck } from "../bindings/UpdateCheck";
 import type { Vocabulary } from "../bindings/Vocabulary";
 import type { VolunteerRow } from "../bindings/VolunteerRow";
 import type { Backend, FileDrop } from "../contract";
@@ -59,6 +60,9 @@ import activityJson from "./activity.json";
 // Rust's verdicts on the passphrases the tests type, and a suggestion (see
 // `write_the_passphrase_fixture`).
 import passphrasesJson from "./passphrases.json";
+// What Rust says about updates, with {current}, {version} and {notes} to
+// fill in (see `export_update_messages_for_the_browser_tests`).
+import updatesJson from "./updates.json";
 
 const vocabulary = vocabularyJson as Vocabulary;
 // What Rust says once a call is saved, by call type ([logged, saved
@@ -284,6 +288,9 @@ interface MockState {
   holds: string[];
   /** Calls whose notes the retention policy shredded, by id. */
   shredded: string[];
+  /** What the pretend update server offers (`update=`): nothing newer, a
+   *  signed 0.2.0, a 0.2.0 whose signature does not verify, or no answer. */
+  update: "latest" | "offer" | "forged" | "offline";
   log: string[];
 }
 
@@ -310,6 +317,7 @@ function initial(): MockState {
       ],
       coordinator_key: "",
       coordinator_key_fingerprint: "",
+      check_for_updates: false,
     },
     saved: [],
     returnsSaved: [],
@@ -323,9 +331,12 @@ function initial(): MockState {
     retentionMonths: 0,
     holds: [],
     shredded: [],
+    update: "latest",
     log: [],
   };
   const params = new URLSearchParams(location.search);
+  const update = params.get("update");
+  if (update === "offer" || update === "forged" || update === "offline") state.update = update;
   // The demo log (`demo=1`), opened as the Start screen's button opens it.
   if (params.has("demo")) state.demo = true;
   if (params.has("volunteer")) {
@@ -389,6 +400,32 @@ function load(): MockState {
 let state = load();
 const save = () => sessionStorage.setItem(KEY, JSON.stringify(state));
 save();
+
+const updates = updatesJson as {
+  offer: UpdateCheck;
+  latest: UpdateCheck;
+  not_signed: string;
+  unreachable: string;
+};
+/** The pretend update server's version and notes. */
+const MOCK_UPDATE = { current: "0.1.0", version: "0.2.0", notes: "Fixes the yearly report." };
+
+/** Rust's answer to a check, filled in for the pretend server. */
+function updateCheck(which: "offer" | "latest"): UpdateCheck {
+  const fill = (text: string) =>
+    text
+      .replaceAll("{current}", MOCK_UPDATE.current)
+      .replaceAll("{version}", MOCK_UPDATE.version)
+      .replaceAll("{notes}", MOCK_UPDATE.notes);
+  const said = updates[which];
+  return {
+    version: said.version === null ? null : fill(said.version),
+    current_version: fill(said.current_version),
+    notes: fill(said.notes),
+    message: fill(said.message),
+    installing: fill(said.installing),
+  };
+}
 
 function fail(code: AppError["code"], message: string, field: Field | null = null): never {
   throw { code, message, field } satisfies AppError;
@@ -1397,6 +1434,25 @@ export const backend: Backend = {
     save();
     return structuredClone(keeping.said.restored);
   },
+  async checkForUpdate() {
+    state.log.push("check_for_update");
+    save();
+    await new Promise((r) => setTimeout(r, 100));
+    if (state.update === "offline") fail("failed", updates.unreachable);
+    return updateCheck(state.update === "latest" ? "latest" : "offer");
+  },
+  async installUpdate() {
+    state.log.push("install_update");
+    save();
+    await new Promise((r) => setTimeout(r, 100));
+    if (state.update === "forged") fail("failed", updates.not_signed);
+    if (state.update !== "offer")
+      fail("failed", "The browser tests' backend has nothing to install.");
+    // The real backend locks and restarts into the new version.
+    state.unlocked = false;
+    save();
+    window.location.reload();
+  },
   async chooseBackupFolder() {
     const path = state.chooserPaths[0] ?? null;
     state.log.push("choose_backup_folder");
@@ -1419,6 +1475,11 @@ export const backend: Backend = {
     window.addEventListener("quietline-mock-locking-soon", listener);
     return () => window.removeEventListener("quietline-mock-locking-soon", listener);
   },
+  async onUpdateAvailable(handler) {
+    const listener = () => handler(updateCheck("offer"));
+    window.addEventListener("quietline-mock-update-available", listener);
+    return () => window.removeEventListener("quietline-mock-update-available", listener);
+  },
   async onLocked(handler) {
     const listener = () => {
       state = load();
@@ -1435,6 +1496,8 @@ export const backend: Backend = {
 (window as unknown as { quietlineMock: unknown }).quietlineMock = {
   state: () => load(),
   lockFromBackend: () => window.dispatchEvent(new Event("quietline-mock-locked")),
+  /** As the check after unlocking reports a newer version. */
+  updateAvailable: () => window.dispatchEvent(new Event("quietline-mock-update-available")),
   /** As the backend warns of an idle lock `seconds` away. */
   lockingSoon: (seconds: number) =>
     window.dispatchEvent(new CustomEvent("quietline-mock-locking-soon", { detail: seconds })),
