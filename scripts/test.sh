@@ -20,7 +20,7 @@ cargo clippy --all-targets --locked -- -D warnings
 echo "== the fuzz crate still compiles (fuzzing itself needs nightly: docs/fuzzing.md)" >&2
 cargo check --locked --manifest-path fuzz/Cargo.toml --bins
 echo "== benchmark smoke run (small; every variant must count the same)" >&2
-cargo bench --locked --bench vault -- --calls 3000 --runs 1 --log-samples 20
+cargo bench --locked --bench vault -- --calls 3000 --runs 1 --log-samples 20 --coordinator 2x500
 echo "== cargo test (also regenerates the app's TypeScript types)" >&2
 cargo test --lib --bins --tests --locked
 echo "== the committed TypeScript types match the Rust types" >&2
