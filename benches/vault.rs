@@ -514,14 +514,18 @@ fn main() {
             .unwrap_or_else(|| "unknown CPU".into())
     );
     println!();
-    if options.coordinator_only {
+    let coordinator_scenario = |json: &mut BTreeMap<String, Value>| {
         coordinator::run(
             work.path(),
             options.coordinator,
             options.runs,
             options.large,
-            &mut json,
-        );
+            json,
+        )
+    };
+    if options.coordinator_only {
+        coordinator_scenario(&mut json);
+        write_figures(&json);
         return;
     }
 
@@ -697,18 +701,16 @@ fn main() {
     json.insert("scaling".into(), Value::Array(scaling));
 
     // 7. The coordinator at scale.
-    coordinator::run(
-        work.path(),
-        options.coordinator,
-        options.runs,
-        options.large,
-        &mut json,
-    );
+    coordinator_scenario(&mut json);
+    write_figures(&json);
+}
 
+/// Writes the figures to `target/bench/vault.json` and says where.
+fn write_figures(json: &BTreeMap<String, Value>) {
     let out_dir = target_dir().join("bench");
     std::fs::create_dir_all(&out_dir).unwrap();
     let out = out_dir.join("vault.json");
-    std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+    std::fs::write(&out, serde_json::to_string_pretty(json).unwrap()).unwrap();
     println!();
     println!("Figures written to {}", out.display());
 }
