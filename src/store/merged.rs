@@ -253,11 +253,20 @@ fn filed_tag(keys: &Keys, record: &MergedRecord) -> crate::crypto::PeriodTag {
     keys.period_tags.tag(month)
 }
 
-/// The month a merged call is filed under, `None` for a tombstone.
-fn filed_month(month: Option<&str>) -> Result<Option<LocalMonth>, StoreError> {
-    month
-        .map(|m| LocalMonth::parse(m).ok_or_else(|| corrupt("a merged call")))
-        .transpose()
+/// The month a merged call is filed under.
+fn month_of(call: &ReturnedCall) -> Result<LocalMonth, StoreError> {
+    LocalMonth::parse(&call.month).ok_or_else(|| corrupt("a merged call"))
+}
+
+/// Every tag merged calls (and tombstones) are filed under.
+fn filed_tags(conn: &Connection) -> Result<Vec<[u8; 16]>, StoreError> {
+    let tags: Vec<Vec<u8>> = conn
+        .prepare_cached("SELECT DISTINCT period_tag FROM merged_calls")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    tags.into_iter()
+        .map(|tag| tag.try_into().map_err(|_| corrupt("a merged call's tag")))
+        .collect()
 }
 
 fn call_row_id(keys: &Keys, signer: &SignerKey, export_id: &str) -> [u8; 16] {
@@ -334,14 +343,9 @@ impl Vault {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let tags: Vec<Vec<u8>> = tx
-            .prepare_cached("SELECT DISTINCT period_tag FROM merged_calls")?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
         let mut removed = 0;
         let mut months = std::collections::BTreeSet::new();
-        for tag in tags {
-            let tag: [u8; 16] = tag.try_into().map_err(|_| corrupt("a merged call's tag"))?;
+        for tag in filed_tags(&tx)? {
             for (id, record) in records_under(&tx, &self.keys, &tag)? {
                 if record.volunteer != volunteer {
                     continue;
@@ -349,9 +353,7 @@ impl Vault {
                 sealed::delete::<MergedCallRow>(&tx, id.as_slice())?;
                 if let Some(call) = &record.call {
                     removed += 1;
-                    months.insert(
-                        LocalMonth::parse(&call.month).ok_or_else(|| corrupt("a merged call"))?,
-                    );
+                    months.insert(month_of(call)?);
                 }
             }
         }
@@ -375,15 +377,8 @@ impl Vault {
             .map(|s| (self.volunteer_row_id(&s), s.fingerprint()))
             .collect();
         let tombstone = self.keys.period_tags.tag(TOMBSTONE_MONTH);
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT DISTINCT period_tag FROM merged_calls")?;
-        let tags: Vec<Vec<u8>> = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
         let mut out: BTreeMap<Fingerprint, BTreeMap<LocalMonth, u64>> = BTreeMap::new();
-        for tag in tags {
-            let tag: [u8; 16] = tag.try_into().map_err(|_| corrupt("a merged call's tag"))?;
+        for tag in filed_tags(&self.conn)? {
             if tag == tombstone.0 {
                 continue;
             }
@@ -393,8 +388,7 @@ impl Vault {
                 else {
                     continue;
                 };
-                let month =
-                    LocalMonth::parse(&call.month).ok_or_else(|| corrupt("a merged call"))?;
+                let month = month_of(&call)?;
                 *out.entry(fingerprint.clone())
                     .or_default()
                     .entry(month)
@@ -430,18 +424,13 @@ impl Vault {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM merged_pages", [])?;
         let mut by_month: BTreeMap<LocalMonth, Vec<PagedCall>> = BTreeMap::new();
-        let tags: Vec<Vec<u8>> = tx
-            .prepare_cached("SELECT DISTINCT period_tag FROM merged_calls")?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
         let mut records = Vec::new();
-        for tag in tags {
-            let tag: [u8; 16] = tag.try_into().map_err(|_| corrupt("a merged call's tag"))?;
+        for tag in filed_tags(&tx)? {
             records.extend(records_under(&tx, &self.keys, &tag)?);
         }
         for (_, record) in records {
             let Some(call) = record.call else { continue };
-            let month = LocalMonth::parse(&call.month).ok_or_else(|| corrupt("a merged call"))?;
+            let month = month_of(&call)?;
             by_month.entry(month).or_default().push(PagedCall {
                 volunteer: record.volunteer,
                 export_id: super::merged_pages::export_id_bytes(&call)?,
@@ -613,15 +602,13 @@ impl ReturnMerge<'_> {
             }
             let id = call_row_id(self.keys, &self.signer, export_id);
             let record = record_by_id(&self.tx, self.keys, &id)?;
-            let month = record
-                .as_ref()
-                .and_then(|r| r.call.as_ref())
-                .map(|c| c.month.clone());
-            self.held_months
-                .insert(export_id.to_string(), filed_month(month.as_deref())?);
+            let call = record.as_ref().and_then(|r| r.call.as_ref());
+            let month = call.map(month_of).transpose()?;
+            self.held_months.insert(export_id.to_string(), month);
+            let filed_in = call.map(|c| c.month.clone());
             if let Some(record) = record {
                 let mut call = record.held();
-                call.sequence = as_of(call.sequence, month.as_deref());
+                call.sequence = as_of(call.sequence, filed_in.as_deref());
                 held.elsewhere.insert(export_id.to_string(), call);
             }
         }
@@ -641,12 +628,11 @@ impl ReturnMerge<'_> {
                 None => {
                     let id = call_row_id(self.keys, &self.signer, export_id);
                     let record = record_by_id(&self.tx, self.keys, &id)?;
-                    filed_month(
-                        record
-                            .as_ref()
-                            .and_then(|r| r.call.as_ref())
-                            .map(|c| c.month.as_str()),
-                    )?
+                    record
+                        .as_ref()
+                        .and_then(|r| r.call.as_ref())
+                        .map(month_of)
+                        .transpose()?
                 }
             };
             if let Some(month) = was {
@@ -657,7 +643,7 @@ impl ReturnMerge<'_> {
         let mut arriving: BTreeMap<LocalMonth, Vec<PagedCall>> = BTreeMap::new();
         for (export_id, held) in &plan.file {
             let Some(call) = &held.call else { continue };
-            let month = LocalMonth::parse(&call.month).ok_or_else(|| corrupt("a merged call"))?;
+            let month = month_of(call)?;
             changed.insert(month);
             arriving.entry(month).or_default().push(PagedCall {
                 volunteer: self.volunteer_id,
